@@ -1,0 +1,66 @@
+# AulaLocal: `make run` opens the app, `make test` runs every test.
+# Both set up what they need on a fresh machine (the .venv, and for tests the
+# Debian packages minisign, xvfb and xdotool).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+LANGS := es qu en
+POT := translations/aulalocal.pot
+MO_FILES := $(foreach l,$(LANGS),translations/$(l)/LC_MESSAGES/aulalocal.mo)
+SYSTEM_PACKAGES := minisign xvfb xdotool libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test i18n i18n-extract i18n-update mo system-deps bench clean screenshots
+
+run: $(INSTALLED) mo
+	$(BIN)/aulalocal
+
+# pytest exits 5 when it collected nothing: a failure, said in plain words.
+test: system-deps $(INSTALLED) mo
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "error: no tests were collected" >&2; fi; exit $$status
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# Debian packages the tests need; installed only when one is missing.
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# Translations: extract messages, update the .po files, compile the .mo files.
+i18n: i18n-extract i18n-update mo
+
+i18n-extract: $(INSTALLED)
+	$(BIN)/pybabel extract --no-location --sort-output -k N_ -k ngettext:1,2 \
+	  --project=AulaLocal --copyright-holder="AulaLocal" -o $(POT) src/aulalocal
+
+i18n-update: $(INSTALLED)
+	for l in $(LANGS); do \
+	  if [ -f translations/$$l/LC_MESSAGES/aulalocal.po ]; then \
+	    $(BIN)/pybabel update --no-fuzzy-matching -N -i $(POT) -d translations -D aulalocal -l $$l; \
+	  else \
+	    $(BIN)/pybabel init -i $(POT) -d translations -D aulalocal -l $$l; \
+	  fi; \
+	done
+
+mo: $(MO_FILES)
+
+translations/%/LC_MESSAGES/aulalocal.mo: translations/%/LC_MESSAGES/aulalocal.po | $(INSTALLED)
+	$(BIN)/pybabel compile --use-fuzzy -d translations -D aulalocal -l $*
+
+bench: $(INSTALLED) mo
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) build dist translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,3 @@
+from aulalocal.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,230 @@
+"""Applying validated record operations to the catalog (spec section 6, steps 3 to 5).
+
+Signature and archive checks (steps 1 and 2) happen before this, in
+``bundle.importer``; the seed folder that ships with the app comes straight
+here. Everything after the sequence check is one database transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Protocol
+
+import sqlite_utils
+
+from aulalocal.bundle.records import Operation, parse_operation
+from aulalocal.catalog import store
+from aulalocal.errors import N_, Cancelled, SequenceError, StorageError
+
+# (phase, done, total); phases: "verify", "check", "apply".
+Progress = Callable[[str, int, int], None]
+CancelCheck = Callable[[], bool]
+# Yields (json line, "file:line") in apply order; called once per pass.
+LineSource = Callable[[], Iterable[tuple[bytes, str]]]
+
+
+class Header(Protocol):
+    catalog: str
+    sequence: int
+    base_sequence: int | None
+    publisher: str
+    created: str
+
+    @property
+    def is_delta(self) -> bool: ...
+
+
+@dataclass
+class ApplyResult:
+    catalog: str
+    sequence: int
+    up_to_date: bool = False
+    added: Counter = field(default_factory=Counter)
+    changed: Counter = field(default_factory=Counter)
+    removed: Counter = field(default_factory=Counter)
+
+    def as_json(self) -> dict:
+        return {
+            "catalog": self.catalog,
+            "sequence": self.sequence,
+            "up_to_date": self.up_to_date,
+            "added": dict(self.added),
+            "changed": dict(self.changed),
+            "removed": dict(self.removed),
+        }
+
+
+def check_sequence(
+    state: store.CatalogState | None, header: Header, file_sha256: str
+) -> bool:
+    """Spec section 6 step 3. True when the laptop already has this bundle."""
+    current = state.sequence if state else 0
+    if header.sequence == current:
+        if state and state.file_sha256 == file_sha256:
+            return True
+        raise SequenceError(
+            N_(
+                "This bundle reuses sequence {sequence} of catalog {catalog} with different"
+                " content. Ask the publisher for a corrected bundle."
+            ),
+            sequence=header.sequence,
+            catalog=header.catalog,
+        )
+    if header.sequence < current:
+        raise SequenceError(
+            N_(
+                "This bundle is older (sequence {sequence}) than the catalog on this laptop"
+                " (sequence {current}); nothing was changed."
+            ),
+            sequence=header.sequence,
+            current=current,
+        )
+    if header.is_delta and header.base_sequence != current:
+        raise SequenceError(
+            N_(
+                "This update needs catalog {catalog} at sequence {needed}, but this laptop has"
+                " sequence {current}. Apply the missing updates first, or a full bundle."
+            ),
+            catalog=header.catalog,
+            needed=header.base_sequence,
+            current=current,
+        )
+    return False
+
+
+def _check(cancel: CancelCheck | None) -> None:
+    if cancel is not None and cancel():
+        raise Cancelled(N_("Cancelled. Nothing was changed."))
+
+
+def validate_all(
+    header: Header, lines: LineSource, progress: Progress | None, cancel: CancelCheck | None
+) -> int:
+    """Step 4: every record parsed and validated before the database is touched."""
+    count = 0
+    for line, where in lines():
+        parse_operation(line, where, allow_delete=header.is_delta)
+        count += 1
+        if count % 500 == 0:
+            _check(cancel)
+            if progress:
+                progress("check", count, 0)
+    return count
+
+
+def _operations(lines: LineSource) -> Iterator[Operation]:
+    # Second pass over lines already validated by validate_all.
+    for line, _where in lines():
+        obj = json.loads(line)
+        yield Operation(obj["op"], obj["kind"], obj["id"], obj.get("data"))
+
+
+def apply_operations(
+    db: sqlite_utils.Database,
+    header: Header,
+    lines: LineSource,
+    *,
+    key_id: str | None,
+    file_sha256: str,
+    stored_file: str | None = None,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> ApplyResult:
+    """Steps 3 to 5: sequence, validation, then one transaction."""
+    conn = db.conn
+    result = ApplyResult(header.catalog, header.sequence)
+    if check_sequence(store.get_state(conn, header.catalog), header, file_sha256):
+        result.up_to_date = True
+        return result
+    total = validate_all(header, lines, progress, cancel)
+    _check(cancel)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise StorageError(
+            N_("The catalog is busy with another update. Try again when it has finished.")
+        ) from exc
+    try:
+        # Sequence again, inside the write lock: another process may have
+        # applied something since the first check.
+        if check_sequence(store.get_state(conn, header.catalog), header, file_sha256):
+            conn.execute("ROLLBACK")
+            result.up_to_date = True
+            return result
+        _write(conn, header, lines, total, result, progress, cancel)
+        store.record_applied(
+            conn,
+            store.CatalogState(
+                catalog=header.catalog,
+                sequence=header.sequence,
+                key_id=key_id,
+                file_sha256=file_sha256,
+                publisher=header.publisher,
+                created=header.created,
+                applied_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            ),
+            header.base_sequence,
+            stored_file,
+        )
+        _check(cancel)
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            raise _storage_error(exc) from exc
+        raise
+    return result
+
+
+def _write(conn, header, lines, total, result, progress, cancel) -> None:
+    old = store.record_hashes(conn, header.catalog)
+    seen: set[tuple[str, str]] = set()
+    for done, op in enumerate(_operations(lines), start=1):
+        key = (op.kind, op.id)
+        if op.op == "delete":
+            if store.delete_record(conn, header.catalog, op.kind, op.id) and key in old:
+                result.removed[op.kind] += 1
+            seen.discard(key)
+            old.pop(key, None)
+        else:
+            sha = op.data_sha256
+            if key not in seen:
+                if key not in old:
+                    result.added[op.kind] += 1
+                elif old[key] != sha:
+                    result.changed[op.kind] += 1
+            seen.add(key)
+            if old.get(key) != sha:
+                store.write_record(conn, header.catalog, op.kind, op.id, op.data, sha)
+                old[key] = sha
+        if done % 500 == 0:
+            _check(cancel)
+            if progress:
+                progress("apply", done, total)
+    if not header.is_delta:
+        # A full bundle leaves exactly its own records in its catalog.
+        for kind, id_ in set(old) - seen:
+            store.delete_record(conn, header.catalog, kind, id_)
+            result.removed[kind] += 1
+    if progress:
+        progress("apply", total, total)
+
+
+def _storage_error(exc: sqlite3.Error) -> StorageError:
+    text = str(exc).lower()
+    if "full" in text:
+        return StorageError(
+            N_("The laptop's disk is full. Free some space and try again; nothing was changed.")
+        )
+    if "readonly" in text or "read-only" in text:
+        return StorageError(
+            N_("The data folder is read-only. Check its permissions; nothing was changed.")
+        )
+    return StorageError(
+        N_("The catalog could not be written ({reason}); nothing was changed."), reason=str(exc)
+    )

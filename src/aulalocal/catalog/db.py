@@ -1,0 +1,200 @@
+"""Opening the two databases, with their migrations.
+
+``catalog.db`` holds what publishers send; ``userdata.db`` holds what the
+teacher makes. Each has a list of migrations; ``PRAGMA user_version`` is the
+number of migrations applied. ``userdata.db`` is copied aside before a
+migration, since nothing a teacher wrote may be lost.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+from aulalocal.errors import N_, StorageError
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+# The tokenizer folds case and accents; the Quechua apostrophe is stored as
+# U+02BC, a letter to unicode61, so it stays inside words (see search.py).
+# Every migration step can run again after a kill midway: sqlite-utils commits
+# inside some of its calls, so a step is not one transaction.
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+
+def _catalog_v1(db: sqlite_utils.Database) -> None:
+    db["catalogs"].create(
+        {
+            "catalog": str,
+            "sequence": int,
+            "key_id": str,
+            "publisher": str,
+            "created": str,
+            "applied_at": str,
+            "file_sha256": str,
+        },
+        pk="catalog",
+        if_not_exists=True,
+    )
+    db["applied_bundles"].create(
+        {
+            "id": int,
+            "catalog": str,
+            "sequence": int,
+            "base_sequence": int,
+            "key_id": str,
+            "file_sha256": str,
+            "publisher": str,
+            "created": str,
+            "applied_at": str,
+            "stored_file": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["records"].create(
+        {
+            "rowid": int,
+            "catalog": str,
+            "kind": str,
+            "id": str,
+            "data": str,
+            "data_sha256": str,
+            "title_es": str,
+            "title_qu": str,
+            "title_en": str,
+        },
+        pk="rowid",
+        if_not_exists=True,
+    )
+    db["records"].create_index(["catalog", "kind", "id"], unique=True, if_not_exists=True)
+    db["records"].create_index(["kind", "title_es"], if_not_exists=True)
+    db["search_text"].create(
+        {"rowid": int, "record": int, "lang": str, "title": str, "body": str},
+        pk="rowid",
+        if_not_exists=True,
+    )
+    db["search_text"].create_index(["record"], if_not_exists=True)
+    db["search_text"].enable_fts(
+        ["title", "body"], tokenize=FTS_TOKENIZE, create_triggers=True, replace=True
+    )
+
+
+def _catalog_v2(db: sqlite_utils.Database) -> None:
+    # Facets (region, level, setting, audience, topic, year) as rows, so a
+    # filter is an indexed lookup instead of JSON parsing on every query.
+    db["facets"].create({"record": int, "facet": str, "value": str}, if_not_exists=True)
+    db["facets"].create_index(["facet", "value", "record"], if_not_exists=True)
+    db["facets"].create_index(["record"], if_not_exists=True)
+    from aulalocal.catalog.text import facet_rows
+
+    db.execute("DELETE FROM facets")
+    for rowid, kind, data in db.execute("SELECT rowid, kind, data FROM records").fetchall():
+        db.conn.executemany(
+            "INSERT INTO facets (record, facet, value) VALUES (?, ?, ?)",
+            facet_rows(rowid, kind, json.loads(data)),
+        )
+
+
+CATALOG_MIGRATIONS: list[Migration] = [_catalog_v1, _catalog_v2]
+
+
+def _userdata_v1(db: sqlite_utils.Database) -> None:
+    db["favorites"].create(
+        {"catalog": str, "kind": str, "id": str, "created": str},
+        pk=("catalog", "kind", "id"),
+        if_not_exists=True,
+    )
+    db["notes"].create(
+        {"catalog": str, "kind": str, "id": str, "text": str, "updated": str},
+        pk=("catalog", "kind", "id"),
+        if_not_exists=True,
+    )
+    db["settings"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+
+
+def _userdata_v2(db: sqlite_utils.Database) -> None:
+    # The record's titles when the note or favorite was made, so an item a
+    # later update removed can still be named.
+    for table in ("notes", "favorites"):
+        if "title" not in db[table].columns_dict:
+            db[table].add_column("title", str)
+    db["recent_searches"].create({"query": str, "used": str}, pk="query", if_not_exists=True)
+
+
+USERDATA_MIGRATIONS: list[Migration] = [_userdata_v1, _userdata_v2]
+
+
+def connect(path: Path) -> sqlite_utils.Database:
+    """Open an SQLite file with the pragmas every connection here uses."""
+    try:
+        # Autocommit: transactions are opened explicitly (BEGIN IMMEDIATE)
+        # where all-or-nothing matters.
+        conn = sqlite3.connect(
+            str(path), timeout=10, check_same_thread=False, isolation_level=None
+        )
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.Error as exc:
+        raise StorageError(
+            N_("Cannot open the database {path}: {reason}. Run 'aulalocal doctor'."),
+            path=str(path),
+            reason=str(exc),
+        ) from exc
+    return sqlite_utils.Database(conn)
+
+
+def migrate(
+    db: sqlite_utils.Database,
+    migrations: list[Migration],
+    backup_of: Path | None = None,
+) -> int:
+    """Bring ``db`` up to the newest schema; returns the old version."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(migrations):
+        raise StorageError(
+            N_("This data was written by a newer version of AulaLocal. Update AulaLocal first.")
+        )
+    if version == len(migrations):
+        return version
+    if backup_of is not None and version > 0 and backup_of.exists():
+        backup = backup_of.with_name(f"{backup_of.name}.v{version}.bak")
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy2(backup_of, backup)
+    for number, step in enumerate(migrations[version:], start=version + 1):
+        with db.conn:
+            step(db)
+            db.execute(f"PRAGMA user_version = {number}")
+    return version
+
+
+def open_catalog(path: Path) -> sqlite_utils.Database:
+    db = connect(path)
+    try:
+        migrate(db, CATALOG_MIGRATIONS)
+    except sqlite3.Error as exc:
+        raise _corrupt(path, exc) from exc
+    return db
+
+
+def open_userdata(path: Path) -> sqlite_utils.Database:
+    db = connect(path)
+    try:
+        migrate(db, USERDATA_MIGRATIONS, backup_of=path)
+    except sqlite3.Error as exc:
+        raise _corrupt(path, exc) from exc
+    return db
+
+
+def _corrupt(path: Path, exc: Exception) -> StorageError:
+    return StorageError(
+        N_("The database {path} is damaged ({reason}). Run 'aulalocal doctor'."),
+        path=str(path),
+        reason=str(exc),
+    )

@@ -1,0 +1,96 @@
+"""Read-only questions to the catalog: status, one record, its related records."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from aulalocal.catalog.search import title_sql
+
+# Record field -> kind of the records it names.
+RELATIONS = {
+    "organization_ids": "organization",
+    "legal_reference_ids": "legal_reference",
+    "program_ids": "program",
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    catalog: str
+    kind: str
+    id: str
+    data: dict
+
+
+@dataclass(frozen=True)
+class Related:
+    """A record named by another; ``title`` is None when it is not (yet) in the catalog."""
+
+    field: str
+    catalog: str
+    kind: str
+    id: str
+    title: str | None
+
+
+def status(db: sqlite_utils.Database) -> dict:
+    """The ``catalog status --json`` object of spec section 7."""
+    counts: dict[str, dict[str, int]] = {}
+    for catalog, kind, n in db.execute(
+        "SELECT catalog, kind, COUNT(*) FROM records GROUP BY catalog, kind"
+    ):
+        counts.setdefault(catalog, {})[kind] = n
+    catalogs = []
+    for catalog, sequence, key_id, publisher, applied_at in db.execute(
+        "SELECT catalog, sequence, key_id, publisher, applied_at FROM catalogs ORDER BY catalog"
+    ).fetchall():
+        catalogs.append(
+            {
+                "catalog": catalog,
+                "sequence": sequence,
+                "key_id": key_id,
+                "publisher": publisher,
+                "applied_at": applied_at,
+                "counts": counts.get(catalog, {}),
+            }
+        )
+    return {"catalogs": catalogs}
+
+
+def get_record(db: sqlite_utils.Database, kind: str, id_: str, catalog: str | None = None) -> Record | None:
+    sql = "SELECT catalog, kind, id, data FROM records WHERE kind = ? AND id = ?"
+    params = [kind, id_]
+    if catalog:
+        sql += " AND catalog = ?"
+        params.append(catalog)
+    row = db.execute(sql + " ORDER BY catalog LIMIT 1", params).fetchone()
+    return Record(row[0], row[1], row[2], json.loads(row[3])) if row else None
+
+
+def related(db: sqlite_utils.Database, record: Record, lang: str) -> list[Related]:
+    """Records this one names, and records that name it (a program's year focuses...)."""
+    out: list[Related] = []
+    for field, kind in RELATIONS.items():
+        for id_ in record.data.get(field) or []:
+            row = db.execute(
+                f"SELECT {title_sql(lang)} FROM records r WHERE catalog = ? AND kind = ? AND id = ?",
+                (record.catalog, kind, id_),
+            ).fetchone()
+            out.append(Related(field, record.catalog, kind, id_, row[0] if row else None))
+    # Reverse links: who names this record. Bounded by the catalog size; the
+    # LIKE prefilter keeps json_each off most rows.
+    for field, kind in RELATIONS.items():
+        if kind != record.kind:
+            continue
+        rows = db.execute(
+            f"""SELECT r.kind, r.id, {title_sql(lang)} FROM records r
+                WHERE r.catalog = ? AND r.data LIKE ? AND EXISTS (
+                  SELECT 1 FROM json_each(r.data, '$.{field}') WHERE value = ?)
+                ORDER BY 3""",
+            (record.catalog, f'%"{record.id}"%', record.id),
+        ).fetchall()
+        out.extend(Related("named_by", record.catalog, k, i, t) for k, i, t in rows)
+    return out

@@ -1,0 +1,82 @@
+"""The user's data folder: both databases, created on first start with the shipped catalog."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from aulalocal import paths
+from aulalocal.catalog.db import open_catalog, open_userdata
+from aulalocal.errors import N_, StorageError
+
+SEED_CATALOG = "aulalocal-seed"
+
+
+@dataclass
+class DataFolder:
+    path: Path
+    catalog: sqlite_utils.Database
+    userdata: sqlite_utils.Database
+
+    @property
+    def media_dir(self) -> Path:
+        return self.path / "media"
+
+    @property
+    def bundles_dir(self) -> Path:
+        return self.path / "bundles"
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.path / "staging"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.path / "keys"
+
+    def close(self) -> None:
+        self.catalog.conn.close()
+        self.userdata.conn.close()
+
+
+def open_data_folder(override: str | os.PathLike | None = None, load_seed: bool = True) -> DataFolder:
+    """Open (creating if needed) the data folder; bring the shipped catalog up to date."""
+    path = paths.data_dir(override)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(
+            N_("Cannot create the data folder {path}: {reason}."), path=str(path), reason=exc.strerror
+        ) from exc
+    folder = DataFolder(path, open_catalog(path / "catalog.db"), open_userdata(path / "userdata.db"))
+    if load_seed:
+        load_shipped_catalog(folder)
+    return folder
+
+
+def load_shipped_catalog(folder: DataFolder, source: Path | None = None) -> None:
+    """Apply the seed catalog that ships with the app when it is newer than the installed one.
+
+    It goes through the same record validation and apply path as a bundle.
+    """
+    from aulalocal.bundle import source as src
+    from aulalocal.bundle.apply import apply_operations
+    from aulalocal.catalog.store import get_state
+
+    source = source or paths.seeds_dir()
+    if not (source / "catalog.json").is_file():
+        return
+    info = src.read_info(source)
+    state = get_state(folder.catalog.conn, info.catalog)
+    if state is not None and state.sequence >= info.sequence:
+        return
+    apply_operations(
+        folder.catalog,
+        info,
+        lambda: src.upsert_lines(source),
+        key_id=None,
+        file_sha256=src.content_sha256(source),
+    )

@@ -1,0 +1,150 @@
+"""Languages: UI messages (gettext), localized content fallback, dates and numbers.
+
+Message ids are English. Catalogs live in ``translations/<lang>/LC_MESSAGES/``;
+``make i18n`` compiles the ``.mo`` files. A source checkout without them still
+works: the ``.po`` file is compiled in memory with babel.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+import locale
+import os
+from datetime import date, datetime, timezone
+
+from aulalocal.paths import translations_dir
+
+DOMAIN = "aulalocal"
+LANGUAGES = ("es", "qu", "en")
+DEFAULT_LANGUAGE = "es"
+# Content falls back to Spanish, then English (spec section 5).
+CONTENT_FALLBACK = ("es", "en")
+# babel/CLDR locales used for dates and numbers.
+BABEL_LOCALES = {"es": "es_PE", "qu": "qu_PE", "en": "en"}
+LANGUAGE_NAMES = {"es": "Español", "qu": "Runasimi", "en": "English"}
+
+_current = DEFAULT_LANGUAGE
+_translations: dict[str, _gettext.NullTranslations] = {}
+
+
+def _load(lang: str) -> _gettext.NullTranslations:
+    if lang in _translations:
+        return _translations[lang]
+    folder = translations_dir() / lang / "LC_MESSAGES"
+    mo = folder / f"{DOMAIN}.mo"
+    po = folder / f"{DOMAIN}.po"
+    trans: _gettext.NullTranslations
+    try:
+        if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+            with mo.open("rb") as fh:
+                trans = _gettext.GNUTranslations(fh)
+        elif po.is_file():
+            from babel.messages.mofile import write_mo
+            from babel.messages.pofile import read_po
+
+            with po.open("rb") as fh:
+                catalog = read_po(fh, locale=BABEL_LOCALES[lang])
+            buf = io.BytesIO()
+            write_mo(buf, catalog)
+            buf.seek(0)
+            trans = _gettext.GNUTranslations(buf)
+        else:
+            trans = _gettext.NullTranslations()
+    except (OSError, ValueError):
+        # A damaged translation file must not stop the app: show English.
+        trans = _gettext.NullTranslations()
+    _translations[lang] = trans
+    return trans
+
+
+def system_language() -> str | None:
+    """The first of our languages that the system locale asks for, if any."""
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            for part in value.split(":"):
+                code = part.split("_")[0].split(".")[0].lower()
+                if code in LANGUAGES:
+                    return code
+            break
+    try:
+        code = (locale.getlocale()[0] or "").split("_")[0].lower()
+    except ValueError:
+        code = ""
+    return code if code in LANGUAGES else None
+
+
+def choose_language(setting: str | None = None) -> str:
+    """The setting, then the system locale, then Spanish."""
+    if setting in LANGUAGES:
+        return setting
+    return system_language() or DEFAULT_LANGUAGE
+
+
+def set_language(lang: str) -> None:
+    global _current
+    if lang not in LANGUAGES:
+        raise ValueError(lang)
+    _current = lang
+
+
+def current_language() -> str:
+    return _current
+
+
+def gettext(message: str) -> str:
+    return _load(_current).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _load(_current).ngettext(singular, plural, n)
+
+
+_ = gettext
+
+
+def localized(text: dict | None, lang: str | None = None) -> tuple[str, str | None]:
+    """The text of a localized object in ``lang``, else its fallback.
+
+    Returns ``(text, used_language)``; ``used_language`` differs from ``lang``
+    when the text fell back, so views can say so; it is None when empty.
+    """
+    if not text:
+        return "", None
+    lang = lang or _current
+    for code in (lang, *CONTENT_FALLBACK):
+        value = text.get(code)
+        if value:
+            return value, code
+    return "", None
+
+
+def babel_locale(lang: str | None = None):
+    from babel import Locale
+
+    return Locale.parse(BABEL_LOCALES[lang or _current])
+
+
+def format_date(value: date | datetime, lang: str | None = None) -> str:
+    from babel.dates import format_date as _format_date
+
+    return _format_date(value, format="long", locale=babel_locale(lang))
+
+
+def format_number(value: float, lang: str | None = None) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=babel_locale(lang))
+
+
+def format_ago(when: datetime, now: datetime | None = None, lang: str | None = None) -> str:
+    """"hace 12 días": how long ago, in words of the language."""
+    from babel.dates import format_timedelta
+
+    now = now or datetime.now(timezone.utc)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return format_timedelta(
+        when - now, add_direction=True, threshold=1.0, locale=babel_locale(lang)
+    )

@@ -1,0 +1,75 @@
+"""Schema migrations: PRAGMA user_version, data kept, userdata backed up first."""
+
+import json
+
+import pytest
+
+from aulalocal.catalog import db as dbmod
+from aulalocal.catalog.search import browse
+from aulalocal.errors import StorageError
+
+
+def make_old(path, migrations, version):
+    db = dbmod.connect(path)
+    dbmod.migrate(db, migrations[:version])
+    return db
+
+
+def test_userdata_from_version_1_keeps_notes_and_is_backed_up(tmp_path):
+    path = tmp_path / "userdata.db"
+    old = make_old(path, dbmod.USERDATA_MIGRATIONS, 1)
+    old.execute(
+        "INSERT INTO notes (catalog, kind, id, text, updated) VALUES ('c', 'program', 'p', 'Mi nota', 'x')"
+    )
+    old.execute("INSERT INTO settings (key, value) VALUES ('language', 'qu')")
+    old.conn.close()
+
+    db = dbmod.open_userdata(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(dbmod.USERDATA_MIGRATIONS)
+    assert db.execute("SELECT text, title FROM notes").fetchall() == [("Mi nota", None)]
+    assert db.execute("SELECT value FROM settings").fetchall() == [("qu",)]
+    assert "title" in db["favorites"].columns_dict
+    backup = tmp_path / "userdata.db.v1.bak"
+    assert backup.exists()
+    kept = dbmod.connect(backup)
+    assert kept.execute("SELECT text FROM notes").fetchall() == [("Mi nota",)]
+
+
+def test_catalog_from_version_1_gets_facets_of_existing_records(tmp_path):
+    path = tmp_path / "catalog.db"
+    old = make_old(path, dbmod.CATALOG_MIGRATIONS, 1)
+    data = {"title": {"es": "Huascarán"}, "regions": ["Lima"], "settings": ["rural"]}
+    old.execute(
+        "INSERT INTO records (catalog, kind, id, data, data_sha256, title_es) VALUES (?, ?, ?, ?, ?, ?)",
+        ("c", "program", "huascaran", json.dumps(data), "0" * 64, "Huascarán"),
+    )
+    old.conn.close()
+
+    db = dbmod.open_catalog(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(dbmod.CATALOG_MIGRATIONS)
+    assert [h.id for h in browse(db, facets={"region": "Lima", "setting": "rural"})] == ["huascaran"]
+
+
+def test_a_migration_interrupted_midway_can_run_again(tmp_path):
+    path = tmp_path / "catalog.db"
+    db = make_old(path, dbmod.CATALOG_MIGRATIONS, 1)
+    dbmod.CATALOG_MIGRATIONS[1](db)  # ran, but the version was never written
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    db.conn.close()
+    assert dbmod.open_catalog(path).execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_newer_schema_is_refused_clearly(tmp_path):
+    path = tmp_path / "userdata.db"
+    db = dbmod.connect(path)
+    db.execute("PRAGMA user_version = 99")
+    db.conn.close()
+    with pytest.raises(StorageError, match="newer version"):
+        dbmod.open_userdata(path)
+
+
+def test_corrupt_database_gives_a_clear_error(tmp_path):
+    path = tmp_path / "catalog.db"
+    path.write_bytes(b"this is not an sqlite file at all" * 200)
+    with pytest.raises(StorageError, match="doctor"):
+        dbmod.open_catalog(path)

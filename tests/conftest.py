@@ -1,0 +1,94 @@
+"""Fixtures shared by every test package: source folders and data folders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from aulalocal import i18n
+from aulalocal.datafolder import open_data_folder
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+SOURCE_DOCUMENTS = REPO.parent / "shared" / "seeds"
+
+
+def title(es: str, qu: str | None = None, en: str | None = None) -> dict:
+    text = {"es": es}
+    if qu:
+        text["qu"] = qu
+    if en:
+        text["en"] = en
+    return text
+
+
+def write_source(
+    folder: Path,
+    records: dict[tuple[str, str], dict],
+    catalog: str = "test-catalog",
+    sequence: int = 1,
+    publisher: str = "Test publisher",
+) -> Path:
+    """A seeds/-style source folder holding ``records``."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    (folder / "catalog.json").write_text(
+        json.dumps(
+            {
+                "catalog": catalog,
+                "sequence": sequence,
+                "publisher": publisher,
+                "created": "2026-11-20T10:00:00Z",
+                "languages": ["es", "qu", "en"],
+            }
+        )
+    )
+    for (kind, id_), data in records.items():
+        (folder / kind).mkdir(exist_ok=True)
+        (folder / kind / f"{id_}.json").write_text(json.dumps(data, ensure_ascii=False))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _spanish_and_isolated(monkeypatch, tmp_path):
+    """Every test starts in Spanish with its own data folder in the environment."""
+    monkeypatch.setenv("AULALOCAL_DATA_DIR", str(tmp_path / "default-data"))
+    monkeypatch.setenv("LANGUAGE", "es")
+    i18n.set_language("es")
+    yield
+    i18n.set_language("es")
+
+
+@pytest.fixture
+def empty_folder(tmp_path):
+    """A data folder with no catalog loaded."""
+    folder = open_data_folder(tmp_path / "data", load_seed=False)
+    yield folder
+    folder.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory) -> Path:
+    """A data folder with the shipped catalog, built once and copied per test."""
+    path = tmp_path_factory.mktemp("seeded")
+    folder = open_data_folder(path)
+    folder.close()
+    return path
+
+
+@pytest.fixture
+def seeded_dir(seeded_template, tmp_path) -> Path:
+    target = tmp_path / "seeded"
+    shutil.copytree(seeded_template, target)
+    return target
+
+
+@pytest.fixture
+def seeded(seeded_dir):
+    folder = open_data_folder(seeded_dir)
+    yield folder
+    folder.close()

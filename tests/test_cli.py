@@ -1,0 +1,111 @@
+"""The command line of spec section 7 and issue 2: output, exit codes, one-line errors."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from aulalocal.cli import main
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("aulalocal ")
+
+
+def test_status_on_a_new_data_folder_holds_the_seed(capsys, tmp_path):
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path / "new"), "catalog", "status", "--json")
+    assert code == 0
+    (seed,) = [c for c in json.loads(out)["catalogs"] if c["catalog"] == "aulalocal-seed"]
+    counts = seed["counts"]
+    assert counts["program"] >= 40
+    assert counts["organization"] >= 20
+    assert counts["resource"] >= 15
+    assert counts["legal_reference"] >= 22
+    assert counts["safety_guide"] >= 10
+    assert counts["year_focus"] >= 5
+    assert seed["sequence"] >= 1
+
+
+def test_data_dir_from_environment(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("AULALOCAL_DATA_DIR", str(tmp_path / "env"))
+    code, _, _ = run(capsys, "catalog", "status", "--json")
+    assert code == 0 and (tmp_path / "env" / "catalog.db").exists()
+    assert (tmp_path / "env" / "userdata.db").exists()
+
+
+def test_search_json(capsys, seeded_dir):
+    code, out, _ = run(capsys, "--data-dir", str(seeded_dir), "search", "educacion", "--json")
+    hits = json.loads(out)
+    assert code == 0 and hits
+    assert set(hits[0]) == {"kind", "id", "catalog", "title"}
+    assert any("Educación" in h["title"] for h in hits)
+
+
+def test_search_quechua_titles(capsys, seeded_dir):
+    code, out, _ = run(capsys, "--data-dir", str(seeded_dir), "search", "yachay", "--lang", "qu", "--json")
+    hits = json.loads(out)
+    assert code == 0 and hits
+    assert all("yachay" in h["title"].lower() or h for h in hits)
+    titles_es = json.loads(
+        run(capsys, "--data-dir", str(seeded_dir), "search", "yachay", "--lang", "es", "--json")[1]
+    )
+    assert len(hits) > len(titles_es)
+
+
+def test_search_article(capsys, seeded_dir):
+    code, out, _ = run(capsys, "--data-dir", str(seeded_dir), "search", "183-B", "--json")
+    assert json.loads(out)[0]["id"] == "cp-183-b"
+
+
+def test_show_names_related_records(capsys, seeded_dir):
+    code, out, _ = run(capsys, "--data-dir", str(seeded_dir), "show", "program", "construyendo-escuelas-exitosas", "--json")
+    record = json.loads(out)
+    assert code == 0 and record["data"]["title"]["es"]
+    related = {(r["kind"], r["id"]): r["title"] for r in record["related"]}
+    assert related[("organization", "ipae")]
+    assert ("year_focus", "cee-anio-1") in related
+    code, text, _ = run(capsys, "--data-dir", str(seeded_dir), "show", "program", "olpc-peru", "--lang", "qu")
+    assert code == 0 and "0.12" in text and "1.18" in text
+
+
+def test_show_missing_record_is_one_line_error(capsys, seeded_dir):
+    code, out, err = run(capsys, "--data-dir", str(seeded_dir), "show", "program", "no-such-thing")
+    assert code == 1 and err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_usage_error_exit_2_one_line(capsys):
+    code, _, err = run(capsys, "search")
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_doctor_reports_ok_and_damage(capsys, seeded_dir):
+    code, out, _ = run(capsys, "--data-dir", str(seeded_dir), "doctor")
+    assert code == 0 and "catalog.db: ok" in out and "userdata.db: ok" in out
+    (seeded_dir / "catalog.db").write_bytes(b"\0" * 4096)
+    code, out, _ = run(capsys, "--data-dir", str(seeded_dir), "doctor")
+    assert code == 1 and "catalog.db" in out
+
+
+def test_corrupt_catalog_is_one_line_error_not_a_traceback(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "catalog.db").write_bytes(b"garbage" * 1000)
+    env = dict(os.environ, LANGUAGE="es")
+    proc = subprocess.run(
+        [sys.executable, "-m", "aulalocal", "--data-dir", str(data), "search", "x"],
+        capture_output=True, text=True, env=env,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1
+    assert "Traceback" not in proc.stderr

@@ -54,6 +54,42 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help=_("print JSON"))
 
     sub.add_parser("doctor", help=_("check both databases"))
+
+    bundle = sub.add_parser("bundle", help=_("update bundles: check, apply, make, pass on"))
+    bundle_sub = bundle.add_subparsers(dest="bundle_command", required=True, parser_class=_Parser)
+    for name, text in (("verify", _("check a bundle, change nothing")), ("apply", _("check a bundle, then apply it"))):
+        cmd = bundle_sub.add_parser(name, help=text)
+        cmd.add_argument("path", type=Path)
+        cmd.add_argument("--json", action="store_true", help=_("print JSON"))
+    keygen = bundle_sub.add_parser("keygen", help=_("make a publisher key pair (minisign format)"))
+    keygen.add_argument("--out", required=True, metavar="NAME", help=_("writes NAME.pub and NAME.key"))
+    keygen.add_argument("--comment", help=_("the public key's comment, e.g. the publisher's name"))
+    keygen.add_argument("--no-passphrase", action="store_true", help=_("leave the secret key unencrypted"))
+    keygen.add_argument("--force", action="store_true", help=_("overwrite existing files"))
+    build = bundle_sub.add_parser("build", help=_("make a bundle from a source folder"))
+    build.add_argument("source", type=Path, metavar="SOURCE_DIR")
+    build.add_argument("--catalog", required=True)
+    build.add_argument("--sequence", required=True, type=int)
+    build.add_argument("--base", type=int, help=_("make a delta bundle over this sequence"))
+    build.add_argument("--from", dest="base_source", type=Path, metavar="OLD_SOURCE_DIR", help=_("the source folder of the base sequence"))
+    build.add_argument("--out", required=True, type=Path, metavar="FILE.aulabundle")
+    sign = bundle_sub.add_parser("sign", help=_("sign a bundle (writes FILE.minisig)"))
+    sign.add_argument("path", type=Path, metavar="FILE")
+    sign.add_argument("--key", required=True, type=Path, metavar="SECRET")
+    sign.add_argument("--comment", help=_("trusted comment (default: time and file name)"))
+    export = bundle_sub.add_parser("export", help=_("copy the applied bundles to a drive for another school"))
+    export.add_argument("dest", type=Path, metavar="DEST_DIR")
+    scan = bundle_sub.add_parser("scan", help=_("list the bundles on a drive and what they would do here"))
+    scan.add_argument("root", type=Path, metavar="DRIVE")
+    scan.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    trust = sub.add_parser("trust", help=_("publisher keys this laptop trusts"))
+    trust_sub = trust.add_subparsers(dest="trust_command", required=True, parser_class=_Parser)
+    add = trust_sub.add_parser("add", help=_("trust a key (.pub file or its base64 line)"))
+    add.add_argument("key", metavar="PUBKEY")
+    trust_sub.add_parser("list", help=_("list trusted keys"))
+    remove = trust_sub.add_parser("remove", help=_("stop trusting a key"))
+    remove.add_argument("key_id", metavar="KEYID")
     return p
 
 
@@ -148,11 +184,213 @@ def cmd_doctor(args) -> int:
     return 0 if ok else 1
 
 
+def _progress_printer(args):
+    """Progress on stderr for a person at a terminal; silent in scripts."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(phase: str, done: int, total: int) -> None:
+        if total:
+            sys.stderr.write(f"\r{phase}: {100 * done // total:3d}%")
+            sys.stderr.flush()
+
+    return show
+
+
+def cmd_bundle_verify(args) -> int:
+    from aulalocal.bundle.apply import check_sequence, validate_all
+    from aulalocal.bundle.importer import verify_bundle
+    from aulalocal.catalog.store import get_state
+
+    folder = _open(args)
+    verified = verify_bundle(folder, args.path, progress=_progress_printer(args))
+    try:
+        manifest = verified.manifest
+        archive = verified.archive
+
+        def lines():
+            for name in manifest.record_files:
+                for number, line in archive.iter_record_lines(name):
+                    yield line, f"{name}:{number}"
+
+        count = validate_all(manifest, lines, None, None)
+        up_to_date = check_sequence(get_state(folder.catalog.conn, manifest.catalog), manifest, verified.staged.sha256)
+    finally:
+        verified.close()
+    summary = {
+        "catalog": manifest.catalog,
+        "sequence": manifest.sequence,
+        "base_sequence": manifest.base_sequence,
+        "publisher": manifest.publisher,
+        "key_id": verified.key_id,
+        "records": count,
+        "up_to_date": up_to_date,
+    }
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(_("OK: catalog {catalog}, sequence {sequence}, {records} records, signed by {key_id} ({publisher}).").format(**summary))
+    return 0
+
+
+def cmd_bundle_apply(args) -> int:
+    from aulalocal.bundle.importer import import_bundle
+
+    folder = _open(args)
+    result = import_bundle(folder, args.path, progress=_progress_printer(args))
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    elif result.up_to_date:
+        print(_("Already up to date: catalog {catalog} is at sequence {sequence}.").format(catalog=result.catalog, sequence=result.sequence))
+    else:
+        print(
+            _("Applied catalog {catalog} sequence {sequence}: {added} added, {changed} changed, {removed} removed.").format(
+                catalog=result.catalog,
+                sequence=result.sequence,
+                added=sum(result.added.values()),
+                changed=sum(result.changed.values()),
+                removed=sum(result.removed.values()),
+            )
+        )
+    return 0
+
+
+def _read_passphrase(prompt: str, confirm: bool) -> str:
+    """From the terminal without echo, or one line of standard input (as minisign)."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass(_("Passphrase (once more): ")) != first:
+        raise UsageError(N_("The two passphrases differ."))
+    return first
+
+
+def _write_private(path: Path, text: str, force: bool) -> None:
+    """A secret key file, readable by its owner only (0600), like minisign's."""
+    import os
+
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError:
+        raise UsageError(N_("{path} already exists; use --force to overwrite it."), path=str(path)) from None
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.chmod(path, 0o600)
+
+
+def cmd_bundle_keygen(args) -> int:
+    from aulalocal.bundle.minisign import generate_keypair
+
+    pub_path, key_path = Path(args.out + ".pub"), Path(args.out + ".key")
+    if pub_path.exists() and not args.force:
+        raise UsageError(N_("{path} already exists; use --force to overwrite it."), path=str(pub_path))
+    passphrase = None if args.no_passphrase else _read_passphrase(_("Passphrase for the new secret key: "), confirm=True)
+    public, secret = generate_keypair(args.comment)
+    _write_private(key_path, secret.to_text(passphrase), args.force)
+    pub_path.write_text(public.to_text(), encoding="utf-8")
+    print(_("Key {key_id}: public key {pub}, secret key {key}. Keep the secret key off school laptops and out of any repository.").format(key_id=public.key_id_hex, pub=pub_path, key=key_path))
+    return 0
+
+
+def cmd_bundle_build(args) -> int:
+    from aulalocal.bundle.build import build_bundle
+
+    manifest = build_bundle(args.source, args.out, args.catalog, args.sequence, args.base, args.base_source)
+    print(_("Built {path}: catalog {catalog}, sequence {sequence}, {files} files. Sign it next.").format(path=args.out, files=len(manifest["files"]), **manifest))
+    return 0
+
+
+def cmd_bundle_sign(args) -> int:
+    import time
+
+    from aulalocal.bundle import minisign
+
+    try:
+        text = args.key.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(N_("Cannot read the secret key {path}."), path=str(args.key)) from exc
+    passphrase = _read_passphrase(_("Passphrase: "), confirm=False) if minisign.needs_passphrase(text) else None
+    secret = minisign.load_secret_key(text, passphrase)
+    comment = args.comment or f"timestamp:{int(time.time())}\tfile:{args.path.name}\thashed"
+    signature = minisign.sign_file(args.path, secret, comment)
+    target = args.path.with_name(args.path.name + ".minisig")
+    target.write_bytes(signature)
+    print(_("Signed: {path}").format(path=target))
+    return 0
+
+
+def cmd_bundle_export(args) -> int:
+    from aulalocal.bundle.export import export_bundles, export_size
+
+    folder = _open(args)
+    size = export_size(folder)
+    print(_("Copying {size} MB of updates to {path}.").format(size=i18n.format_number(round(size / 1e6, 1)), path=args.dest / "AulaLocal"))
+    written = export_bundles(folder, args.dest, progress=_progress_printer(args))
+    print(_("Done: {count} files.").format(count=len(written)))
+    return 0
+
+
+def cmd_bundle_scan(args) -> int:
+    from aulalocal.bundle.scan import scan_drive
+
+    folder = _open(args)
+    found = scan_drive(folder, args.root)
+    if args.json:
+        print(json.dumps([{"path": str(b.path), "state": b.state, "catalog": b.catalog, "sequence": b.sequence, "publisher": b.publisher, "key_id": b.key_id, "message": b.message} for b in found], ensure_ascii=False, indent=2))
+        return 0
+    if not found:
+        print(_("No update bundles on this drive."))
+    for b in found:
+        print(f"{b.path.name}: {b.state} — {b.message}")
+    return 0
+
+
+def cmd_trust_add(args) -> int:
+    from aulalocal.bundle import trust
+
+    folder = _open(args)
+    key = trust.load_key_argument(args.key)
+    trust.add_key(folder.keys_dir, key)
+    print(_("Trusted key {key_id} ({comment}).").format(key_id=key.key_id_hex, comment=key.comment))
+    return 0
+
+
+def cmd_trust_list(args) -> int:
+    from aulalocal.bundle import trust
+
+    folder = _open(args)
+    for trusted in trust.trusted_keys(folder.keys_dir):
+        print(f"{trusted.key_id}  {trusted.key.comment}  [{trusted.source}]")
+    return 0
+
+
+def cmd_trust_remove(args) -> int:
+    from aulalocal.bundle import trust
+
+    folder = _open(args)
+    trust.remove_key(folder.keys_dir, args.key_id)
+    print(_("Key {key_id} is no longer trusted.").format(key_id=args.key_id.upper()))
+    return 0
+
+
 COMMANDS = {
     ("catalog", "status"): cmd_catalog_status,
     ("search", None): cmd_search,
     ("show", None): cmd_show,
     ("doctor", None): cmd_doctor,
+    ("bundle", "verify"): cmd_bundle_verify,
+    ("bundle", "apply"): cmd_bundle_apply,
+    ("bundle", "keygen"): cmd_bundle_keygen,
+    ("bundle", "build"): cmd_bundle_build,
+    ("bundle", "sign"): cmd_bundle_sign,
+    ("bundle", "export"): cmd_bundle_export,
+    ("bundle", "scan"): cmd_bundle_scan,
+    ("trust", "add"): cmd_trust_add,
+    ("trust", "list"): cmd_trust_list,
+    ("trust", "remove"): cmd_trust_remove,
 }
 
 

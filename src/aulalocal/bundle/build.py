@@ -1,0 +1,136 @@
+"""Building a bundle from a source folder (publisher side): full, or a delta of two folders.
+
+The records go through the same validation an importer applies, so a
+publisher cannot build a bundle that laptops would refuse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import zipfile
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from aulalocal.bundle import source as src
+from aulalocal.bundle.records import parse_operation
+from aulalocal.errors import N_, BundleError, UsageError
+
+LINES_PER_FILE = 10_000
+CHUNK = 1024 * 1024
+MEDIA_RE = re.compile(r"[0-9a-f]{64}\.(png|jpg|jpeg|webp|svg|pdf|txt)")
+# Fixed timestamps make the same source build the same bytes.
+_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+CATALOG_RE = re.compile(r"[a-z0-9][a-z0-9-]{2,63}")
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _media(folder: Path) -> list[Path]:
+    media_dir = folder / "media"
+    if not media_dir.is_dir():
+        return []
+    files = []
+    for path in sorted(media_dir.iterdir()):
+        if not MEDIA_RE.fullmatch(path.name):
+            raise BundleError(
+                N_("{path}: media files are named <sha256>.<ext> (png jpg jpeg webp svg pdf txt)."),
+                path=str(path),
+            )
+        if _file_sha256(path) != path.name.split(".")[0]:
+            raise BundleError(N_("{path}: the name is not the file's SHA-256."), path=str(path))
+        files.append(path)
+    return files
+
+
+def _record_chunks(lines: Iterable[tuple[bytes, str]], allow_delete: bool) -> list[bytes]:
+    chunks, current = [], []
+    for line, where in lines:
+        parse_operation(line, where, allow_delete=allow_delete)
+        current.append(line)
+        if len(current) == LINES_PER_FILE:
+            chunks.append(b"\n".join(current) + b"\n")
+            current = []
+    if current or not chunks:
+        chunks.append(b"\n".join(current) + b"\n" if current else b"")
+    return chunks
+
+
+def build_bundle(
+    source_dir: Path,
+    out: Path,
+    catalog: str,
+    sequence: int,
+    base: int | None = None,
+    base_source: Path | None = None,
+    created: datetime | None = None,
+) -> dict:
+    """Write ``out`` (a .aulabundle) and return its manifest."""
+    if not CATALOG_RE.fullmatch(catalog):
+        raise UsageError(N_("'{catalog}' is not a valid catalog id."), catalog=catalog)
+    if sequence < 1 or (base is not None and not 1 <= base < sequence):
+        raise UsageError(N_("The sequence must be at least 1 and larger than the base."))
+    if (base is None) != (base_source is None):
+        raise UsageError(N_("A delta bundle needs both --base N and --from OLD_SOURCE_DIR."))
+    info = src.read_info(source_dir)
+    if base_source is not None:
+        lines = src.delta_lines(base_source, source_dir)
+    else:
+        lines = src.upsert_lines(source_dir)
+    # At least one records file, empty for a delta that changes nothing (spec section 2).
+    chunks = _record_chunks(lines, allow_delete=base is not None)
+    records = {f"records/{n:04d}.jsonl": chunk for n, chunk in enumerate(chunks, start=1)}
+    media = {f"media/{path.name}": path for path in _media(source_dir)}
+    files = {
+        name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+        for name, data in records.items()
+    }
+    for name, path in media.items():
+        # _media checked that the name is the content's hash.
+        files[name] = {"sha256": path.name.split(".")[0], "size": path.stat().st_size}
+    manifest = {
+        "format": "aulalocal-bundle",
+        "format_version": 1,
+        "catalog": catalog,
+        "sequence": sequence,
+        "base_sequence": base,
+        "created": (created or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "publisher": info.publisher,
+        "languages": info.languages,
+        "files": files,
+    }
+    tmp = out.with_name(out.name + ".part")
+    with zipfile.ZipFile(tmp, "w") as zf:
+        _add(zf, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+        for name, data in records.items():
+            _add(zf, name, data)
+        for name, path in media.items():
+            # Media are mostly compressed already; storing them keeps import
+            # near copy speed. Streamed, so a large file is never in memory.
+            info = _info(name, zipfile.ZIP_STORED)
+            info.file_size = files[name]["size"]
+            with path.open("rb") as fh, zf.open(info, "w", force_zip64=info.file_size > 2**31) as out_fh:
+                shutil.copyfileobj(fh, out_fh, CHUNK)
+    os.replace(tmp, out)
+    return manifest
+
+
+def _info(name: str, compression: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = compression
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _add(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+    zf.writestr(_info(name, zipfile.ZIP_DEFLATED), data)

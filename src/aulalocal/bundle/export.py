@@ -1,0 +1,101 @@
+"""Passing updates on: the signed bundles this laptop applied, written to a drive.
+
+For each catalog, the last full bundle and the deltas after it: enough for
+another laptop to reach the same catalog. Files are written under a temporary
+name and renamed when complete, so a pulled drive or a full disk never leaves
+a file that looks whole.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+from aulalocal.datafolder import DataFolder
+from aulalocal.errors import N_, Cancelled, StorageError
+
+CHUNK = 1024 * 1024
+
+
+def files_to_export(folder: DataFolder) -> list[Path]:
+    rows = folder.catalog.execute(
+        "SELECT catalog, sequence, base_sequence, stored_file FROM applied_bundles"
+        " WHERE stored_file IS NOT NULL ORDER BY catalog, sequence"
+    ).fetchall()
+    chosen: dict[str, list[str]] = {}
+    for catalog, _sequence, base, stored in rows:
+        if base is None:
+            chosen[catalog] = [stored]  # a full bundle replaces what came before
+        else:
+            chosen.setdefault(catalog, []).append(stored)
+    files = []
+    for names in chosen.values():
+        for name in names:
+            bundle = folder.bundles_dir / name
+            files += [bundle, bundle.with_name(name + ".minisig")]
+    return [f for f in files if f.is_file()]
+
+
+def export_size(folder: DataFolder) -> int:
+    return sum(f.stat().st_size for f in files_to_export(folder))
+
+
+def export_bundles(folder: DataFolder, dest_dir: Path, *, progress=None, cancel=None) -> list[Path]:
+    files = files_to_export(folder)
+    if not files:
+        raise StorageError(N_("This laptop has no applied update bundles to copy yet."))
+    needed = sum(f.stat().st_size for f in files)
+    target_dir = dest_dir / "AulaLocal"
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+        free = shutil.disk_usage(target_dir).free
+    except OSError as exc:
+        raise _write_error(exc, dest_dir) from exc
+    if free < needed:
+        raise StorageError(
+            N_("The drive needs {needed} MB free but has {free} MB. Free some space or use another drive."),
+            needed=_mb(needed),
+            free=_mb(free),
+        )
+    done = 0
+    written = []
+    for path in files:
+        target = target_dir / path.name
+        tmp = target_dir / (path.name + ".part")
+        try:
+            with path.open("rb") as src, tmp.open("wb") as dst:
+                while chunk := src.read(CHUNK):
+                    if cancel is not None and cancel():
+                        raise Cancelled(N_("Cancelled. Nothing was copied."))
+                    dst.write(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress("export", done, needed)
+                dst.flush()
+                os.fsync(dst.fileno())
+            os.replace(tmp, target)
+        except BaseException as exc:
+            tmp.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise _write_error(exc, dest_dir) from exc
+            raise
+        written.append(target)
+    return written
+
+
+def _mb(size: int) -> str:
+    from aulalocal.i18n import format_number
+
+    return format_number(round(size / 1_000_000, 1))
+
+
+def _write_error(exc: OSError, dest: Path) -> StorageError:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageError(N_("The drive is full. Free some space or use another drive."))
+    return StorageError(
+        N_("Cannot write to {path}: {reason}. Check the drive and try again."),
+        path=str(dest),
+        reason=exc.strerror or str(exc),
+    )

@@ -1,0 +1,252 @@
+"""Verifying and applying a bundle from a drive (spec sections 1 to 6, in that order).
+
+1. The ``.minisig`` beside the bundle is read (small, capped) and parsed.
+2. The bundle is copied to the staging folder; only the copy is read after.
+3. The signature's key must be trusted (or accepted by the teacher, for a key
+   found beside the bundle on the drive); the whole copy is verified.
+4. Only then is the archive opened: layout, manifest, every file's hash.
+5. The catalog's pinned key, the sequence, every record; then one transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from aulalocal.bundle import minisign, trust
+from aulalocal.bundle.apply import ApplyResult, CancelCheck, Progress, apply_operations, check_sequence
+from aulalocal.bundle.archive import BundleArchive, Limits, Manifest, open_archive
+from aulalocal.bundle.lock import import_lock
+from aulalocal.bundle.staging import StagedFile, clean_staging, disk_error, read_small, stage
+from aulalocal.catalog.store import get_state
+from aulalocal.datafolder import DataFolder
+from aulalocal.errors import N_, SignatureError
+
+# Asked when a bundle is signed by a key this laptop does not trust yet but
+# whose public key lies beside it on the drive: (key id, the key's comment).
+TrustQuestion = Callable[[str, str], bool]
+
+
+@dataclass
+class VerifiedBundle:
+    source: Path
+    staged: StagedFile
+    signature: bytes
+    key_id: str
+    archive: BundleArchive
+
+    @property
+    def manifest(self) -> Manifest:
+        return self.archive.manifest
+
+    def close(self) -> None:
+        self.archive.close()
+        try:
+            self.staged.path.unlink()
+        except OSError:
+            pass
+
+
+def signature_path(bundle: Path) -> Path:
+    return bundle.with_name(bundle.name + ".minisig")
+
+
+def _key_beside(bundle: Path, key_id: str) -> minisign.PublicKey | None:
+    """A public key with this id in the bundle's folder on the drive, if any."""
+    try:
+        candidates = sorted(bundle.parent.glob("*.pub"))[:20]
+    except OSError:
+        return None
+    for path in candidates:
+        try:
+            key = minisign.parse_public_key(read_small(path, minisign.MAX_KEY_TEXT_SIZE).decode("utf-8"))
+        except Exception:  # hostile or broken files beside a bundle are ignored
+            continue
+        if key.key_id_hex == key_id:
+            return key
+    return None
+
+
+def resolve_key(
+    folder: DataFolder, bundle: Path, signature: minisign.Signature, trust_unknown_key: TrustQuestion | None
+) -> minisign.PublicKey:
+    key_id = signature.key_id_hex
+    key = trust.find_key(folder.keys_dir, key_id)
+    if key is not None:
+        return key
+    beside = _key_beside(bundle, key_id) if trust_unknown_key is not None else None
+    if beside is not None and trust_unknown_key(key_id, beside.comment):
+        trust.add_key(folder.keys_dir, beside)  # the teacher's decision is remembered
+        return beside
+    raise SignatureError(
+        N_(
+            "This bundle is signed by key {key_id}, which this laptop does not trust."
+            " Ask your school IT helper to add the publisher's key ('aulalocal trust add')."
+        ),
+        key_id=key_id,
+    )
+
+
+def verify_bundle(
+    folder: DataFolder,
+    bundle: Path,
+    *,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+    trust_unknown_key: TrustQuestion | None = None,
+    limits: Limits = Limits(),
+) -> VerifiedBundle:
+    """Steps 1 and 2 of spec section 6 on a staged copy; the caller must ``close()`` it."""
+    sig_file = signature_path(bundle)
+    if not sig_file.exists():
+        raise SignatureError(
+            N_("{name} has no signature file ({name}.minisig beside it), so it cannot be trusted."),
+            name=bundle.name,
+        )
+    signature = read_small(sig_file)
+    parsed = minisign.parse_signature(signature)
+    staged = stage(bundle, folder.staging_dir, limits.max_archive_size, progress, cancel)
+    try:
+        key = resolve_key(folder, bundle, parsed, trust_unknown_key)
+        minisign.verify_file(
+            staged.path,
+            parsed,
+            key,
+            (lambda done, total: progress("verify", done, total)) if progress else None,
+            cancel,
+        )
+        archive = open_archive(staged.path, limits)
+    except BaseException:
+        staged.path.unlink(missing_ok=True)
+        raise
+    verified = VerifiedBundle(bundle, staged, signature, key.key_id_hex, archive)
+    try:
+        _check_pinned_key(folder, verified)
+        archive.verify_all(
+            (lambda done, total: progress("verify", done, total)) if progress else None, cancel
+        )
+    except BaseException:
+        verified.close()
+        raise
+    return verified
+
+
+def _check_pinned_key(folder: DataFolder, verified: VerifiedBundle) -> None:
+    state = get_state(folder.catalog.conn, verified.manifest.catalog)
+    if state is not None and state.key_id != verified.key_id:
+        raise SignatureError(
+            N_(
+                "Catalog {catalog} on this laptop comes from key {pinned}; this bundle is signed"
+                " by key {key_id}. It was not applied."
+            ),
+            catalog=verified.manifest.catalog,
+            pinned=state.key_id or "AulaLocal",
+            key_id=verified.key_id,
+        )
+
+
+def _write_media(folder: DataFolder, verified: VerifiedBundle, cancel: CancelCheck | None) -> None:
+    """Media files by content hash: a crash leaves at most an unused file, never a wrong one."""
+    media_dir = folder.media_dir
+    for name in verified.manifest.media_files:
+        target = media_dir / name.split("/", 1)[1]
+        if target.exists():
+            continue
+        media_dir.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        try:
+            with tmp.open("wb") as fh:
+                for chunk in verified.archive.read_entry_chunks(name, cancel=cancel):
+                    fh.write(chunk)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)  # only after the hash was checked at the stream's end
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+
+def _keep_original(folder: DataFolder, verified: VerifiedBundle) -> str:
+    """Keep the signed file so the teacher can pass it on (``bundle export``)."""
+    manifest = verified.manifest
+    name = f"{manifest.catalog}-{manifest.sequence:06d}-{verified.staged.sha256[:12]}.aulabundle"
+    folder.bundles_dir.mkdir(parents=True, exist_ok=True)
+    target = folder.bundles_dir / name
+    if not target.exists():
+        shutil.copyfile(verified.staged.path, target.with_name(name + ".part"))
+        os.replace(target.with_name(name + ".part"), target)
+    sig = target.with_name(name + ".minisig")
+    sig.write_bytes(verified.signature)
+    return name
+
+
+def import_bundle(
+    folder: DataFolder,
+    bundle: Path,
+    *,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+    trust_unknown_key: TrustQuestion | None = None,
+    limits: Limits = Limits(),
+) -> ApplyResult:
+    """Verify, then apply, all or nothing. One import at a time per data folder."""
+    try:
+        with import_lock(folder.path):
+            clean_staging(folder.staging_dir)
+            verified = verify_bundle(
+                folder, bundle, progress=progress, cancel=cancel,
+                trust_unknown_key=trust_unknown_key, limits=limits,
+            )
+            try:
+                return _apply(folder, verified, progress, cancel)
+            finally:
+                verified.close()
+    except OSError as exc:
+        raise disk_error(exc, bundle) from exc
+
+
+def _apply(folder, verified: VerifiedBundle, progress, cancel) -> ApplyResult:
+    manifest = verified.manifest
+    archive = verified.archive
+
+    def lines():
+        for name in manifest.record_files:
+            for number, line in archive.iter_record_lines(name, cancel=cancel):
+                yield line, f"{name}:{number}"
+
+    # Sequence before writing anything, so a refused bundle leaves no file behind.
+    if check_sequence(get_state(folder.catalog.conn, manifest.catalog), manifest, verified.staged.sha256):
+        return ApplyResult(manifest.catalog, manifest.sequence, up_to_date=True)
+    _write_media(folder, verified, cancel)
+    stored = _keep_original(folder, verified)
+    try:
+        return apply_operations(
+            folder.catalog,
+            manifest,
+            lines,
+            key_id=verified.key_id,
+            file_sha256=verified.staged.sha256,
+            stored_file=stored,
+            progress=progress,
+            cancel=cancel,
+        )
+    except BaseException:
+        _forget_unapplied(folder, stored)
+        raise
+
+
+def _forget_unapplied(folder: DataFolder, stored: str) -> None:
+    """Drop a kept file that no ledger row names (the apply failed)."""
+    named = folder.catalog.execute(
+        "SELECT 1 FROM applied_bundles WHERE stored_file = ?", (stored,)
+    ).fetchone()
+    if not named:
+        for path in (folder.bundles_dir / stored, folder.bundles_dir / (stored + ".minisig")):
+            try:
+                path.unlink()
+            except OSError:
+                pass
+

@@ -84,7 +84,7 @@ def small_disk(tmp_path):
         cmd = ["sudo", "-n", *cmd]
     subprocess.run(cmd, check=True)
     yield mount
-    subprocess.run(["umount", str(mount)] if os.geteuid() == 0 else ["sudo", "-n", "umount", str(mount)], check=False)
+    subprocess.run(([] if os.geteuid() == 0 else ["sudo", "-n"]) + ["umount", "-l", str(mount)], check=False)
 
 
 def file_bytes(path: Path) -> bytes:

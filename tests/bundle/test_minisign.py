@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import shutil
 import subprocess
 
@@ -22,7 +23,7 @@ from aulalocal.bundle.minisign import (
     sign_file,
     verify_file,
 )
-from aulalocal.errors import Cancelled, SignatureError, StorageError
+from aulalocal.errors import BundleError, Cancelled, SignatureError, StorageError
 
 MINISIGN = shutil.which("minisign")
 needs_minisign = pytest.mark.skipif(MINISIGN is None, reason="minisign is not on PATH")
@@ -233,6 +234,15 @@ def test_missing_file_is_a_storage_error(keys, message, tmp_path):
     sig = parse_signature(sign_file(message, secret, "tc"))
     with pytest.raises(StorageError):
         verify_file(tmp_path / "gone.aulabundle", sig, pub)
+
+
+def test_fifo_is_refused_without_blocking(keys, message, tmp_path):
+    pub, secret = keys
+    sig = parse_signature(sign_file(message, secret, "tc"))
+    fifo = tmp_path / "pipe.aulabundle"
+    os.mkfifo(fifo)
+    with pytest.raises(BundleError):
+        verify_file(fifo, sig, pub)
 
 
 def test_sign_refuses_multiline_comments(keys, message):

@@ -174,7 +174,10 @@ def apply_operations(
         _check(cancel)
         conn.execute("COMMIT")
     except BaseException as exc:
-        conn.execute("ROLLBACK")
+        # SQLite rolls back by itself on some errors (a full disk): only roll
+        # back what is still open.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         if isinstance(exc, sqlite3.Error):
             raise _storage_error(exc) from exc
         raise

@@ -24,7 +24,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from types import MappingProxyType
 from typing import BinaryIO, Callable, Iterator, Mapping, Optional
 
@@ -58,7 +58,9 @@ _RECORDS_NAME = re.compile(r"records/[a-z0-9_-]{1,64}\.jsonl")
 _MEDIA_NAME = re.compile(r"media/([0-9a-f]{64})\.(?:png|jpg|jpeg|webp|svg|pdf|txt)")
 _CATALOG = re.compile(r"[a-z0-9][a-z0-9-]{2,63}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_CREATED = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z")
+_CREATED = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?Z"
+)
 _DRIVE = re.compile(r"[A-Za-z]:")
 
 # BCP 47 (RFC 5646) well-formed language tags: langtag or private use. The
@@ -187,10 +189,6 @@ def _unreadable(path: "os.PathLike[str] | str") -> StorageError:
         N_("Could not read {path}. Check that the disk is working and try again."),
         path=os.fspath(path),
     )
-
-
-def _manifest_error(template: str, **params: object) -> BundleError:
-    return BundleError(template, **params)
 
 
 # --------------------------------------------------------------------------
@@ -370,8 +368,6 @@ def _check_layout(fh: BinaryIO, infos: list[zipfile.ZipInfo], cd_offset: int) ->
 
 
 def _parse_created(value: object) -> Optional[datetime]:
-    from datetime import timezone
-
     if not isinstance(value, str):
         return None
     match = _CREATED.fullmatch(value)
@@ -399,95 +395,95 @@ def parse_manifest(data: bytes, limits: Limits = Limits()) -> Manifest:
     what = MANIFEST_NAME
     obj = loads(data, what)
     if not isinstance(obj, dict):
-        raise _manifest_error(N_("manifest.json is not a JSON object."))
+        raise BundleError(N_("manifest.json is not a JSON object."))
     # format and format_version first: a newer format may have new keys, and
     # the user must hear "update AulaLocal", not "unknown field".
     if obj.get("format") != FORMAT_NAME:
-        raise _manifest_error(N_("manifest.json does not describe an AulaLocal bundle."))
+        raise BundleError(N_("manifest.json does not describe an AulaLocal bundle."))
     version = obj.get("format_version")
     if not _is_int(version) or version < 1:
-        raise _manifest_error(N_("manifest.json has an invalid format_version."))
+        raise BundleError(N_("manifest.json has an invalid format_version."))
     if version > FORMAT_VERSION:
         raise BundleError(
             N_("This bundle was made for a newer version of AulaLocal. Update AulaLocal first.")
         )
     for key in obj:
         if key not in _MANIFEST_KEYS:
-            raise _manifest_error(N_("manifest.json has an unknown field {key}."),
+            raise BundleError(N_("manifest.json has an unknown field {key}."),
                                   key=_shown(key))
     for key in _MANIFEST_KEYS:
         if key not in obj:
-            raise _manifest_error(N_("manifest.json lacks the field {key}."), key=key)
+            raise BundleError(N_("manifest.json lacks the field {key}."), key=key)
 
     catalog = obj["catalog"]
     if not isinstance(catalog, str) or not _CATALOG.fullmatch(catalog):
-        raise _manifest_error(N_("manifest.json has an invalid catalog id."))
+        raise BundleError(N_("manifest.json has an invalid catalog id."))
     sequence = obj["sequence"]
     if not _is_int(sequence) or not 1 <= sequence <= _MAX_INT:
-        raise _manifest_error(N_("manifest.json has an invalid sequence: it must be a whole number from 1."))
+        raise BundleError(N_("manifest.json has an invalid sequence: it must be a whole number from 1."))
     base = obj["base_sequence"]
     if base is not None and (not _is_int(base) or not 1 <= base < sequence):
-        raise _manifest_error(
+        raise BundleError(
             N_("manifest.json has an invalid base_sequence: it must be empty (null) "
                "or a whole number from 1 below the sequence.")
         )
     created = obj["created"]
     if _parse_created(created) is None:
-        raise _manifest_error(
+        raise BundleError(
             N_("manifest.json has an invalid created time: it must look like 2026-11-20T10:00:00Z.")
         )
     publisher = obj["publisher"]
     if (not isinstance(publisher, str) or not 1 <= len(publisher) <= 200
             or not publisher.strip() or any(not ch.isprintable() and ch != " " for ch in publisher)):
-        raise _manifest_error(
+        raise BundleError(
             N_("manifest.json has an invalid publisher name: it must be 1 to 200 characters of text.")
         )
     languages = obj["languages"]
     if not isinstance(languages, list):
-        raise _manifest_error(N_("manifest.json has an invalid list of languages."))
+        raise BundleError(N_("manifest.json has an invalid list of languages."))
     for tag in languages:
         if (not isinstance(tag, str) or len(tag) > _MAX_LANGUAGE_TAG
                 or not _BCP47.fullmatch(tag)):
-            raise _manifest_error(N_("manifest.json has an invalid language tag {tag}."),
+            raise BundleError(N_("manifest.json has an invalid language tag {tag}."),
                                   tag=_shown(str(tag)))
     if len({tag.lower() for tag in languages}) != len(languages):
-        raise _manifest_error(N_("manifest.json lists a language twice."))
+        raise BundleError(N_("manifest.json lists a language twice."))
 
     files_obj = obj["files"]
     if not isinstance(files_obj, dict):
-        raise _manifest_error(N_("manifest.json has an invalid files list."))
+        raise BundleError(N_("manifest.json has an invalid files list."))
     files: dict[str, FileEntry] = {}
     lowered: set[str] = set()
     for path, entry in files_obj.items():
         shown = _shown(path)
         if _unsafe_path(path) or not _is_content_name(path):
-            raise _manifest_error(N_("manifest.json lists a file that is not allowed: {name}."),
+            raise BundleError(N_("manifest.json lists a file that is not allowed: {name}."),
                                   name=shown)
         if path.lower() in lowered:
-            raise _manifest_error(N_("manifest.json lists {name} twice."), name=shown)
+            raise BundleError(N_("manifest.json lists {name} twice."), name=shown)
         lowered.add(path.lower())
         if not isinstance(entry, dict) or set(entry) != {"sha256", "size"}:
-            raise _manifest_error(
+            raise BundleError(
                 N_("manifest.json must give exactly sha256 and size for {name}."), name=shown
             )
         digest, size = entry["sha256"], entry["size"]
         if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
-            raise _manifest_error(N_("manifest.json has an invalid sha256 for {name}."),
+            raise BundleError(N_("manifest.json has an invalid sha256 for {name}."),
                                   name=shown)
         if not _is_int(size) or size < 0:
-            raise _manifest_error(N_("manifest.json has an invalid size for {name}."),
+            raise BundleError(N_("manifest.json has an invalid size for {name}."),
                                   name=shown)
         if size > limits.max_entry_size:
             raise BundleError(N_("Entry {name} is larger than the limit of {limit} bytes."),
                               name=shown, limit=limits.max_entry_size)
         media = _MEDIA_NAME.fullmatch(path)
         if media and media.group(1) != digest:
-            raise _manifest_error(
+            raise BundleError(
                 N_("Media file {name} is not named after its SHA-256."), name=shown
             )
         files[path] = FileEntry(sha256=digest, size=size)
     if not any(path.startswith("records/") for path in files):
-        raise _manifest_error(N_("manifest.json lists no records file."))
+        raise BundleError(N_("manifest.json lists no records file."))
 
     return Manifest(
         format=FORMAT_NAME,

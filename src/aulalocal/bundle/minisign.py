@@ -26,6 +26,7 @@ import binascii
 import hashlib
 import hmac
 import os
+import stat
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Optional
 
@@ -36,7 +37,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from aulalocal.errors import N_, Cancelled, SignatureError, StorageError
+from aulalocal.errors import N_, BundleError, Cancelled, SignatureError, StorageError
 
 __all__ = [
     "PublicKey",
@@ -374,7 +375,8 @@ def verify_file(
     ``max_legacy_size`` bytes) and the global signature over the trusted
     comment. Returns only if both hold; raises ``SignatureError`` otherwise,
     ``StorageError`` if the file cannot be read, ``Cancelled`` if ``cancel()``
-    returns True. ``progress(done_bytes, total_bytes)`` follows the reading.
+    returns True, ``BundleError`` if ``path`` is not a regular file.
+    ``progress(done_bytes, total_bytes)`` follows the reading.
     """
     if not hmac.compare_digest(signature.key_id, key.key_id):
         raise SignatureError(
@@ -388,6 +390,9 @@ def verify_file(
         raise SignatureError(N_("This is not a minisign public key.")) from None
 
     try:
+        # stat before open: opening a FIFO or a device could block forever.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise BundleError(N_("The bundle is not a regular file."))
         with open(path, "rb") as fh:
             total = os.fstat(fh.fileno()).st_size
             if signature.prehashed:
@@ -641,14 +646,13 @@ def sign_file(
             path=os.fspath(path),
         ) from None
     private = secret._private()
-    sig = private.sign(hasher.digest())
-    global_sig = private.sign(sig + tc)
     # Like minisign, refuse to hand out a signature the public key would reject.
-    private.public_key().verify(global_sig, sig + tc)
     if private.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     ) != secret.public:
         raise SignatureError(N_("The secret key file is damaged."))
+    sig = private.sign(hasher.digest())
+    global_sig = private.sign(sig + tc)
     return Signature(
         algorithm=SIGALG_HASHED,
         key_id=secret.key_id,

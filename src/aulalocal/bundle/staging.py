@@ -65,6 +65,8 @@ def stage(source: Path, staging_dir: Path, limit: int = MAX_BUNDLE_SIZE, progres
     done = 0
     try:
         with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
+            if progress is not None:
+                progress("copy", 0, st.st_size)
             while True:
                 if cancel is not None and cancel():
                     raise Cancelled(N_("Cancelled. Nothing was changed."))

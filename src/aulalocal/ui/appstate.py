@@ -1,0 +1,91 @@
+"""The small app-wide object every view listens to: catalog changed, language, appearance.
+
+Views never refresh each other; whoever changes something announces it here
+(Anki's "operation did change" pattern) and every view updates itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from aulalocal import i18n
+from aulalocal.catalog import userdata
+from aulalocal.datafolder import DataFolder
+from aulalocal.ui import theme
+
+
+class AppState(QObject):
+    catalogChanged = Signal()  # records were added, changed or removed
+    userdataChanged = Signal()  # favorites or notes
+    languageChanged = Signal(str)
+    appearanceChanged = Signal()  # text size or contrast
+    busyChanged = Signal(bool)  # background queries running or not (for --screenshot and tests)
+
+    def __init__(self, folder: DataFolder, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.folder = folder
+        self._busy = 0
+
+    # -- where things are ---------------------------------------------------
+    @property
+    def catalog_path(self) -> Path:
+        return self.folder.path / "catalog.db"
+
+    # -- language -----------------------------------------------------------
+    @property
+    def lang(self) -> str:
+        return i18n.current_language()
+
+    def set_language(self, lang: str, save: bool = True) -> None:
+        if lang not in i18n.LANGUAGES:
+            return
+        changed = lang != i18n.current_language()
+        i18n.set_language(lang)
+        if save:
+            userdata.set_setting(self.folder.userdata, "language", lang)
+        if changed:
+            self.languageChanged.emit(lang)
+
+    # -- appearance ---------------------------------------------------------
+    @property
+    def text_size(self) -> str:
+        value = userdata.get_setting(self.folder.userdata, "text_size", theme.DEFAULT_TEXT_SIZE)
+        return value if value in theme.TEXT_SIZES else theme.DEFAULT_TEXT_SIZE
+
+    @property
+    def high_contrast(self) -> bool:
+        return userdata.get_setting(self.folder.userdata, "high_contrast", "0") == "1"
+
+    def set_text_size(self, size: str) -> None:
+        if size in theme.TEXT_SIZES:
+            userdata.set_setting(self.folder.userdata, "text_size", size)
+            self.apply_appearance()
+
+    def set_high_contrast(self, on: bool) -> None:
+        userdata.set_setting(self.folder.userdata, "high_contrast", "1" if on else "0")
+        self.apply_appearance()
+
+    def apply_appearance(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if app is not None:
+            theme.apply_theme(app, self.text_size, self.high_contrast)
+        self.appearanceChanged.emit()
+
+    # -- background work bookkeeping ---------------------------------------
+    def work_started(self) -> None:
+        self._busy += 1
+        if self._busy == 1:
+            self.busyChanged.emit(True)
+
+    def work_finished(self) -> None:
+        self._busy = max(0, self._busy - 1)
+        if self._busy == 0:
+            self.busyChanged.emit(False)
+
+    @property
+    def busy(self) -> bool:
+        return self._busy > 0

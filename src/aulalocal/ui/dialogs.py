@@ -1,0 +1,57 @@
+"""Message boxes with buttons in the app's language (Qt ships no Quechua)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from aulalocal.i18n import gettext as _
+
+_ICONS = {
+    "information": QMessageBox.Information,
+    "warning": QMessageBox.Warning,
+    "critical": QMessageBox.Critical,
+    "question": QMessageBox.Question,
+}
+
+
+def _box(parent: QWidget | None, icon: str, text: str, informative: str = "", title: str = "") -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setIcon(_ICONS.get(icon, QMessageBox.Information))
+    box.setWindowTitle(title or "AulaLocal")
+    box.setTextFormat(Qt.PlainText)
+    box.setText(text)
+    if informative:
+        box.setInformativeText(informative)
+    return box
+
+
+def message(parent: QWidget | None, icon: str, text: str, informative: str = "", title: str = "") -> None:
+    box = _box(parent, icon, text, informative, title)
+    ok = box.addButton(_("OK"), QMessageBox.AcceptRole)
+    box.setDefaultButton(ok)
+    box.setEscapeButton(ok)
+    box.exec()
+
+
+def confirm(
+    parent: QWidget | None,
+    text: str,
+    yes: str,
+    no: str,
+    *,
+    informative: str = "",
+    title: str = "",
+    icon: str = "warning",
+    default_yes: bool = False,
+) -> bool:
+    """True when the teacher chose ``yes``; the safe answer is the default."""
+    box = _box(parent, icon, text, informative, title)
+    yes_button = box.addButton(yes, QMessageBox.AcceptRole)
+    no_button = box.addButton(no, QMessageBox.RejectRole)
+    yes_button.setAccessibleName(yes)
+    no_button.setAccessibleName(no)
+    box.setDefaultButton(yes_button if default_yes else no_button)
+    box.setEscapeButton(no_button)
+    box.exec()
+    return box.clickedButton() is yes_button

@@ -354,6 +354,8 @@ def test_encrypted_secret_key_round_trip_and_wrong_passphrase(keys):
     assert raw[2:4] == b"Sc" and raw[4:6] == b"B2"
     assert int.from_bytes(raw[38:46], "little") == FAST["opslimit"]
     assert load_secret_key(text, "correct horse ñ") == secret
+    assert minisign.needs_passphrase(text)
+    assert not minisign.needs_passphrase(secret.to_text(None))
     with pytest.raises(SignatureError) as err:
         load_secret_key(text, "wrong")
     assert "Wrong passphrase" in str(err.value)
@@ -390,6 +392,8 @@ def test_secret_key_with_absurd_kdf_limits_is_refused(keys):
 def test_secret_key_garbage_is_refused(text):
     with pytest.raises(SignatureError):
         load_secret_key(text, None)
+    with pytest.raises(SignatureError):
+        minisign.needs_passphrase(text)
 
 
 # --------------------------------------------------------------------------
@@ -401,6 +405,7 @@ def test_minisign_keys_and_signatures_verify_here(tmp_path, message):
     result = run_minisign("-G", "-p", "p.pub", "-s", "s.key", "-W", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     pub = parse_public_key((tmp_path / "p.pub").read_text())
+    assert not minisign.needs_passphrase((tmp_path / "s.key").read_text())
     secret = load_secret_key((tmp_path / "s.key").read_text(), None)
     assert secret.key_id == pub.key_id and secret.public == pub.key
     # minisign prints the id in the .pub comment (0.11 without zero padding).
@@ -487,6 +492,7 @@ def test_minisign_password_key_loads_here(tmp_path, message):
                           cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     pub = parse_public_key((tmp_path / "p.pub").read_text())
+    assert minisign.needs_passphrase((tmp_path / "s.key").read_text())
     secret = load_secret_key((tmp_path / "s.key").read_text(), "pa55 word")
     assert secret.key_id == pub.key_id and secret.public == pub.key
     verify_file(message, parse_signature(sign_file(message, secret, "tc")), pub)

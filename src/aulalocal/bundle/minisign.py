@@ -45,6 +45,7 @@ __all__ = [
     "Signature",
     "generate_keypair",
     "load_secret_key",
+    "needs_passphrase",
     "parse_public_key",
     "parse_signature",
     "read_signature_file",
@@ -566,13 +567,8 @@ def generate_keypair(comment: Optional[str] = None) -> tuple[PublicKey, SecretKe
     return pub, secret
 
 
-def load_secret_key(text: str, passphrase: Optional[str]) -> SecretKey:
-    """Read a minisign secret key file (as written by ``minisign -G`` or ``to_text``).
-
-    A wrong passphrase is detected by the key's checksum and raises
-    ``SignatureError``; so does an encrypted key without a passphrase or a
-    damaged file. The passphrase is ignored for an unencrypted key.
-    """
+def _secret_key_struct(text: str) -> tuple[str, bytes]:
+    """(comment, decoded key struct) of a secret key file, checked for shape."""
     if len(text) > MAX_KEY_TEXT_SIZE:
         raise SignatureError(N_("This is not a minisign secret key."))
     lines = [line.strip() for line in text.lstrip("\ufeff").splitlines()]
@@ -585,15 +581,31 @@ def load_secret_key(text: str, passphrase: Optional[str]) -> SecretKey:
     raw = _b64decode_strict(lines[1], _SECRET_KEY_STRUCT_BYTES)
     if raw is None:
         raise SignatureError(N_("This is not a minisign secret key."))
-    sig_alg, kdf, chk_alg = raw[0:2], raw[2:4], raw[4:6]
+    if raw[0:2] != SIGALG or raw[4:6] != CHKALG or raw[2:4] not in (KDFALG, KDFNONE):
+        raise SignatureError(
+            N_("This secret key uses an algorithm AulaLocal does not support.")
+        )
+    return comment, raw
+
+
+def needs_passphrase(text: str) -> bool:
+    """Whether the secret key file ``text`` is encrypted (``SignatureError`` if not a key)."""
+    return _secret_key_struct(text)[1][2:4] == KDFALG
+
+
+def load_secret_key(text: str, passphrase: Optional[str]) -> SecretKey:
+    """Read a minisign secret key file (as written by ``minisign -G`` or ``to_text``).
+
+    A wrong passphrase is detected by the key's checksum and raises
+    ``SignatureError``; so does an encrypted key without a passphrase or a
+    damaged file. The passphrase is ignored for an unencrypted key.
+    """
+    comment, raw = _secret_key_struct(text)
+    kdf = raw[2:4]
     salt = raw[6:38]
     opslimit = int.from_bytes(raw[38:46], "little")
     memlimit = int.from_bytes(raw[46:54], "little")
     keynum_sk = raw[54:]
-    if sig_alg != SIGALG or chk_alg != CHKALG or kdf not in (KDFALG, KDFNONE):
-        raise SignatureError(
-            N_("This secret key uses an algorithm AulaLocal does not support.")
-        )
     encrypted = kdf == KDFALG
     if encrypted:
         if passphrase is None:

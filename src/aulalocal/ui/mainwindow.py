@@ -1,0 +1,508 @@
+"""The main window: search on top, sections on the left, results and detail; the drive banner.
+
+Only the home view is built before the first paint; the browse page, the
+drive watcher and the dialogs are created after it (``QTimer.singleShot(0)``)
+or when first needed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aulalocal import __version__
+from aulalocal.i18n import gettext as _
+from aulalocal.i18n import ngettext
+from aulalocal.ui.home import HomeView
+from aulalocal.ui.models import SectionModel, ValueRole
+from aulalocal.ui.sections import BY_KEY, SECTIONS, section_for_kind
+
+SCREENSHOT_VIEWS = ("home", "programs", "safety", "years", "organizations", "reports", "favorites", "notes", "update")
+
+
+class DriveBanner(QFrame):
+    """A non-blocking message at the top: a drive with updates was plugged in."""
+
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.setObjectName("banner")
+        self.root: str | None = None
+        self.bundles: list = []
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.PlainText)
+        layout.addWidget(self.label, 1)
+        self.update_button = QPushButton()
+        self.update_button.setObjectName("primary")
+        self.update_button.clicked.connect(self._update)
+        self.dismiss_button = QPushButton()
+        self.dismiss_button.clicked.connect(self.dismiss)
+        layout.addWidget(self.update_button)
+        layout.addWidget(self.dismiss_button)
+        self.hide()
+
+    def show_drive(self, root: str, bundles: list) -> None:
+        if not bundles:
+            return
+        self.root, self.bundles = root, list(bundles)
+        self.retranslate()
+        self.show()
+
+    def drive_removed(self, root: str) -> None:
+        if root == self.root:
+            self.dismiss()
+
+    def dismiss(self) -> None:
+        self.root, self.bundles = None, []
+        self.hide()
+
+    @property
+    def applicable(self) -> list:
+        return [b for b in self.bundles if b.state in ("new", "untrusted")]
+
+    def retranslate(self) -> None:
+        self.dismiss_button.setText(_("Not now"))
+        self.dismiss_button.setAccessibleName(_("Hide this message"))
+        self.update_button.setText(_("Update"))
+        self.update_button.setAccessibleName(_("Update the catalog from this drive"))
+        if not self.bundles:
+            return
+        new = self.applicable
+        if new:
+            first = new[0]
+            text = ngettext(
+                "A USB drive with an update: {catalog} from {publisher} (number {sequence}). It is new for this laptop.",
+                "A USB drive with {count} updates, the first: {catalog} from {publisher} (number {sequence}). They are new for this laptop.",
+                len(new),
+            ).format(
+                count=len(new),
+                catalog=first.catalog or "?",
+                publisher=first.publisher or _("unknown publisher"),
+                sequence=first.sequence if first.sequence is not None else "?",
+            )
+            if any(b.state == "untrusted" for b in new):
+                text = "{text} {warning}".format(text=text, warning=_("It comes from a publisher this laptop does not know yet."))
+            self.update_button.show()
+        elif all(b.state in ("applied", "older") for b in self.bundles):
+            text = _("The USB drive holds updates this laptop already has. Nothing to do.")
+            self.update_button.hide()
+        else:
+            first = next(b for b in self.bundles if b.state not in ("applied", "older"))
+            text = _("The USB drive holds an update that cannot be used: {reason}").format(reason=first.message)
+            self.update_button.hide()
+        self.label.setText(text)
+
+    def _update(self) -> None:
+        self.window_.open_update_dialog(self.applicable or self.bundles)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, state, *, watch_drives: bool = True) -> None:
+        super().__init__()
+        self.state = state
+        self._browse = None
+        self.watcher = None
+        self._watch_drives = watch_drives
+        self.setObjectName("mainWindow")
+
+        central = QWidget()
+        self.setCentralWidget(central)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        # The top bar: search and the two buttons a teacher needs most.
+        top = QWidget()
+        top.setObjectName("topBar")
+        top_layout = QHBoxLayout(top)
+        top_layout.setContentsMargins(8, 6, 8, 6)
+        top_layout.setSpacing(6)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search_changed)
+        self.search.returnPressed.connect(self._search_enter)
+        top_layout.addWidget(self.search, 1)
+        self.update_button = QPushButton()
+        self.update_button.clicked.connect(lambda: self.open_update_dialog())
+        self.settings_button = QPushButton()
+        self.settings_button.clicked.connect(self.open_settings)
+        top_layout.addWidget(self.update_button)
+        top_layout.addWidget(self.settings_button)
+        outer.addWidget(top)
+
+        self.banner = DriveBanner(self)
+        outer.addWidget(self.banner)
+
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.sections = SectionModel(parent=self)
+        self.sidebar = QListView()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setModel(self.sections)
+        self.sidebar.setWordWrap(True)
+        self.sidebar.setResizeMode(QListView.Adjust)
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.sidebar.setSelectionMode(QListView.SingleSelection)
+        self.sidebar.selectionModel().currentChanged.connect(self._sidebar_changed)
+        self.splitter.addWidget(self.sidebar)
+        self.stack = QStackedWidget()
+        self.home = HomeView(state)
+        self.home.openSection.connect(self.go_to)
+        self.home.updateRequested.connect(lambda: self.open_update_dialog())
+        self.stack.addWidget(self.home)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        outer.addWidget(self.splitter, 1)
+
+        self._build_menus()
+        self._build_shortcuts()
+        state.languageChanged.connect(self.retranslate)
+        state.appearanceChanged.connect(self._fit_sidebar)
+        self.retranslate()
+        self._fit_sidebar()
+        self.current_section = "home"
+        self._select_sidebar("home")
+        self.setTabOrder(self.search, self.update_button)
+        self.setTabOrder(self.update_button, self.settings_button)
+        self.setTabOrder(self.settings_button, self.sidebar)
+        QTimer.singleShot(0, self._after_first_paint)
+
+    # -- building -----------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.open_bundle_action = self._action(self.file_menu, self.open_bundle_file, QKeySequence.Open)
+        self.update_action = self._action(self.file_menu, lambda: self.open_update_dialog())
+        self.export_action = self._action(self.file_menu, self.open_export_dialog)
+        self.file_menu.addSeparator()
+        self.print_action = self._action(self.file_menu, self.print_record, QKeySequence.Print)
+        self.pdf_action = self._action(self.file_menu, self.save_record_pdf)
+        self.print_favorites_action = self._action(self.file_menu, self.print_favorites)
+        self.pdf_favorites_action = self._action(self.file_menu, self.save_favorites_pdf)
+        self.file_menu.addSeparator()
+        self.quit_action = self._action(self.file_menu, self.close, QKeySequence.Quit)
+
+        self.go_menu = bar.addMenu("")
+        self.section_actions = []
+        for n, section in enumerate(SECTIONS, start=1):  # a fixed menu, one action per section
+            action = self._action(self.go_menu, lambda _c=False, key=section.key: self.go_to(key), f"Ctrl+{n}")
+            self.section_actions.append((section, action))
+        self.go_menu.addSeparator()
+        self.search_action = self._action(self.go_menu, self.focus_search, QKeySequence.Find)
+        self.back_action = self._action(self.go_menu, self._back, "Alt+Left")
+
+        self.tools_menu = bar.addMenu("")
+        self.favorite_action = self._action(self.tools_menu, self.toggle_favorite, "Ctrl+D")
+        self.settings_action = self._action(self.tools_menu, self.open_settings, "Ctrl+,")
+
+        self.help_menu = bar.addMenu("")
+        self.keys_action = self._action(self.help_menu, self.show_shortcuts, QKeySequence.HelpContents)
+        self.about_action = self._action(self.help_menu, self.show_about)
+
+    def _action(self, menu, slot, shortcut=None) -> QAction:
+        action = QAction(self)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        menu.addAction(action)
+        return action
+
+    def _build_shortcuts(self) -> None:
+        self.escape = QShortcut(QKeySequence(Qt.Key_Escape), self)
+        self.escape.setContext(Qt.WindowShortcut)
+        self.escape.activated.connect(self.clear_search)
+
+    def _after_first_paint(self) -> None:
+        self.browse  # noqa: B018 - builds the browse page now, so the first click is instant
+        if self._watch_drives and self.watcher is None:
+            from aulalocal.ui.drivewatcher import DriveWatcher
+
+            self.watcher = DriveWatcher(self.state, parent=self)
+            self.watcher.bundlesFound.connect(self.banner.show_drive)
+            self.watcher.driveRemoved.connect(self.banner.drive_removed)
+            self.watcher.start()
+
+    @property
+    def browse(self):
+        if self._browse is None:
+            from aulalocal.ui.browse import BrowsePage
+
+            self._browse = BrowsePage(self.state)
+            self._browse.searchAllRequested.connect(self._search_all)
+            self._browse.clearSearchRequested.connect(self.clear_search)
+            self.stack.addWidget(self._browse)
+            self.setTabOrder(self.sidebar, self._browse.filter_bar)
+        return self._browse
+
+    def _fit_sidebar(self) -> None:
+        metrics = self.sidebar.fontMetrics()
+        width = min(max(metrics.averageCharWidth() * 18, 150), 230)
+        self.sidebar.setMinimumWidth(120)
+        self.sidebar.setMaximumWidth(width + 40)
+        self.splitter.setSizes([width, max(400, self.width() - width)])
+
+    # -- navigation ---------------------------------------------------------
+    def go_to(self, key: str) -> None:
+        """Show a section ("home", "programs", ... "favorites", "notes")."""
+        if key not in BY_KEY:
+            return
+        self.current_section = key
+        self._select_sidebar(key)
+        if key == "home":
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.stack.setCurrentWidget(self.home)
+            return
+        text = self.search.text() if key not in ("favorites", "notes") else ""
+        if key in ("favorites", "notes") and self.search.text():
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+        self.browse.show_section(key, text)
+        self.stack.setCurrentWidget(self.browse)
+
+    def _select_sidebar(self, key: str | None) -> None:
+        selection = self.sidebar.selectionModel()
+        selection.blockSignals(True)
+        row = self.sections.row_of(key) if key else -1
+        if row >= 0:
+            self.sidebar.setCurrentIndex(self.sections.index(row))
+        else:
+            selection.clearSelection()
+            selection.setCurrentIndex(self.sections.index(0), QItemSelectionModel.NoUpdate)
+        selection.blockSignals(False)
+        self.sidebar.viewport().update()
+
+    def _sidebar_changed(self, current, _previous) -> None:
+        if current.isValid():
+            self.go_to(current.data(ValueRole))
+
+    def open_record(self, kind: str, id_: str, catalog: str | None = None) -> bool:
+        """Open one record in its section (used by ``--view detail:KIND:ID``)."""
+        if catalog is None:
+            row = self.state.folder.catalog.execute(
+                "SELECT catalog FROM records WHERE kind = ? AND id = ? ORDER BY catalog LIMIT 1", (kind, id_)
+            ).fetchone()
+            if row is None:
+                return False
+            catalog = row[0]
+        self.go_to(section_for_kind(kind).key)
+        self.browse.open_record((catalog, kind, id_))
+        return True
+
+    # -- search -------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def clear_search(self) -> None:
+        if self.search.text():
+            self.search.clear()
+        self.search.setFocus(Qt.ShortcutFocusReason)
+
+    def _search_changed(self, text: str) -> None:
+        if text.strip():
+            if self.current_section in ("home", "favorites", "notes") or self.stack.currentWidget() is self.home:
+                self.current_section = "all"
+                self._select_sidebar(None)
+                self.browse.show_section(None, text)
+                self.stack.setCurrentWidget(self.browse)
+            else:
+                self.browse.set_search(text, debounce=True)
+        elif self._browse is not None:
+            if self.current_section == "all":
+                self.go_to("home")
+            else:
+                self.browse.set_search("", debounce=False)
+
+    def _search_enter(self) -> None:
+        if self._browse is not None and self.stack.currentWidget() is self._browse:
+            self._browse.list_view.setFocus(Qt.OtherFocusReason)
+
+    def _search_all(self) -> None:
+        self.current_section = "all"
+        self._select_sidebar(None)
+        self.browse.show_section(None, self.search.text())
+
+    # -- actions ------------------------------------------------------------
+    def _back(self) -> None:
+        if self._browse is not None:
+            self._browse.detail.go_back()
+
+    def toggle_favorite(self) -> None:
+        if self._browse is not None and self.stack.currentWidget() is self._browse:
+            self._browse.detail.toggle_favorite()
+
+    def _current_record(self):
+        if self._browse is not None and self.stack.currentWidget() is self._browse:
+            return self._browse.detail.record
+        return None
+
+    def print_record(self) -> None:
+        if self._current_record() is not None:
+            self._browse.detail.print_handout()
+        else:
+            self._no_record()
+
+    def save_record_pdf(self) -> None:
+        if self._current_record() is not None:
+            self._browse.detail.save_pdf()
+        else:
+            self._no_record()
+
+    def _no_record(self) -> None:
+        from aulalocal.ui.dialogs import message
+
+        message(self, "information", _("Open a record first, then print it or save it as a PDF."))
+
+    def print_favorites(self) -> None:
+        from aulalocal.ui import handout
+
+        handout.print_favorites(self, self.state)
+
+    def save_favorites_pdf(self) -> None:
+        from aulalocal.ui import handout
+
+        handout.save_favorites_pdf(self, self.state)
+
+    def open_settings(self) -> None:
+        from aulalocal.ui.settings import SettingsDialog
+
+        SettingsDialog(self.state, self).exec()
+
+    def open_update_dialog(self, bundles: list | None = None, path=None):
+        from aulalocal.ui.updatedialog import UpdateDialog
+
+        dialog = UpdateDialog(self.state, self, bundles=bundles, path=path)
+        if bundles is None and path is None and self.banner.bundles:
+            dialog.set_bundles(self.banner.bundles)
+        dialog.exec()
+        return dialog
+
+    def open_bundle_file(self) -> None:
+        from aulalocal.ui.updatedialog import choose_bundle_file
+
+        path = choose_bundle_file(self)
+        if path:
+            self.open_update_dialog(path=path)
+
+    def open_export_dialog(self) -> None:
+        from aulalocal.ui.updatedialog import ExportDialog
+
+        ExportDialog(self.state, self).exec()
+
+    def show_shortcuts(self) -> None:
+        from aulalocal.ui.dialogs import message
+
+        lines = [
+            _("Ctrl+F: search; Esc: clear the search"),
+            _("Ctrl+1 to Ctrl+8: go to a section"),
+            _("Tab and Shift+Tab: move between parts of the window"),
+            _("Arrow keys: move in a list; Enter: read the record"),
+            _("Page Up and Page Down: scroll the text"),
+            _("Ctrl+D: add to or remove from favorites"),
+            _("Ctrl+P: print; Alt+Left: back to the previous record"),
+            _("Ctrl+,: settings (language, text size, contrast)"),
+        ]
+        message(self, "information", _("Keyboard shortcuts"), "\n".join(lines), title=_("Keyboard shortcuts"))
+
+    def show_about(self) -> None:
+        from aulalocal.ui.dialogs import message
+
+        message(
+            self,
+            "information",
+            _("AulaLocal {version}").format(version=__version__),
+            _("Offline catalog for rural schools. Your favorites and notes stay on this laptop, in {path}.").format(
+                path=str(self.state.folder.path)
+            ),
+            title=_("About AulaLocal"),
+        )
+
+    # -- for --screenshot and tests -----------------------------------------
+    def show_view(self, view: str) -> bool:
+        """Put the window in one of the views of ``--view``; False when unknown."""
+        if view.startswith("detail:"):
+            parts = view.split(":")
+            if len(parts) != 3:
+                return False
+            return self.open_record(parts[1], parts[2])
+        if view == "update":
+            from aulalocal.ui.updatedialog import UpdateDialog
+
+            self.update_preview = UpdateDialog(self.state, self)
+            self.update_preview.show()
+            return True
+        if view in BY_KEY:
+            self.go_to(view)
+            return True
+        return False
+
+    def is_idle(self) -> bool:
+        if self.state.busy:
+            return False
+        return self._browse is None or not self._browse.pending
+
+    # -- language -----------------------------------------------------------
+    def retranslate(self, *_args) -> None:
+        self.setWindowTitle(_("AulaLocal: catalog for the classroom"))
+        self.search.setPlaceholderText(_("Search programs, guides, laws… (Ctrl+F)"))
+        self.search.setAccessibleName(_("Search the catalog"))
+        self.search.setToolTip(_("Type a word: results appear as you type. Esc clears the search."))
+        self.update_button.setText(_("Update…"))
+        self.update_button.setAccessibleName(_("Update the catalog from a USB drive or a file"))
+        self.settings_button.setText(_("Settings"))
+        self.settings_button.setAccessibleName(_("Settings: language, text size and contrast"))
+        self.sidebar.setAccessibleName(_("Sections"))
+        self.sections.retranslate()
+        self.file_menu.setTitle(_("&File"))
+        self.open_bundle_action.setText(_("&Open bundle file…"))
+        self.update_action.setText(_("&Update from a USB drive…"))
+        self.export_action.setText(_("&Copy updates to a drive…"))
+        self.print_action.setText(_("&Print this record…"))
+        self.pdf_action.setText(_("Save this record as P&DF…"))
+        self.print_favorites_action.setText(_("Print my &favorites…"))
+        self.pdf_favorites_action.setText(_("Save my favorites as PDF…"))
+        self.quit_action.setText(_("&Quit"))
+        self.go_menu.setTitle(_("&Go"))
+        for section, action in self.section_actions:
+            action.setText(_(section.label))
+        self.search_action.setText(_("&Search"))
+        self.back_action.setText(_("&Back to the previous record"))
+        self.tools_menu.setTitle(_("&Tools"))
+        self.favorite_action.setText(_("Add to or remove from &favorites"))
+        self.settings_action.setText(_("&Settings…"))
+        self.help_menu.setTitle(_("&Help"))
+        self.keys_action.setText(_("&Keyboard shortcuts"))
+        self.about_action.setText(_("&About AulaLocal"))
+        self.banner.retranslate()
+        self._fit_sidebar()
+
+    def closeEvent(self, event) -> None:
+        from aulalocal.ui import worker
+
+        if self._browse is not None:
+            self._browse.detail.flush_note()
+        if self.watcher is not None:
+            self.watcher.stop()
+        worker.cancel_all(3000)
+        super().closeEvent(event)

@@ -299,7 +299,11 @@ def cmd_bundle_build(args) -> int:
     from aulalocal.bundle.build import build_bundle
 
     manifest = build_bundle(args.source, args.out, args.catalog, args.sequence, args.base, args.base_source)
-    print(_("Built {path}: catalog {catalog}, sequence {sequence}, {files} files. Sign it next.").format(path=args.out, files=len(manifest["files"]), **manifest))
+    print(
+        _("Built {path}: catalog {catalog}, sequence {sequence}, {count} files. Sign it next.").format(
+            path=args.out, catalog=manifest["catalog"], sequence=manifest["sequence"], count=len(manifest["files"])
+        )
+    )
     return 0
 
 

@@ -1,0 +1,183 @@
+"""Starting the desktop app: ``run_app(args)`` returns the exit code.
+
+``--screenshot PATH`` renders the real window offscreen at ``--size`` in the
+view ``--view``, waits until it is painted and idle, saves a PNG and exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import traceback
+
+from aulalocal import i18n
+from aulalocal.errors import N_, AulaLocalError, UsageError
+
+SCREENSHOT_TIMEOUT_S = 20.0
+log = logging.getLogger("aulalocal.ui")
+
+
+def parse_size(text: str | None) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in (text or "1024x600").lower().split("x"))
+    except ValueError:
+        width, height = 0, 0
+    if not (200 <= width <= 8000 and 200 <= height <= 8000):
+        raise UsageError(N_("--size takes WIDTHxHEIGHT, for example 1024x600."))
+    return width, height
+
+
+def _install_qt_translator(app, lang: str) -> None:
+    """Qt's own dialogs (file and print dialogs) in Spanish for es and qu (Qt has no Quechua)."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    old = getattr(app, "_aulalocal_translator", None)
+    if old is not None:
+        app.removeTranslator(old)
+        app._aulalocal_translator = None
+    qt_lang = {"es": "es", "qu": "es"}.get(lang)
+    if qt_lang is None:
+        return
+    translator = QTranslator(app)
+    if translator.load(f"qtbase_{qt_lang}", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
+        app.installTranslator(translator)
+        app._aulalocal_translator = translator
+
+
+def _log_file(folder_path) -> str:
+    return str(folder_path / "aulalocal.log")
+
+
+def _install_excepthook(folder_path) -> None:
+    """An unexpected error in the window is logged and told in one line, never as a traceback."""
+
+    def hook(exc_type, exc, tb) -> None:
+        path = _log_file(folder_path)
+        try:
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write("".join(traceback.format_exception(exc_type, exc, tb)) + "\n")
+        except OSError:
+            path = "(no log)"
+        if issubclass(exc_type, KeyboardInterrupt):
+            return
+        try:
+            from aulalocal.i18n import gettext as _
+            from aulalocal.ui.dialogs import message
+
+            message(
+                None,
+                "critical",
+                _("Something unexpected went wrong ({reason}). Details were saved in {log}.").format(
+                    reason=exc_type.__name__, log=path
+                ),
+            )
+        except Exception:  # noqa: BLE001 - the last line of defence
+            print(f"error: {exc_type.__name__} (see {path})", file=sys.stderr)
+
+    sys.excepthook = hook
+
+
+def run_app(args) -> int:
+    screenshot = getattr(args, "screenshot", None)
+    if screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "aulalocal"])
+    app.setApplicationName("AulaLocal")
+    app.setOrganizationName("AulaLocal")
+    app.setApplicationDisplayName("AulaLocal")
+    try:
+        size = parse_size(getattr(args, "size", None)) if screenshot else None
+        from aulalocal.datafolder import open_data_folder
+
+        folder = open_data_folder(getattr(args, "data_dir", None))
+    except AulaLocalError as exc:
+        if screenshot:
+            print(f"error: {exc.message()}", file=sys.stderr)
+        else:
+            from aulalocal.ui.dialogs import message
+
+            message(None, "critical", exc.message())
+        return exc.exit_code if screenshot else 1
+
+    from aulalocal.catalog.userdata import get_setting
+    from aulalocal.ui.appstate import AppState
+
+    setting = getattr(args, "lang", None) or get_setting(folder.userdata, "language")
+    i18n.set_language(i18n.choose_language(setting))
+    state = AppState(folder)
+    state.apply_appearance()
+    _install_qt_translator(app, state.lang)
+    state.languageChanged.connect(lambda lang: _install_qt_translator(app, lang))
+    if not screenshot:
+        _install_excepthook(folder.path)
+
+    from aulalocal.ui.mainwindow import MainWindow
+
+    window = MainWindow(state, watch_drives=not screenshot)
+    try:
+        if screenshot:
+            return take_screenshot(app, window, screenshot, size, getattr(args, "view", "home") or "home")
+        window.resize(1024, 600)
+        screen = app.primaryScreen()
+        if screen is not None and screen.availableGeometry().width() <= 1100:
+            window.showMaximized()
+        else:
+            window.show()
+        return app.exec()
+    finally:
+        window.close()
+        window.deleteLater()
+        folder.close()
+
+
+def wait_until_idle(app, window, timeout: float = SCREENSHOT_TIMEOUT_S) -> bool:
+    """Process events until the window painted and no query is running."""
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if window.is_idle():
+            quiet += 1
+            if quiet >= 3:  # idle for three rounds: results and detail have been applied
+                app.processEvents()
+                return True
+        else:
+            quiet = 0
+        time.sleep(0.01)
+    return False
+
+
+def take_screenshot(app, window, path: str, size: tuple[int, int], view: str) -> int:
+    from PySide6.QtGui import QPainter
+
+    from aulalocal.i18n import gettext as _
+
+    window.resize(*size)
+    window.show()
+    app.processEvents()
+    if not window.show_view(view):
+        print("error: " + _("Unknown view '{view}'.").format(view=view), file=sys.stderr)
+        return 2
+    if not wait_until_idle(app, window):
+        print("error: " + _("The window did not finish loading in time."), file=sys.stderr)
+        return 1
+    window.resize(*size)
+    app.processEvents()
+    image = window.grab()
+    dialog = getattr(window, "update_preview", None)
+    if dialog is not None:
+        # A dialog is its own window: paint it over the main window, centered.
+        dialog.adjustSize()
+        shot = dialog.grab()
+        painter = QPainter(image)
+        painter.drawPixmap((image.width() - shot.width()) // 2, (image.height() - shot.height()) // 2, shot)
+        painter.end()
+        dialog.close()
+    if not image.save(path, "PNG"):
+        print("error: " + _("Cannot write {path}.").format(path=path), file=sys.stderr)
+        return 1
+    return 0

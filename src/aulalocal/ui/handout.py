@@ -1,0 +1,194 @@
+"""Handouts for parents: a record or the favorites list, printed or saved as an A4 PDF.
+
+The document is built with QTextCursor (``recorddoc``), never from HTML; each
+page gets a footer with the date in the chosen language.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRect, QRectF, QSizeF, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import QApplication, QWidget
+
+from aulalocal import i18n
+from aulalocal.catalog.queries import Record
+from aulalocal.i18n import gettext as _
+from aulalocal.i18n import localized
+from aulalocal.ui.models import kind_name
+from aulalocal.ui.recorddoc import DocWriter, write_record
+
+HANDOUT_POINT_SIZE = 11
+MARGIN_MM = 18
+
+
+def _font() -> QFont:
+    font = QFont(QApplication.font()) if QApplication.instance() else QFont()
+    font.setPointSizeF(HANDOUT_POINT_SIZE)
+    return font
+
+
+def footer_text(lang: str | None = None) -> str:
+    """"AulaLocal · 24 de noviembre de 2026 · page {page} of {pages}" (page numbers filled per page)."""
+    return _("AulaLocal · {date} · page {page} of {pages}").replace("{date}", i18n.format_date(date.today(), lang))
+
+
+def record_handout(record: Record, lang: str, related: list | None = None) -> QTextDocument:
+    doc = QTextDocument()
+    writer = DocWriter(doc, _font())
+    write_record(writer, record, lang, related=related)
+    return doc
+
+
+def favorites_handout(state) -> QTextDocument:
+    """The teacher's favorites: title, kind, summary and own note of each."""
+    from aulalocal.catalog import userdata
+    from aulalocal.catalog.queries import get_record
+
+    lang = state.lang
+    doc = QTextDocument()
+    writer = DocWriter(doc, _font())
+    writer.block(bottom=writer.size * 0.6)
+    writer.text(_("My favorites"), bold=True, scale=1.6)
+    items = userdata.favorites(state.folder.userdata)
+    if not items:
+        writer.block()
+        writer.text(_("No favorites yet."))
+    for item in items:
+        record = get_record(state.folder.catalog, item.kind, item.id, item.catalog)
+        title, used = localized(record.data.get("title") if record else item.title, lang)
+        writer.heading(title or item.id, used if used != lang else None, scale=1.2)
+        writer.block(bottom=writer.size * 0.3)
+        writer.text(kind_name(item.kind), muted=True, scale=0.9)
+        if record is None:
+            writer.text("  ")
+            writer.text(_("(removed from the catalog)"), italic=True, muted=True, scale=0.9)
+        else:
+            summary, used = localized(record.data.get("summary"), lang)
+            if summary:
+                writer.paragraphs(summary)
+                writer.marker(used if used != lang else None)
+        note = userdata.get_note(state.folder.userdata, item.catalog, item.kind, item.id)
+        if note.strip():
+            writer.block(bottom=writer.size * 0.3)
+            writer.text(_("My note:"), bold=True)
+            writer.text(" ")
+            writer.text(note.strip())
+    return doc
+
+
+def paint_document(doc: QTextDocument, device, footer: str) -> int:
+    """Lay out ``doc`` on the pages of ``device`` (QPdfWriter or QPrinter) with a footer; returns pages."""
+    doc = doc.clone()
+    resolution = device.resolution()
+    area = device.pageLayout().paintRectPixels(resolution)
+    footer_font = _font()
+    footer_font.setPointSizeF(8.5)
+    footer_height = int(QFontMetrics(footer_font, device).lineSpacing() * 2.2)
+    body_height = area.height() - footer_height
+    doc.documentLayout().setPaintDevice(device)
+    doc.setPageSize(QSizeF(area.width(), body_height))
+    pages = max(1, doc.pageCount())
+    painter = QPainter(device)
+    try:
+        for page in range(pages):
+            if page:
+                device.newPage()
+            painter.save()
+            painter.translate(0, -page * body_height)
+            doc.drawContents(painter, QRectF(0, page * body_height, area.width(), body_height))
+            painter.restore()
+            painter.setFont(footer_font)
+            painter.setPen(Qt.darkGray)
+            painter.drawText(
+                QRect(0, body_height, area.width(), footer_height),
+                Qt.AlignHCenter | Qt.AlignBottom,
+                footer.format(page=page + 1, pages=pages),
+            )
+    finally:
+        painter.end()
+    return pages
+
+
+def _a4(device) -> None:
+    device.setPageSize(QPageSize(QPageSize.A4))
+    device.setPageMargins(QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Millimeter)
+
+
+def write_pdf(doc: QTextDocument, path: str | Path, title: str = "") -> Path:
+    """Save ``doc`` as an A4 PDF handout."""
+    path = Path(path)
+    writer = QPdfWriter(str(path))
+    writer.setResolution(300)
+    writer.setCreator("AulaLocal")
+    if title:
+        writer.setTitle(title)
+    _a4(writer)
+    paint_document(doc, writer, footer_text())
+    del writer  # the file is complete once the writer is gone
+    return path
+
+
+def print_document(parent: QWidget | None, doc: QTextDocument, title: str = "") -> bool:
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    printer = QPrinter(QPrinter.HighResolution)
+    _a4(printer)
+    printer.setDocName(title or "AulaLocal")
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(_("Print"))
+    if dialog.exec() != QPrintDialog.Accepted:
+        return False
+    paint_document(doc, printer, footer_text())
+    return True
+
+
+def _file_name(title: str) -> str:
+    slug = re.sub(r"[^\w]+", "-", title.lower(), flags=re.UNICODE).strip("-")[:60]
+    return (slug or "aulalocal") + ".pdf"
+
+
+def save_pdf_dialog(parent: QWidget | None, doc: QTextDocument, title: str) -> Path | None:
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    from aulalocal.ui.dialogs import message
+
+    folder = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or str(Path.home())
+    name, _filter = QFileDialog.getSaveFileName(
+        parent, _("Save as PDF"), str(Path(folder) / _file_name(title)), _("PDF files (*.pdf)")
+    )
+    if not name:
+        return None
+    if not name.lower().endswith(".pdf"):
+        name += ".pdf"
+    try:
+        path = write_pdf(doc, name, title)
+    except OSError as exc:
+        message(parent, "critical", _("The PDF could not be saved: {reason}").format(reason=exc.strerror or str(exc)))
+        return None
+    message(parent, "information", _("The handout was saved as {path}.").format(path=str(path)))
+    return path
+
+
+def _record_title(record: Record, lang: str) -> str:
+    return localized(record.data.get("title"), lang)[0] or record.id
+
+
+def print_record(parent, record: Record, lang: str, related: list | None = None) -> bool:
+    return print_document(parent, record_handout(record, lang, related), _record_title(record, lang))
+
+
+def save_record_pdf(parent, record: Record, lang: str, related: list | None = None) -> Path | None:
+    return save_pdf_dialog(parent, record_handout(record, lang, related), _record_title(record, lang))
+
+
+def print_favorites(parent, state) -> bool:
+    return print_document(parent, favorites_handout(state), _("My favorites"))
+
+
+def save_favorites_pdf(parent, state) -> Path | None:
+    return save_pdf_dialog(parent, favorites_handout(state), _("My favorites"))

@@ -1,0 +1,563 @@
+"""Updating from a USB drive or a file, and copying updates to a drive for another school.
+
+Verify and apply run in ``worker.Op`` with a progress bar and Cancel; the core
+guarantees that a failure or a cancel changes nothing. A bundle signed by an
+unknown key is applied only after the teacher confirms (the core remembers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QStorageInfo, Qt, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aulalocal import i18n
+from aulalocal.errors import BundleError, Cancelled, SequenceError, SignatureError, StorageError
+from aulalocal.i18n import gettext as _
+from aulalocal.i18n import ngettext
+from aulalocal.ui import worker
+from aulalocal.ui.sections import CATALOG_SECTIONS
+
+PHASES = {
+    "copy": "Copying the update from the drive…",
+    "verify": "Checking the signature and the files…",
+    "check": "Checking the records…",
+    "apply": "Updating the catalog…",
+    "export": "Copying the updates to the drive…",
+}
+
+
+def phase_text(phase: str) -> str:
+    text = PHASES.get(phase)
+    return _(text) if text else _("Working…")
+
+
+def choose_bundle_file(parent: QWidget | None) -> Path | None:
+    name, _filter = QFileDialog.getOpenFileName(
+        parent, _("Open bundle file"), str(Path.home()), _("AulaLocal updates (*.aulabundle)")
+    )
+    return Path(name) if name else None
+
+
+def _size_text(size: int) -> str:
+    return _("{size} MB").format(size=i18n.format_number(round(size / 1_000_000, 1)))
+
+
+def what_to_do(exc: BaseException) -> str:
+    if isinstance(exc, SignatureError):
+        return _(
+            "What to do: ask the publisher for the update again, with its .minisig file beside it,"
+            " or ask your school IT helper to add the publisher's key."
+        )
+    if isinstance(exc, SequenceError):
+        return _("What to do: apply the missing updates first (in order), or ask the publisher for a full update.")
+    if isinstance(exc, BundleError):
+        return _("What to do: the file may be damaged or incomplete. Copy it again from the publisher's drive and try again.")
+    if isinstance(exc, StorageError):
+        return _("What to do: check that the drive is still plugged in and that the laptop has free space, then try again.")
+    return _("What to do: try again. If it happens again, ask your school IT helper to run 'aulalocal doctor'.")
+
+
+def summary_lines(result) -> list[str]:
+    """'Programs and good practices: 3 new, 1 changed, 0 removed' for each section that changed."""
+    lines = []
+    for section in CATALOG_SECTIONS:
+        added = sum(result.added.get(k, 0) for k in section.kinds)
+        changed = sum(result.changed.get(k, 0) for k in section.kinds)
+        removed = sum(result.removed.get(k, 0) for k in section.kinds)
+        if added or changed or removed:
+            lines.append(
+                _("{section}: {added}, {changed}, {removed}").format(
+                    section=_(section.label),
+                    added=ngettext("{count} new", "{count} new", added).format(count=added),
+                    changed=ngettext("{count} changed", "{count} changed", changed).format(count=changed),
+                    removed=ngettext("{count} removed", "{count} removed", removed).format(count=removed),
+                )
+            )
+    return lines
+
+
+def _import(folder, path: Path, *, progress=None, cancel=None, trust_unknown_key=None):
+    """Runs on a worker thread, with its own connections to the data folder."""
+    from aulalocal.bundle.importer import import_bundle
+
+    with worker.thread_folder(folder) as own:
+        return import_bundle(own, path, progress=progress, cancel=cancel, trust_unknown_key=trust_unknown_key)
+
+
+def _export(folder, dest: Path, *, progress=None, cancel=None):
+    from aulalocal.bundle.export import export_bundles
+
+    with worker.thread_folder(folder) as own:
+        return export_bundles(own, dest, progress=progress, cancel=cancel)
+
+
+def _export_size(folder) -> int:
+    from aulalocal.bundle.export import export_size
+
+    return export_size(folder)
+
+
+class BundleListModel(QAbstractListModel):
+    """The bundles a drive holds, with what each would do here."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._bundles: list = []
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._bundles)
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        bundle = self._bundles[index.row()]
+        if role in (Qt.DisplayRole, Qt.AccessibleTextRole):
+            if bundle.catalog:
+                head = _("{catalog} number {sequence}, from {publisher}").format(
+                    catalog=bundle.catalog, sequence=bundle.sequence, publisher=bundle.publisher or "?"
+                )
+            else:
+                head = Path(bundle.path).name
+            return "{head}\n{state}".format(head=head, state=bundle.message)
+        return None
+
+    def set_bundles(self, bundles: list) -> None:
+        self.beginResetModel()
+        self._bundles = list(bundles)
+        self.endResetModel()
+
+    def bundles(self) -> list:
+        return list(self._bundles)
+
+
+class _ProgressPage(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(True)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addStretch(1)
+
+    def reset(self, text: str) -> None:
+        self.label.setText(text)
+        self.bar.setRange(0, 0)
+
+    def update_progress(self, phase: str, done: int, total: int) -> None:
+        self.label.setText(phase_text(phase))
+        if total > 0:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(min(done, total) * 1000 / total))
+        else:
+            self.bar.setRange(0, 0)
+
+
+class UpdateDialog(QDialog):
+    """Update the catalog: choose (drive bundles or a file), progress, result."""
+
+    def __init__(
+        self,
+        state,
+        parent: QWidget | None = None,
+        *,
+        bundles: list | None = None,
+        path: Path | None = None,
+        import_fn: Callable | None = None,
+        confirm_trust: Callable[[str, str], bool] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.import_fn = import_fn or _import
+        self.confirm_trust = confirm_trust or self._confirm_trust
+        self.op: worker.Op | None = None
+        self.queue: list[Path] = []
+        self.results: list = []
+        self.error: BaseException | None = None
+        self.finished_ok: bool | None = None
+        self.setObjectName("updateDialog")
+        self.setMinimumWidth(360)
+
+        layout = QVBoxLayout(self)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+
+        choose = QWidget()
+        choose_layout = QVBoxLayout(choose)
+        choose_layout.setContentsMargins(0, 0, 0, 0)
+        self.choose_label = QLabel()
+        self.choose_label.setWordWrap(True)
+        choose_layout.addWidget(self.choose_label)
+        self.bundle_model = BundleListModel(self)
+        self.bundle_view = QListView()
+        self.bundle_view.setModel(self.bundle_model)
+        self.bundle_view.setWordWrap(True)
+        choose_layout.addWidget(self.bundle_view, 1)
+        self.stack.addWidget(choose)
+
+        self.progress_page = _ProgressPage()
+        self.stack.addWidget(self.progress_page)
+
+        result = QWidget()
+        result_layout = QVBoxLayout(result)
+        result_layout.setContentsMargins(0, 0, 0, 0)
+        self.result_title = QLabel()
+        self.result_title.setObjectName("subheading")
+        self.result_title.setWordWrap(True)
+        self.result_text = QLabel()
+        self.result_text.setWordWrap(True)
+        self.result_text.setTextFormat(Qt.PlainText)
+        self.result_text.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+        result_layout.addWidget(self.result_title)
+        result_layout.addWidget(self.result_text, 1)
+        self.stack.addWidget(result)
+
+        buttons = QHBoxLayout()
+        self.apply_button = QPushButton()
+        self.apply_button.setObjectName("primary")
+        self.apply_button.clicked.connect(self.apply_drive_bundles)
+        self.open_button = QPushButton()
+        self.open_button.clicked.connect(self.open_file)
+        self.export_button = QPushButton()
+        self.export_button.clicked.connect(self.open_export)
+        self.cancel_button = QPushButton()
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button = QPushButton()
+        self.close_button.clicked.connect(self.accept)
+        for button in (self.apply_button, self.open_button, self.export_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+
+        state.languageChanged.connect(self.retranslate)
+        self.set_bundles(bundles or [])
+        self._page(0)
+        self.retranslate()
+        if path is not None:
+            QTimer.singleShot(0, lambda: self.start([Path(path)]))
+        elif bundles:
+            applicable = [b for b in bundles if b.state in ("new", "untrusted")]
+            if applicable:
+                QTimer.singleShot(0, self.apply_drive_bundles)
+
+    # -- choose -------------------------------------------------------------
+    def set_bundles(self, bundles: list) -> None:
+        self.bundle_model.set_bundles(bundles)
+        self._update_buttons()
+
+    def apply_drive_bundles(self) -> None:
+        bundles = [b for b in self.bundle_model.bundles() if b.state in ("new", "untrusted")]
+        bundles.sort(key=lambda b: (b.catalog or "", b.sequence or 0))
+        if bundles:
+            self.start([Path(b.path) for b in bundles])
+
+    def open_file(self) -> None:
+        path = choose_bundle_file(self)
+        if path:
+            self.start([path])
+
+    def open_export(self) -> None:
+        ExportDialog(self.state, self).exec()
+
+    # -- run ----------------------------------------------------------------
+    def start(self, paths: list[Path]) -> None:
+        if self.running:
+            return
+        self.queue = list(paths)
+        self.results = []
+        self.error = None
+        self.finished_ok = None
+        self._page(1)
+        self._next()
+
+    @property
+    def running(self) -> bool:
+        return self.op is not None and not self.op.done
+
+    def _next(self) -> None:
+        if not self.queue:
+            self._done()
+            return
+        path = self.queue.pop(0)
+        self.progress_page.reset(_("Preparing {name}…").format(name=path.name))
+        op = worker.Op(
+            self.import_fn, self.state.folder, path, owner=self, state=self.state,
+            trust_unknown_key=lambda key_id, comment: op.ask(self.confirm_trust, key_id, comment),
+        )
+        self.op = op
+        op.progress(self.progress_page.update_progress).success(self._applied).failure(self._failed).run()
+
+    def cancel(self) -> None:
+        if self.running:
+            self.op.cancel()
+            self.cancel_button.setEnabled(False)
+            self.progress_page.label.setText(_("Cancelling… nothing will be changed."))
+
+    def _applied(self, result) -> None:
+        self.results.append(result)
+        if not result.up_to_date:
+            self.state.catalogChanged.emit()
+        self._next()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.error = exc
+        self.queue = []
+        self._done()
+
+    def _done(self) -> None:
+        self.finished_ok = self.error is None
+        self._page(2)
+        self._show_result()
+
+    def _show_result(self) -> None:
+        lines: list[str] = []
+        for result in self.results:
+            if result.up_to_date:
+                lines.append(
+                    _("{catalog} number {sequence}: already on this laptop. Nothing changed.").format(
+                        catalog=result.catalog, sequence=result.sequence
+                    )
+                )
+            else:
+                lines.append(_("{catalog} number {sequence}:").format(catalog=result.catalog, sequence=result.sequence))
+                lines += ["  " + line for line in summary_lines(result)] or ["  " + _("No records changed.")]
+        if self.error is None:
+            if any(not r.up_to_date for r in self.results):
+                self.result_title.setText(_("The catalog was updated."))
+            else:
+                self.result_title.setText(_("The catalog was already up to date."))
+        elif isinstance(self.error, Cancelled):
+            self.result_title.setText(_("Cancelled. Nothing was changed."))
+        else:
+            self.result_title.setText(_("The update was not applied. Nothing was changed."))
+            lines += ["", worker.error_text(self.error), "", what_to_do(self.error)]
+        self.result_text.setText("\n".join(lines).strip())
+
+    def _confirm_trust(self, key_id: str, publisher: str) -> bool:
+        from aulalocal.ui.dialogs import confirm
+
+        return confirm(
+            self,
+            _("This update comes from a publisher this laptop does not know."),
+            _("Trust this publisher and update"),
+            _("Do not update"),
+            informative=_(
+                "Publisher: {publisher}\nKey: {key_id}\n\n"
+                "Apply it only if you know who gave you this drive and trust them, for example your UGEL"
+                " or your school network. Anyone can make an update that looks official. If you accept,"
+                " this laptop will trust updates signed with this key from now on."
+            ).format(publisher=publisher or _("(no name)"), key_id=key_id),
+            title=_("Unknown publisher"),
+        )
+
+    # -- pages --------------------------------------------------------------
+    def _page(self, n: int) -> None:
+        self.stack.setCurrentIndex(n)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        page = self.stack.currentIndex()
+        applicable = any(b.state in ("new", "untrusted") for b in self.bundle_model.bundles())
+        self.apply_button.setVisible(page == 0 and applicable)
+        self.open_button.setVisible(page in (0, 2))
+        self.export_button.setVisible(page == 0)
+        self.cancel_button.setVisible(page == 1)
+        self.cancel_button.setEnabled(True)
+        self.close_button.setVisible(page != 1)
+        self.bundle_view.setVisible(self.bundle_model.rowCount() > 0)
+
+    def retranslate(self, *_args) -> None:
+        self.setWindowTitle(_("Update the catalog"))
+        if self.bundle_model.rowCount():
+            self.choose_label.setText(_("This USB drive holds these updates:"))
+        else:
+            self.choose_label.setText(
+                _(
+                    "To update the catalog, plug in a USB drive with an AulaLocal update and wait a moment:"
+                    " a message appears at the top of the window. If it does not, open the update file"
+                    " (.aulabundle) yourself."
+                )
+            )
+        self.apply_button.setText(_("Update from the drive"))
+        self.open_button.setText(_("Open bundle file…"))
+        self.export_button.setText(_("Copy updates to a drive…"))
+        self.cancel_button.setText(_("Cancel"))
+        self.close_button.setText(_("Close"))
+        self.cancel_button.setAccessibleName(_("Cancel the update; nothing will be changed"))
+        self.progress_page.bar.setAccessibleName(_("Progress"))
+        if self.stack.currentIndex() == 2:
+            self._show_result()
+
+    def reject(self) -> None:
+        # Esc or the window's close button while running means Cancel, not leaving a worker behind.
+        if self.running:
+            self.cancel()
+            return
+        super().reject()
+
+    def closeEvent(self, event) -> None:
+        if self.running:
+            self.cancel()
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+class ExportDialog(QDialog):
+    """Copy the updates this laptop applied to a drive, for another school."""
+
+    def __init__(
+        self,
+        state,
+        parent: QWidget | None = None,
+        *,
+        export_fn: Callable | None = None,
+        size_fn: Callable | None = None,
+        free_fn: Callable[[Path], int] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.export_fn = export_fn or _export
+        self.size_fn = size_fn or _export_size
+        self.free_fn = free_fn or (lambda dest: QStorageInfo(str(dest)).bytesAvailable())
+        self.op: worker.Op | None = None
+        self.written: list[Path] = []
+        self.error: BaseException | None = None
+        self.finished_ok: bool | None = None
+        self.setMinimumWidth(360)
+        layout = QVBoxLayout(self)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.stack.addWidget(self.intro)
+        self.progress_page = _ProgressPage()
+        self.stack.addWidget(self.progress_page)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setTextFormat(Qt.PlainText)
+        self.result.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+        self.stack.addWidget(self.result)
+        buttons = QHBoxLayout()
+        self.choose_button = QPushButton()
+        self.choose_button.setObjectName("primary")
+        self.choose_button.clicked.connect(self.choose)
+        self.cancel_button = QPushButton()
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button = QPushButton()
+        self.close_button.clicked.connect(self.accept)
+        buttons.addWidget(self.choose_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+        state.languageChanged.connect(self.retranslate)
+        self._page(0)
+        self.retranslate()
+
+    @property
+    def running(self) -> bool:
+        return self.op is not None and not self.op.done
+
+    def choose(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Choose the USB drive"), str(Path.home()))
+        if folder:
+            self.start(Path(folder))
+
+    def start(self, dest: Path) -> None:
+        """Check the free space, then copy in a worker."""
+        if self.running:
+            return
+        self.error = None
+        self.finished_ok = None
+        try:
+            needed = self.size_fn(self.state.folder)
+        except Exception as exc:  # noqa: BLE001 - shown as a message
+            return self._finish(exc)
+        if needed <= 0:
+            self.finished_ok = False
+            self._result(_("This laptop has no updates to copy yet: only updates applied from a drive or a file can be passed on."))
+            return
+        free = self.free_fn(dest)
+        if 0 <= free < needed:
+            self.finished_ok = False
+            self._result(
+                _("The drive has {free} free, but the updates need {needed}. Free some space on it or use another drive.").format(
+                    free=_size_text(free), needed=_size_text(needed)
+                )
+            )
+            return
+        self._page(1)
+        self.progress_page.reset(_("Copying the updates to {path}…").format(path=str(dest)))
+        self.dest = dest
+        self.op = worker.Op(self.export_fn, self.state.folder, dest, owner=self, state=self.state)
+        self.op.progress(self.progress_page.update_progress).success(self._copied).failure(self._finish).run()
+
+    def cancel(self) -> None:
+        if self.running:
+            self.op.cancel()
+            self.cancel_button.setEnabled(False)
+
+    def _copied(self, written: list) -> None:
+        self.written = [Path(p) for p in written]
+        self.finished_ok = True
+        copied = ngettext(
+            "Copied {count} file to {path}.", "Copied {count} files to {path}.", len(self.written)
+        ).format(count=len(self.written), path=str(self.dest))
+        advice = _("Take the drive to the other school: AulaLocal there shows a message when the drive is plugged in.")
+        self._result("{copied}\n\n{advice}".format(copied=copied, advice=advice))
+
+    def _finish(self, exc: BaseException) -> None:
+        self.error = exc
+        self.finished_ok = False
+        if isinstance(exc, Cancelled):
+            self._result(_("Cancelled. No update was left half copied on the drive."))
+        else:
+            self._result(worker.error_text(exc))
+
+    def _result(self, text: str) -> None:
+        self.result.setText(text)
+        self._page(2)
+
+    def _page(self, n: int) -> None:
+        self.stack.setCurrentIndex(n)
+        self.choose_button.setVisible(n != 1)
+        self.cancel_button.setVisible(n == 1)
+        self.cancel_button.setEnabled(True)
+        self.close_button.setVisible(n != 1)
+
+    def retranslate(self, *_args) -> None:
+        self.setWindowTitle(_("Copy updates to a drive"))
+        self.intro.setText(
+            _(
+                "Copy the updates of this laptop to a USB drive, to update AulaLocal in another school."
+                " Plug in the drive, then choose it."
+            )
+        )
+        self.choose_button.setText(_("Choose the drive…"))
+        self.cancel_button.setText(_("Cancel"))
+        self.close_button.setText(_("Close"))
+
+    def reject(self) -> None:
+        if self.running:
+            self.cancel()
+            return
+        super().reject()

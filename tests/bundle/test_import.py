@@ -227,3 +227,40 @@ def test_cli_publisher_workflow(tmp_path, capsys, monkeypatch):
     from aulalocal.bundle.minisign import parse_public_key
 
     assert catalogs["minedu-pe"]["key_id"] == parse_public_key((tmp_path / "editor.pub").read_text()).key_id_hex
+
+
+def test_cli_keys_and_signatures_interoperate_with_minisign(tmp_path):
+    """Keys made by `aulalocal bundle keygen` (with a passphrase) sign in minisign, and back."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import write_source
+
+    env = dict(os.environ, LANGUAGE="en")
+
+    def aulalocal(*args, stdin=""):
+        return subprocess.run([sys.executable, "-m", "aulalocal", *args], input=stdin, capture_output=True, text=True, cwd=tmp_path, env=env)
+
+    made = aulalocal("bundle", "keygen", "--out", "ours", "--comment", "Nuestra clave", stdin="clave secreta\n")
+    assert made.returncode == 0, made.stderr
+    source = write_source(tmp_path / "src", SAMPLE, catalog="minedu-pe")
+    assert aulalocal("bundle", "build", str(source), "--catalog", "minedu-pe", "--sequence", "1", "--out", "a.aulabundle").returncode == 0
+    # Our encrypted key, used by minisign.
+    signed = subprocess.run(["minisign", "-S", "-s", "ours.key", "-m", "a.aulabundle"], input="clave secreta\n", capture_output=True, text=True, cwd=tmp_path)
+    assert signed.returncode == 0, signed.stderr
+    data = str(tmp_path / "data")
+    assert aulalocal("--data-dir", data, "trust", "add", "ours.pub").returncode == 0
+    applied = aulalocal("--data-dir", data, "bundle", "apply", "a.aulabundle")
+    assert applied.returncode == 0, applied.stderr
+    # A minisign key, used by `aulalocal bundle sign`; minisign verifies the result.
+    subprocess.run(["minisign", "-G", "-W", "-p", "theirs.pub", "-s", "theirs.key"], check=True, capture_output=True, cwd=tmp_path)
+    assert aulalocal("bundle", "build", str(source), "--catalog", "ong-andina", "--sequence", "1", "--out", "b.aulabundle").returncode == 0
+    assert aulalocal("bundle", "sign", "b.aulabundle", "--key", "theirs.key").returncode == 0
+    verified = subprocess.run(["minisign", "-V", "-p", "theirs.pub", "-m", "b.aulabundle"], capture_output=True, text=True, cwd=tmp_path)
+    assert verified.returncode == 0, verified.stderr
+    assert aulalocal("--data-dir", data, "trust", "add", "theirs.pub").returncode == 0
+    assert aulalocal("--data-dir", data, "bundle", "apply", "b.aulabundle").returncode == 0
+    # A wrong passphrase is one clear line, exit 3.
+    wrong = aulalocal("bundle", "sign", "a.aulabundle", "--key", "ours.key", stdin="otra\n")
+    assert wrong.returncode == 3 and wrong.stderr.startswith("error: ") and "passphrase" in wrong.stderr

@@ -151,6 +151,7 @@ class BrowsePage(QWidget):
         state.catalogChanged.connect(self._catalog_changed)
         state.userdataChanged.connect(self._userdata_changed)
         self.retranslate()
+        self._update_filter_bar()
 
     # -- what is shown ------------------------------------------------------
     @property
@@ -193,7 +194,12 @@ class BrowsePage(QWidget):
 
     @property
     def pending(self) -> bool:
-        return self.loader.pending or self.detail.pending or self._facets_loaded != self._facet_serial
+        return (
+            self.loader.pending
+            or self._select_timer.isActive()
+            or self.detail.pending
+            or self._facets_loaded != self._facet_serial
+        )
 
     def open_record(self, key, saved_title: dict | None = None) -> None:
         row = self.model.row_of(tuple(key))
@@ -269,7 +275,7 @@ class BrowsePage(QWidget):
         self.filter_bar.setVisible(bool(facets))
         for facet, combo in self.facet_combos.items():
             combo.setVisible(facet in facets)
-        self.clear_filters_button.setEnabled(bool(self.active_facets()))
+        self.clear_filters_button.setVisible(bool(self.active_facets()))
 
     # -- results ------------------------------------------------------------
     def _loaded(self, count: int) -> None:

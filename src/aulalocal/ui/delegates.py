@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 from aulalocal.i18n import gettext as _
 from aulalocal.ui.models import (
     FallbackRole,
+    HasMetaRole,
     HasSnippetsRole,
     KindNameRole,
     RemovedRole,
@@ -103,7 +104,9 @@ class RecordDelegate(QStyledItemDelegate):
         base = option.font
         title = QFontMetrics(_title_font(base)).lineSpacing()
         small = QFontMetrics(_small_font(base)).lineSpacing()
-        height = PAD * 2 + TITLE_LINES * title + small + 2
+        height = PAD * 2 + TITLE_LINES * title
+        if index.data(HasMetaRole):
+            height += small + 2
         if index.data(HasSnippetsRole):
             height += SNIPPET_LINES * QFontMetrics(base).lineSpacing() + 2
         return QSize(max(option.rect.width(), 100), height)
@@ -132,7 +135,7 @@ class RecordDelegate(QStyledItemDelegate):
         y += TITLE_LINES * QFontMetrics(title_font).lineSpacing() + 2
 
         small_font = _small_font(opt.font)
-        meta = [index.data(KindNameRole) or ""]
+        meta = [index.data(KindNameRole) or ""] if index.data(HasMetaRole) else []
         if index.data(FallbackRole):
             meta.append(index.data(FallbackRole))
         removed = bool(index.data(RemovedRole))
@@ -143,7 +146,8 @@ class RecordDelegate(QStyledItemDelegate):
         metrics = QFontMetrics(small_font)
         meta_text = metrics.elidedText(" · ".join(m for m in meta if m), Qt.ElideRight, width)
         painter.drawText(QRect(rect.left(), int(y), width, metrics.lineSpacing()), Qt.AlignLeft | Qt.AlignVCenter, meta_text)
-        y += metrics.lineSpacing() + 2
+        if index.data(HasMetaRole):
+            y += metrics.lineSpacing() + 2
 
         if index.data(HasSnippetsRole):
             snippet = index.data(SnippetRole) or ""

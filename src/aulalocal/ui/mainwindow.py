@@ -253,11 +253,14 @@ class MainWindow(QMainWindow):
         return self._browse
 
     def _fit_sidebar(self) -> None:
+        """Wide enough for the longest word of a section name (names wrap), never more than needed."""
         metrics = self.sidebar.fontMetrics()
-        width = min(max(metrics.averageCharWidth() * 18, 150), 230)
-        self.sidebar.setMinimumWidth(120)
-        self.sidebar.setMaximumWidth(width + 40)
-        self.splitter.setSizes([width, max(400, self.width() - width)])
+        words = [w for section in SECTIONS for w in _(section.label).split()]
+        longest = max((metrics.horizontalAdvance(w) for w in words), default=80)
+        icon = self.sidebar.style().pixelMetric(self.sidebar.style().PixelMetric.PM_SmallIconSize)
+        width = max(longest, metrics.horizontalAdvance("M" * 9)) + icon + 40
+        self.sidebar.setMinimumWidth(width)
+        self.sidebar.setMaximumWidth(width + 80)
 
     # -- navigation ---------------------------------------------------------
     def go_to(self, key: str) -> None:

@@ -29,8 +29,9 @@ FallbackRole = Qt.UserRole + 5  # "(in Spanish)" when the title fell back, else 
 RemovedRole = Qt.UserRole + 6
 KeyRole = Qt.UserRole + 7  # (catalog, kind, id)
 RowRole = Qt.UserRole + 8
-HasSnippetsRole = Qt.UserRole + 9  # the whole list shows a second text line
+HasSnippetsRole = Qt.UserRole + 9  # the whole list shows snippet lines
 ValueRole = Qt.UserRole + 10
+HasMetaRole = Qt.UserRole + 11  # the whole list shows a line of kind and markers
 
 SEARCH_LIMIT = 200
 
@@ -167,6 +168,8 @@ class RecordListModel(QAbstractListModel):
         super().__init__(parent)
         self._rows: list[Row] = []
         self.has_snippets = False
+        self.show_kind = False
+        self.has_meta = False
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -180,7 +183,7 @@ class RecordListModel(QAbstractListModel):
         if role == KindRole:
             return row.kind
         if role == KindNameRole:
-            return kind_name(row.kind)
+            return kind_name(row.kind) if self.show_kind else ""
         if role == SnippetRole:
             return row.snippet
         if role == FallbackRole:
@@ -193,6 +196,8 @@ class RecordListModel(QAbstractListModel):
             return row
         if role == HasSnippetsRole:
             return self.has_snippets
+        if role == HasMetaRole:
+            return self.has_meta
         if role == Qt.AccessibleTextRole:
             parts = [row.title, kind_name(row.kind)]
             if row.fallback:
@@ -210,6 +215,9 @@ class RecordListModel(QAbstractListModel):
         self.beginResetModel()
         self._rows = list(rows)
         self.has_snippets = has_snippets
+        # The kind is said only where a list mixes kinds; the line stays when it has anything to say.
+        self.show_kind = len({r.kind for r in self._rows}) > 1
+        self.has_meta = self.show_kind or any(r.fallback or r.removed for r in self._rows)
         self.endResetModel()
 
     def rows(self) -> list[Row]:

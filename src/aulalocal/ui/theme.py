@@ -16,9 +16,9 @@ from aulalocal.errors import N_
 # Setting value -> (label msgid, point size).
 TEXT_SIZES = {
     "small": (N_("Small"), 9),
-    "normal": (N_("Normal"), 11),
-    "large": (N_("Large"), 13),
-    "xlarge": (N_("Extra large"), 16),
+    "normal": (N_("Normal"), 10),
+    "large": (N_("Large"), 12),
+    "xlarge": (N_("Extra large"), 15),
 }
 DEFAULT_TEXT_SIZE = "normal"
 

@@ -238,3 +238,26 @@ def test_read_only_data_folder_is_a_clear_error(publisher, tmp_path):
         assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.mark.parametrize("phase", ["copy", "verify", "check", "apply"])
+def test_cancel_in_any_phase_changes_nothing(old_and_new, phase):
+    from aulalocal.errors import Cancelled
+
+    data, bundle = old_and_new
+    before = snapshot(data)
+    folder = open_data_folder(data, load_seed=False)
+    state = {"seen": False}
+
+    def progress(current, done, total):
+        if current == phase:
+            state["seen"] = True
+
+    with pytest.raises(Cancelled):
+        import_bundle(folder, bundle, progress=progress, cancel=lambda: state["seen"])
+    folder.close()
+    assert snapshot(data) == before
+    assert list((data / "staging").glob("*")) == []
+    assert sorted(p.name for p in (data / "bundles").iterdir()) == sorted(
+        p.name for p in (data / "bundles").iterdir() if "-000001-" in p.name
+    )

@@ -179,8 +179,9 @@ class DetailView(QWidget):
         note_layout.addWidget(self.note_status)
         self.tabs.addTab(note_page, "")
         self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([400, 130])
         layout.addWidget(self.splitter, 1)
 
         outer = QVBoxLayout(self)

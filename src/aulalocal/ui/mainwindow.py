@@ -7,7 +7,7 @@ or when first needed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListView,
     QMainWindow,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -150,8 +149,10 @@ class MainWindow(QMainWindow):
         self.banner = DriveBanner(self)
         outer.addWidget(self.banner)
 
-        self.splitter = QSplitter(Qt.Horizontal)
-        self.splitter.setChildrenCollapsible(False)
+        body = QWidget()
+        body_layout = QHBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.setSpacing(0)
         self.sections = SectionModel(parent=self)
         self.sidebar = QListView()
         self.sidebar.setObjectName("sidebar")
@@ -161,16 +162,14 @@ class MainWindow(QMainWindow):
         self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.sidebar.setSelectionMode(QListView.SingleSelection)
         self.sidebar.selectionModel().currentChanged.connect(self._sidebar_changed)
-        self.splitter.addWidget(self.sidebar)
+        body_layout.addWidget(self.sidebar)
         self.stack = QStackedWidget()
         self.home = HomeView(state)
         self.home.openSection.connect(self.go_to)
         self.home.updateRequested.connect(lambda: self.open_update_dialog())
         self.stack.addWidget(self.home)
-        self.splitter.addWidget(self.stack)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        outer.addWidget(self.splitter, 1)
+        body_layout.addWidget(self.stack, 1)
+        outer.addWidget(body, 1)
 
         self._build_menus()
         self._build_shortcuts()
@@ -258,9 +257,9 @@ class MainWindow(QMainWindow):
         words = [w for section in SECTIONS for w in _(section.label).split()]
         longest = max((metrics.horizontalAdvance(w) for w in words), default=80)
         icon = self.sidebar.style().pixelMetric(self.sidebar.style().PixelMetric.PM_SmallIconSize)
-        width = max(longest, metrics.horizontalAdvance("M" * 9)) + icon + 40
-        self.sidebar.setMinimumWidth(width)
-        self.sidebar.setMaximumWidth(width + 80)
+        width = max(longest, metrics.horizontalAdvance("M" * 9)) + icon + 36
+        self.sidebar.setIconSize(QSize(icon, icon))
+        self.sidebar.setFixedWidth(width)
 
     # -- navigation ---------------------------------------------------------
     def go_to(self, key: str) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -45,14 +44,15 @@ def make_source(folder: Path, media_mb: int, records: int = 200) -> None:
 
 
 def child_run(cmd: list[str]) -> tuple[float, int]:
-    """Wall time and peak RSS (bytes) of one child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall time and peak RSS (bytes) of one child process, read from its own rusage."""
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss is the max over all children so far: run the big one first.
-    return elapsed, max(peak, before) * 1024
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd} failed with {proc.returncode}")
+    return elapsed, usage.ru_maxrss * 1024
 
 
 def run(media_mb: int = 200, repeat: int = 3) -> dict:

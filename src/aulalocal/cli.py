@@ -83,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("root", type=Path, metavar="DRIVE")
     scan.add_argument("--json", action="store_true", help=_("print JSON"))
 
+    i18n_cmd = sub.add_parser("i18n", help=_("translations"))
+    i18n_sub = i18n_cmd.add_subparsers(dest="i18n_command", required=True, parser_class=_Parser)
+    cov = i18n_sub.add_parser("coverage", help=_("how much each language covers; fails under the thresholds"))
+    cov.add_argument("--json", action="store_true", help=_("print JSON"))
+
     trust = sub.add_parser("trust", help=_("publisher keys this laptop trusts"))
     trust_sub = trust.add_subparsers(dest="trust_command", required=True, parser_class=_Parser)
     add = trust_sub.add_parser("add", help=_("trust a key (.pub file or its base64 line)"))
@@ -352,6 +357,24 @@ def cmd_bundle_scan(args) -> int:
     return 0
 
 
+def cmd_i18n_coverage(args) -> int:
+    from aulalocal.translation_coverage import coverage
+
+    folder = _open(args)
+    result = coverage(folder.catalog)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for lang, ui in result.ui.items():
+            print(_("{lang}: {percent:.1f}% of {total} messages").format(lang=lang, percent=ui["percent"], total=ui["total"]))
+            for kind, fields in sorted(result.content[lang].items()):
+                shares = ", ".join(f"{field} {share:.0f}%" for field, share in fields.items())
+                print(f"  {kind}: {shares}")
+        for problem in result.failures():
+            print(_("below the threshold: {problem}").format(problem=problem))
+    return 1 if result.failures() else 0
+
+
 def cmd_trust_add(args) -> int:
     from aulalocal.bundle import trust
 
@@ -392,6 +415,7 @@ COMMANDS = {
     ("bundle", "sign"): cmd_bundle_sign,
     ("bundle", "export"): cmd_bundle_export,
     ("bundle", "scan"): cmd_bundle_scan,
+    ("i18n", "coverage"): cmd_i18n_coverage,
     ("trust", "add"): cmd_trust_add,
     ("trust", "list"): cmd_trust_list,
     ("trust", "remove"): cmd_trust_remove,

@@ -157,6 +157,8 @@ class RecordDelegate(QStyledItemDelegate):
                 layout, _h = layout_text(text, runs, opt.font, width, SNIPPET_LINES)
                 _draw_layout(painter, layout, rect.left(), y, SNIPPET_LINES)
 
+        painter.setPen(palette.color(QPalette.Midlight))
+        painter.drawLine(opt.rect.left(), opt.rect.bottom(), opt.rect.right(), opt.rect.bottom())
         if opt.state & QStyle.State_HasFocus:
             pen = QPen(text_color if selected else palette.color(QPalette.Highlight))
             pen.setWidth(2)

@@ -70,7 +70,6 @@ class HomeView(QScrollArea):
         layout.addLayout(grid)
 
         self.updated = _label()
-        self.updated.setProperty("content", True)
         layout.addWidget(self.updated)
 
         self.next_heading = _label("subheading")

@@ -1,0 +1,65 @@
+"""Fixtures for the window tests: the real window over a real data folder, offscreen."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from aulalocal.bundle import source  # noqa: E402
+from aulalocal.bundle.apply import apply_operations  # noqa: E402
+
+
+def apply_folder(db, folder):
+    """Apply a write_source() folder to a catalog, as tests/catalog/test_apply.py does."""
+    return apply_operations(
+        db, source.read_info(folder), lambda: source.upsert_lines(folder),
+        key_id=None, file_sha256=source.content_sha256(folder),
+    )
+
+
+@pytest.fixture
+def state(qapp, seeded):
+    from aulalocal.ui.appstate import AppState
+
+    st = AppState(seeded)
+    st.apply_appearance()
+    yield st
+    wait_for_workers(qapp)
+    # Leave the next test with the normal look.
+    from aulalocal.ui import theme
+
+    theme.apply_theme(qapp, theme.DEFAULT_TEXT_SIZE, False)
+
+
+def wait_for_workers(qapp, timeout_ms: int = 10000) -> None:
+    """Let every background operation finish and deliver, before the folder closes."""
+    import time
+
+    from aulalocal.ui import worker
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while worker.running() and time.monotonic() < deadline:
+        qapp.processEvents()
+        time.sleep(0.005)
+
+
+@pytest.fixture
+def window(qtbot, qapp, state):
+    from aulalocal.ui.mainwindow import MainWindow
+
+    win = MainWindow(state, watch_drives=False)
+    qtbot.addWidget(win)
+    win.resize(1024, 600)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(win.is_idle)
+    yield win
+    win.close()
+    wait_for_workers(qapp)
+
+
+def idle(qtbot, win, timeout: int = 5000) -> None:
+    qtbot.waitUntil(win.is_idle, timeout=timeout)

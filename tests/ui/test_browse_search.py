@@ -1,0 +1,197 @@
+"""Browsing sections, search as you type (debounced, off the UI thread, newest wins), facets."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from aulalocal.catalog.queries import status
+from aulalocal.catalog.search import HIGHLIGHT, browse, search
+from aulalocal.ui import models
+from aulalocal.ui.models import FallbackRole, Query, RowRole, SnippetRole, split_highlight
+from aulalocal.ui.sections import CATALOG_SECTIONS
+from tests.ui.conftest import idle
+
+
+def kind_counts(db) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for cat in status(db)["catalogs"]:
+        for kind, n in cat["counts"].items():
+            totals[kind] = totals.get(kind, 0) + n
+    return totals
+
+
+def test_each_section_lists_every_record_of_its_kinds(window, qtbot, seeded):
+    counts = kind_counts(seeded.catalog)
+    for section in CATALOG_SECTIONS:
+        window.go_to(section.key)
+        idle(qtbot, window)
+        expected = sum(counts.get(k, 0) for k in section.kinds)
+        assert expected > 0, section.key
+        assert window.browse.model.rowCount() == expected, section.key
+        assert window.browse.status_label.text().startswith(str(expected))
+        # The sidebar follows.
+        assert window.sidebar.currentIndex().data(models.ValueRole) == section.key
+    # Reports and laws mixes two kinds: they are said on each row; titles are sorted.
+    window.go_to("reports")
+    idle(qtbot, window)
+    model = window.browse.model
+    titles = [model.index(r).data() for r in range(model.rowCount())]
+    assert titles == sorted(titles, key=str.casefold)
+    assert model.show_kind and model.index(0).data(models.KindNameRole)
+
+
+def test_home_says_what_the_catalog_holds(window, seeded):
+    counts = kind_counts(seeded.catalog)
+    button = window.home.section_buttons["programs"].text()
+    assert str(counts["program"]) in button
+    assert "hace" in window.home.updated.text()  # babel's Spanish "hace …", from applied_at
+
+
+def test_search_as_you_type_ignores_accents_and_highlights(window, qtbot, seeded):
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "educacion")
+    browse_page = window.browse
+    qtbot.waitUntil(lambda: browse_page.loader.last_query is not None and browse_page.loader.last_query.text == "educacion")
+    idle(qtbot, window)
+    assert window.current_section == "all"
+    model = browse_page.model
+    assert model.rowCount() > 0
+    titles = [model.index(r).data() for r in range(model.rowCount())]
+    assert any("Educación" in t for t in titles)
+    expected = search(seeded.catalog, "educacion", lang="es", limit=models.SEARCH_LIMIT)
+    assert titles == [h.title for h in expected]
+    snippets = [model.index(r).data(SnippetRole) for r in range(model.rowCount())]
+    assert any(HIGHLIGHT[0] in s for s in snippets)
+    text, runs = split_highlight(next(s for s in snippets if HIGHLIGHT[0] in s))
+    assert runs and all(text[a : a + n].lower().startswith("educ") for a, n in runs)
+
+
+def test_typing_fast_runs_few_queries_and_shows_the_last(window, qtbot, monkeypatch):
+    calls = []
+    real = models.fetch_rows
+
+    def counting(db, query, *args):
+        calls.append(query.text)
+        return real(db, query, *args)
+
+    monkeypatch.setattr(models, "fetch_rows", counting)
+    window.go_to("programs")
+    idle(qtbot, window)
+    calls.clear()
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "laptop")  # faster than the 250 ms debounce
+    qtbot.waitUntil(lambda: window.browse.loader.last_query.text == "laptop")
+    idle(qtbot, window)
+    assert calls == ["laptop"]
+    assert window.browse.mode == "search"
+    assert window.current_section == "programs"  # a search inside a section stays there
+
+
+def test_newest_query_wins(window, qtbot, seeded):
+    window.go_to("programs")
+    idle(qtbot, window)
+    loader = window.browse.loader
+    first = loader.request(Query("search", "es", "escuela"))
+    second = loader.request(Query("search", "es", "olpc"))
+    idle(qtbot, window)
+    assert loader.last_query.text == "olpc"
+    titles = [window.browse.model.index(r).data() for r in range(window.browse.model.rowCount())]
+    assert titles == [h.title for h in search(seeded.catalog, "olpc", limit=models.SEARCH_LIMIT)]
+    # A late answer to an older request never replaces the newer one.
+    late = [models.Row("x", "program", "late", "Late result")]
+    assert not loader.deliver(first, Query("search", "es", "escuela"), late)
+    assert loader.deliver(second, Query("search", "es", "olpc"), late) is True
+    assert window.browse.model.rowCount() == 1
+
+
+def test_facets_filter_results(window, qtbot, seeded):
+    window.go_to("programs")
+    idle(qtbot, window)
+    total = window.browse.model.rowCount()
+    combo = window.browse.facet_combos["region"]
+    assert combo.isVisibleTo(window) and combo.count() > 1
+    assert not window.browse.facet_combos["audience"].isVisibleTo(window)
+    value = combo.itemData(1, models.ValueRole)
+    combo.setCurrentIndex(1)
+    idle(qtbot, window)
+    rows = window.browse.model.rowCount()
+    expected = browse(seeded.catalog, kind="program", facets={"region": value})
+    assert 0 < rows == len(expected) < total
+    assert window.browse.clear_filters_button.isVisibleTo(window)
+    window.browse.clear_filters()
+    idle(qtbot, window)
+    assert window.browse.model.rowCount() == total
+    # Safety guides filter by audience and topic; year focus by year.
+    window.go_to("safety")
+    idle(qtbot, window)
+    assert window.browse.facet_combos["audience"].isVisibleTo(window)
+    assert window.browse.facet_combos["topic"].isVisibleTo(window)
+    assert not window.browse.facet_combos["region"].isVisibleTo(window)
+    window.go_to("years")
+    idle(qtbot, window)
+    years = window.browse.facet_combos["year"]
+    assert years.itemText(1).endswith("1")
+
+
+def test_empty_results_say_what_to_try(window, qtbot):
+    window.go_to("programs")
+    idle(qtbot, window)
+    window.search.setText("zzzqqxx")
+    qtbot.waitUntil(lambda: window.browse.loader.last_query.text == "zzzqqxx")
+    idle(qtbot, window)
+    page = window.browse
+    assert page.model.rowCount() == 0
+    assert page.results_stack.currentWidget() is page.empty
+    hint = page.empty_label.text()
+    assert "zzzqqxx" in hint and "Español" in hint
+    assert page.search_all_button.isVisibleTo(window)
+    page.search_all_button.click()
+    idle(qtbot, window)
+    assert window.current_section == "all" and page.section is None
+
+
+def test_fallback_marker_in_result_list(window, qtbot, seeded, tmp_path):
+    from tests.conftest import title, write_source
+    from tests.ui.conftest import apply_folder
+
+    apply_folder(seeded.catalog, write_source(tmp_path / "src", {("program", "solo-es"): {"title": title("Solo en castellano")}}))
+    window.state.catalogChanged.emit()
+    window.state.set_language("qu", save=False)
+    window.go_to("programs")
+    idle(qtbot, window)
+    model = window.browse.model
+    row = model.row_of(("test-catalog", "program", "solo-es"))
+    assert row >= 0
+    assert model.index(row).data(FallbackRole) == models.fallback_marker("es")
+    assert model.index(row).data(RowRole).fallback == "es"
+
+
+def test_ctrl_f_focuses_search_and_escape_clears_it(window, qtbot):
+    window.activateWindow()
+    window.sidebar.setFocus()
+    qtbot.waitUntil(lambda: window.sidebar.hasFocus())
+    qtbot.keyClick(window.sidebar, Qt.Key_F, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: window.search.hasFocus())
+    qtbot.keyClicks(window.search, "olpc")
+    assert window.search.text() == "olpc"
+    qtbot.keyClick(window.search, Qt.Key_Escape)
+    assert window.search.text() == ""
+    assert window.search.hasFocus()
+
+
+def test_keyboard_reaches_sections_and_results(window, qtbot):
+    window.activateWindow()
+    window.sidebar.setFocus()
+    qtbot.waitUntil(lambda: window.sidebar.hasFocus())
+    qtbot.keyClick(window.sidebar, Qt.Key_Down)
+    idle(qtbot, window)
+    assert window.current_section == "programs"
+    qtbot.keyClick(window, Qt.Key_4, Qt.ControlModifier)
+    idle(qtbot, window)
+    assert window.current_section == "years"
+    # Every control has an accessible name.
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QListView
+
+    for widget in window.findChildren((QAbstractButton, QComboBox, QLineEdit, QListView)):
+        if widget.isVisibleTo(window) and widget.focusPolicy() != Qt.NoFocus:
+            assert widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text()), widget

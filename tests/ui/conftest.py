@@ -57,7 +57,17 @@ def window(qtbot, qapp, state):
     qtbot.waitExposed(win)
     qtbot.waitUntil(win.is_idle)
     yield win
+    close_window(qapp, win)
+
+
+def close_window(qapp, win) -> None:
+    """Close and delete a window, so none of its timers or queries outlives the test's data folder."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     win.close()
+    wait_for_workers(qapp)
+    win.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
     wait_for_workers(qapp)
 
 

@@ -98,8 +98,13 @@ def verify_bundle(
     cancel: CancelCheck | None = None,
     trust_unknown_key: TrustQuestion | None = None,
     limits: Limits = Limits(),
+    check_contents: bool = True,
 ) -> VerifiedBundle:
-    """Steps 1 and 2 of spec section 6 on a staged copy; the caller must ``close()`` it."""
+    """Steps 1 and 2 of spec section 6 on a staged copy; the caller must ``close()`` it.
+
+    ``check_contents=False`` leaves the per-file SHA-256 checks to the reader
+    that streams each file anyway (the importer), so nothing is read twice.
+    """
     sig_file = signature_path(bundle)
     if not sig_file.exists():
         raise SignatureError(
@@ -109,6 +114,8 @@ def verify_bundle(
     signature = read_small(sig_file)
     parsed = minisign.parse_signature(signature)
     staged = stage(bundle, folder.staging_dir, limits.max_archive_size, progress, cancel)
+    if progress:
+        progress("verify", 0, staged.size)  # the drive is not read from here on
     try:
         key = resolve_key(folder, bundle, parsed, trust_unknown_key)
         minisign.verify_file(
@@ -117,6 +124,7 @@ def verify_bundle(
             key,
             (lambda done, total: progress("verify", done, total)) if progress else None,
             cancel,
+            blake2b_digest=staged.blake2b,
         )
         archive = open_archive(staged.path, limits)
     except BaseException:
@@ -125,9 +133,10 @@ def verify_bundle(
     verified = VerifiedBundle(bundle, staged, signature, key.key_id_hex, archive)
     try:
         _check_pinned_key(folder, verified)
-        archive.verify_all(
-            (lambda done, total: progress("verify", done, total)) if progress else None, cancel
-        )
+        if check_contents:
+            archive.verify_all(
+                (lambda done, total: progress("verify", done, total)) if progress else None, cancel
+            )
     except BaseException:
         verified.close()
         raise
@@ -148,39 +157,75 @@ def _check_pinned_key(folder: DataFolder, verified: VerifiedBundle) -> None:
         )
 
 
-def _write_media(folder: DataFolder, verified: VerifiedBundle, cancel: CancelCheck | None) -> None:
-    """Media files by content hash: a crash leaves at most an unused file, never a wrong one."""
+def _write_media(
+    folder: DataFolder, verified: VerifiedBundle, progress: Progress | None, cancel: CancelCheck | None
+) -> list[Path]:
+    """Media files by content hash, each checked against the manifest as it streams.
+
+    A crash leaves at most an unused file, never a wrong one. Returns the files
+    this import created, to remove if it fails.
+    """
     media_dir = folder.media_dir
-    for name in verified.manifest.media_files:
-        target = media_dir / name.split("/", 1)[1]
-        if target.exists():
-            continue
-        media_dir.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        try:
-            with tmp.open("wb") as fh:
-                for chunk in verified.archive.read_entry_chunks(name, cancel=cancel):
-                    fh.write(chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)  # only after the hash was checked at the stream's end
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+    names = verified.manifest.media_files
+    total = sum(verified.manifest.files[n].size for n in names)
+    done = 0
+    created: list[Path] = []
+    try:
+        for name in names:
+            target = media_dir / name.split("/", 1)[1]
+            if target.exists():
+                done += verified.manifest.files[name].size
+                continue
+            media_dir.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".part")
+            try:
+                with tmp.open("wb") as fh:
+                    for chunk in verified.archive.read_entry_chunks(name, cancel=cancel):
+                        fh.write(chunk)
+                        done += len(chunk)
+                        if progress:
+                            progress("verify", done, total)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, target)  # only after the hash was checked at the stream's end
+            finally:
+                tmp.unlink(missing_ok=True)
+            created.append(target)
+    except BaseException:
+        _remove(created)
+        raise
+    return created
 
 
 def _keep_original(folder: DataFolder, verified: VerifiedBundle) -> str:
-    """Keep the signed file so the teacher can pass it on (``bundle export``)."""
+    """Keep the signed file so the teacher can pass it on (``bundle export``).
+
+    A hard link to the staged copy costs nothing; a copy where links fail.
+    """
     manifest = verified.manifest
     name = f"{manifest.catalog}-{manifest.sequence:06d}-{verified.staged.sha256[:12]}.aulabundle"
     folder.bundles_dir.mkdir(parents=True, exist_ok=True)
     target = folder.bundles_dir / name
     if not target.exists():
-        shutil.copyfile(verified.staged.path, target.with_name(name + ".part"))
-        os.replace(target.with_name(name + ".part"), target)
-    sig = target.with_name(name + ".minisig")
-    sig.write_bytes(verified.signature)
+        part = target.with_name(name + ".part")
+        part.unlink(missing_ok=True)
+        try:
+            os.link(verified.staged.path, part)
+        except OSError:
+            shutil.copyfile(verified.staged.path, part)
+        with part.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(part, target)
+    target.with_name(name + ".minisig").write_bytes(verified.signature)
     return name
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink()
+        except OSError:
+            pass
 
 
 def import_bundle(
@@ -198,7 +243,7 @@ def import_bundle(
             clean_staging(folder.staging_dir)
             verified = verify_bundle(
                 folder, bundle, progress=progress, cancel=cancel,
-                trust_unknown_key=trust_unknown_key, limits=limits,
+                trust_unknown_key=trust_unknown_key, limits=limits, check_contents=False,
             )
             try:
                 return _apply(folder, verified, progress, cancel)
@@ -220,8 +265,12 @@ def _apply(folder, verified: VerifiedBundle, progress, cancel) -> ApplyResult:
     # Sequence before writing anything, so a refused bundle leaves no file behind.
     if check_sequence(get_state(folder.catalog.conn, manifest.catalog), manifest, verified.staged.sha256):
         return ApplyResult(manifest.catalog, manifest.sequence, up_to_date=True)
-    _write_media(folder, verified, cancel)
-    stored = _keep_original(folder, verified)
+    new_media = _write_media(folder, verified, progress, cancel)
+    try:
+        stored = _keep_original(folder, verified)
+    except BaseException:
+        _remove(new_media)
+        raise
     try:
         return apply_operations(
             folder.catalog,
@@ -235,6 +284,7 @@ def _apply(folder, verified: VerifiedBundle, progress, cancel) -> ApplyResult:
         )
     except BaseException:
         _forget_unapplied(folder, stored)
+        _remove(new_media)
         raise
 
 

@@ -368,8 +368,12 @@ def verify_file(
     cancel: Optional[CancelCheck] = None,
     *,
     max_legacy_size: int = MAX_LEGACY_MESSAGE_SIZE,
+    blake2b_digest: Optional[bytes] = None,
 ) -> None:
     """Check that ``signature`` by ``key`` covers the file at ``path``.
+
+    ``blake2b_digest``, the BLAKE2b-512 of the file computed while it was
+    copied, spares reading it again for a prehashed signature.
 
     Verifies the file signature (``ED``: over the streamed BLAKE2b-512 of the
     file; legacy ``Ed``: over the file itself, which must then be at most
@@ -390,6 +394,9 @@ def verify_file(
     except ValueError:
         raise SignatureError(N_("This is not a minisign public key.")) from None
 
+    if signature.prehashed and blake2b_digest is not None:
+        _verify_message(public, signature, blake2b_digest)
+        return
     try:
         # stat before open: opening a FIFO or a device could block forever.
         if not stat.S_ISREG(os.stat(path).st_mode):
@@ -416,7 +423,11 @@ def verify_file(
             N_("Could not read {path}. Check that the drive is still connected, then try again."),
             path=os.fspath(path),
         ) from None
+    _verify_message(public, signature, message)
 
+
+def _verify_message(public: Ed25519PublicKey, signature: Signature, message: bytes) -> None:
+    """The file signature over ``message``, then the global one over the trusted comment."""
     try:
         public.verify(signature.signature, message)
     except InvalidSignature:

@@ -79,11 +79,24 @@ def _install_excepthook(folder_path) -> None:
     sys.excepthook = hook
 
 
+def _qt_messages(mode, _context, message: str) -> None:
+    """Qt's own warnings go to the log, not to the teacher's console."""
+    from PySide6.QtCore import QtMsgType
+
+    if mode in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+        print(f"qt: {message}", file=sys.stderr)
+    else:
+        log.debug("qt: %s", message)
+
+
 def run_app(args) -> int:
     screenshot = getattr(args, "screenshot", None)
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
+
+    qInstallMessageHandler(_qt_messages)
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "aulalocal"])
     app.setApplicationName("AulaLocal")

@@ -286,6 +286,8 @@ class DetailView(QWidget):
         lang = self.state.lang
         record = data.record
         if record is None:
+            if not self._saved_title:
+                self._saved_title = self._kept_title(data.key)
             title, used = localized(self._saved_title, lang)
             if not title:
                 title, used = data.key[2], None
@@ -336,6 +338,14 @@ class DetailView(QWidget):
         self._update_back()
         self.stack.setCurrentIndex(1)
         self.loaded.emit(data.key)
+
+    def _kept_title(self, key) -> dict:
+        """The title kept with the teacher's note or favorite of a record no longer in the catalog."""
+        db = self.state.folder.userdata
+        for item in userdata.notes(db) + userdata.favorites(db):
+            if (item.catalog, item.kind, item.id) == tuple(key) and item.title:
+                return item.title
+        return {}
 
     def _meta(self, kind: str, fallback: str | None) -> None:
         parts = [kind_name(kind)]

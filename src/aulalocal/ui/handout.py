@@ -82,7 +82,8 @@ def favorites_handout(state) -> QTextDocument:
 
 def paint_document(doc: QTextDocument, device, footer: str) -> int:
     """Lay out ``doc`` on the pages of ``device`` (QPdfWriter or QPrinter) with a footer; returns pages."""
-    doc = doc.clone()
+    source = doc  # keeps the original alive while its clone is used
+    doc = source.clone(source)
     resolution = device.resolution()
     area = device.pageLayout().paintRectPixels(resolution)
     footer_font = _font()
@@ -110,6 +111,7 @@ def paint_document(doc: QTextDocument, device, footer: str) -> int:
             )
     finally:
         painter.end()
+        del source
     return pages
 
 

@@ -264,3 +264,16 @@ def test_cli_keys_and_signatures_interoperate_with_minisign(tmp_path):
     # A wrong passphrase is one clear line, exit 3.
     wrong = aulalocal("bundle", "sign", "a.aulabundle", "--key", "ours.key", stdin="otra\n")
     assert wrong.returncode == 3 and wrong.stderr.startswith("error: ") and "passphrase" in wrong.stderr
+
+
+def test_export_never_passes_on_a_damaged_kept_copy(trusted, publisher, tmp_path):
+    import_bundle(trusted, make_bundle(tmp_path, publisher, sequence=1))
+    (kept,) = trusted.bundles_dir.glob("*.aulabundle")
+    data = bytearray(kept.read_bytes())
+    data[100] ^= 0xFF
+    kept.write_bytes(bytes(data))
+    drive = tmp_path / "drive"
+    drive.mkdir()
+    with pytest.raises(StorageError, match="damaged"):
+        export_bundles(trusted, drive)
+    assert list((drive / "AulaLocal").iterdir()) == []

@@ -9,6 +9,7 @@ a file that looks whole.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -19,34 +20,35 @@ from aulalocal.errors import N_, Cancelled, StorageError
 CHUNK = 1024 * 1024
 
 
-def files_to_export(folder: DataFolder) -> list[Path]:
+def files_to_export(folder: DataFolder) -> list[tuple[Path, str | None]]:
+    """(file, its SHA-256 in the ledger, or None for a signature) in apply order."""
     rows = folder.catalog.execute(
-        "SELECT catalog, sequence, base_sequence, stored_file FROM applied_bundles"
+        "SELECT catalog, base_sequence, stored_file, file_sha256 FROM applied_bundles"
         " WHERE stored_file IS NOT NULL ORDER BY catalog, sequence"
     ).fetchall()
-    chosen: dict[str, list[str]] = {}
-    for catalog, _sequence, base, stored in rows:
+    chosen: dict[str, list[tuple[str, str]]] = {}
+    for catalog, base, stored, sha in rows:
         if base is None:
-            chosen[catalog] = [stored]  # a full bundle replaces what came before
+            chosen[catalog] = [(stored, sha)]  # a full bundle replaces what came before
         else:
-            chosen.setdefault(catalog, []).append(stored)
-    files = []
+            chosen.setdefault(catalog, []).append((stored, sha))
+    files: list[tuple[Path, str | None]] = []
     for names in chosen.values():
-        for name in names:
+        for name, sha in names:
             bundle = folder.bundles_dir / name
-            files += [bundle, bundle.with_name(name + ".minisig")]
-    return [f for f in files if f.is_file()]
+            files += [(bundle, sha), (bundle.with_name(name + ".minisig"), None)]
+    return [(f, sha) for f, sha in files if f.is_file()]
 
 
 def export_size(folder: DataFolder) -> int:
-    return sum(f.stat().st_size for f in files_to_export(folder))
+    return sum(f.stat().st_size for f, _sha in files_to_export(folder))
 
 
 def export_bundles(folder: DataFolder, dest_dir: Path, *, progress=None, cancel=None) -> list[Path]:
     files = files_to_export(folder)
     if not files:
         raise StorageError(N_("This laptop has no applied update bundles to copy yet."))
-    needed = sum(f.stat().st_size for f in files)
+    needed = sum(f.stat().st_size for f, _sha in files)
     target_dir = dest_dir / "AulaLocal"
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
@@ -61,20 +63,28 @@ def export_bundles(folder: DataFolder, dest_dir: Path, *, progress=None, cancel=
         )
     done = 0
     written = []
-    for path in files:
+    for path, expected in files:
         target = target_dir / path.name
         tmp = target_dir / (path.name + ".part")
+        digest = hashlib.sha256()
         try:
             with path.open("rb") as src, tmp.open("wb") as dst:
                 while chunk := src.read(CHUNK):
                     if cancel is not None and cancel():
                         raise Cancelled(N_("Cancelled. Nothing was copied."))
+                    digest.update(chunk)
                     dst.write(chunk)
                     done += len(chunk)
                     if progress:
                         progress("export", done, needed)
                 dst.flush()
                 os.fsync(dst.fileno())
+            if expected is not None and digest.hexdigest() != expected:
+                # The kept copy was damaged (a power cut, a bad disk): never pass it on.
+                raise StorageError(
+                    N_("The kept copy of {name} is damaged and was not copied. Apply it again from its original drive."),
+                    name=path.name,
+                )
             os.replace(tmp, target)
         except BaseException as exc:
             tmp.unlink(missing_ok=True)

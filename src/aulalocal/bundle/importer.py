@@ -200,7 +200,9 @@ def _write_media(
 def _keep_original(folder: DataFolder, verified: VerifiedBundle) -> str:
     """Keep the signed file so the teacher can pass it on (``bundle export``).
 
-    A hard link to the staged copy costs nothing; a copy where links fail.
+    A hard link to the staged copy costs nothing; a copy where links fail. It
+    is not synced: export checks it against the ledger's SHA-256, so a copy
+    damaged by a power cut is never passed on.
     """
     manifest = verified.manifest
     name = f"{manifest.catalog}-{manifest.sequence:06d}-{verified.staged.sha256[:12]}.aulabundle"
@@ -213,8 +215,6 @@ def _keep_original(folder: DataFolder, verified: VerifiedBundle) -> str:
             os.link(verified.staged.path, part)
         except OSError:
             shutil.copyfile(verified.staged.path, part)
-        with part.open("rb") as fh:
-            os.fsync(fh.fileno())
         os.replace(part, target)
     target.with_name(name + ".minisig").write_bytes(verified.signature)
     return name

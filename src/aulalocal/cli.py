@@ -53,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--lang", dest="content_lang", choices=i18n.LANGUAGES)
     show.add_argument("--json", action="store_true", help=_("print JSON"))
 
-    sub.add_parser("doctor", help=_("check both databases"))
+    doctor = sub.add_parser("doctor", help=_("check both databases"))
+    doctor.add_argument("--repair", action="store_true", help=_("rebuild a damaged catalog from the shipped one and the kept updates"))
 
     bundle = sub.add_parser("bundle", help=_("update bundles: check, apply, make, pass on"))
     bundle_sub = bundle.add_subparsers(dest="bundle_command", required=True, parser_class=_Parser)
@@ -180,10 +181,10 @@ def cmd_show(args) -> int:
 
 
 def cmd_doctor(args) -> int:
-    from aulalocal.doctor import check
+    from aulalocal.doctor import check, repair
 
     ok = True
-    for line, good in check(args.data_dir):
+    for line, good in (repair if args.repair else check)(args.data_dir):
         print(line)
         ok = ok and good
     return 0 if ok else 1

@@ -31,7 +31,7 @@ def check(data_dir_override=None) -> Iterator[tuple[str, bool]]:
     folder = paths.data_dir(data_dir_override)
     yield _("Data folder: {path}").format(path=folder), True
     for name, advice in (
-        ("catalog.db", _("Move it aside and start AulaLocal again: the shipped catalog is rebuilt; apply your update bundles again.")),
+        ("catalog.db", _("Run 'aulalocal doctor --repair': the catalog is rebuilt from the shipped catalog and the updates this laptop kept.")),
         ("userdata.db", _("Keep a copy of it and ask your school IT helper: it holds your notes and favorites.")),
     ):
         ok, detail = _integrity(folder / name)
@@ -52,3 +52,53 @@ def check(data_dir_override=None) -> Iterator[tuple[str, bool]]:
             db.conn.close()
         except Exception as exc:  # reported, not raised: doctor must always finish
             yield _("The catalog cannot be read: {reason}").format(reason=exc), False
+
+
+def repair(data_dir_override=None) -> Iterator[tuple[str, bool]]:
+    """Rebuild a damaged ``catalog.db``: it only holds what publishers sent.
+
+    The damaged file is kept aside; the shipped catalog is loaded, then every
+    update bundle this laptop kept is applied again in sequence order.
+    ``userdata.db`` is never touched here.
+    """
+    import os
+    import time
+
+    from aulalocal.datafolder import open_data_folder
+    from aulalocal.errors import AulaLocalError
+
+    folder_path = paths.data_dir(data_dir_override)
+    catalog = folder_path / "catalog.db"
+    ok, _detail = _integrity(catalog)
+    if ok:
+        yield _("catalog.db is fine; nothing to repair."), True
+        return
+    aside = catalog.with_name(f"catalog.db.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    os.replace(catalog, aside)
+    for suffix in ("-wal", "-shm"):
+        extra = catalog.with_name("catalog.db" + suffix)
+        if extra.exists():
+            os.replace(extra, aside.with_name(aside.name + suffix))
+    yield _("Moved the damaged catalog to {path}.").format(path=aside), True
+    folder = open_data_folder(data_dir_override)
+    from aulalocal.bundle.importer import import_bundle
+
+    kept = sorted(folder.bundles_dir.glob("*.aulabundle"), key=_bundle_order)
+    good = True
+    for bundle in kept:
+        try:
+            import_bundle(folder, bundle)
+            yield _("Applied again: {name}").format(name=bundle.name), True
+        except AulaLocalError as exc:
+            # An older bundle after a newer full one is expected to be refused.
+            yield f"{bundle.name}: {exc.message()}", exc.exit_code == 5
+            good = good and exc.exit_code == 5
+    folder.close()
+    yield (_("The catalog was rebuilt.") if good else _("The catalog was rebuilt, with problems listed above.")), good
+
+
+def _bundle_order(path):
+    # Kept bundles are named <catalog>-<sequence, 6 digits>-<hash>.aulabundle.
+    stem = path.name[: -len(".aulabundle")]
+    catalog, sequence, _hash = stem.rsplit("-", 2)
+    return catalog, int(sequence)

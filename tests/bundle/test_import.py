@@ -277,3 +277,28 @@ def test_export_never_passes_on_a_damaged_kept_copy(trusted, publisher, tmp_path
     with pytest.raises(StorageError, match="damaged"):
         export_bundles(trusted, drive)
     assert list((drive / "AulaLocal").iterdir()) == []
+
+
+def test_doctor_repair_rebuilds_a_damaged_catalog_and_keeps_notes(publisher, tmp_path, capsys):
+    data = tmp_path / "data"
+    folder = open_data_folder(data)
+    trust.add_key(folder.keys_dir, publisher.public)
+    import_bundle(folder, make_bundle(tmp_path, publisher, sequence=1))
+    v2 = dict(SAMPLE)
+    v2[("program", "nuevo")] = {"title": title("Nuevo")}
+    import_bundle(folder, make_bundle(tmp_path, publisher, v2, sequence=2, base=1))
+    userdata.save_note(folder.userdata, "minedu-pe", "program", "nuevo", {"es": "Nuevo"}, "nota")
+    expected = status(folder.catalog)
+    folder.close()
+    (data / "catalog.db").write_bytes(b"SQLite format 3\0" + b"\xff" * 8192)
+    assert main(["--data-dir", str(data), "doctor"]) == 1
+    assert main(["--data-dir", str(data), "doctor", "--repair"]) == 0
+    assert "rebuilt" in capsys.readouterr().out
+    assert list(data.glob("catalog.db.damaged-*"))
+    folder = open_data_folder(data)
+    rebuilt = status(folder.catalog)
+    assert [(c["catalog"], c["sequence"], c["counts"]) for c in rebuilt["catalogs"]] == [
+        (c["catalog"], c["sequence"], c["counts"]) for c in expected["catalogs"]
+    ]
+    assert userdata.get_note(folder.userdata, "minedu-pe", "program", "nuevo") == "nota"
+    assert main(["--data-dir", str(data), "doctor"]) == 0

@@ -8,7 +8,7 @@ Source: ``resources/aulalocal.svg``. Output:
 - ``resources/icons/hicolor/<n>x<n>/apps/aulalocal.png`` for n in SIZES
   (the freedesktop icon theme layout, installed as is by packaging/linux/install.sh);
 - ``resources/icons/aulalocal.ico`` (Windows: executable, installer, shortcuts),
-  every size as a PNG-compressed entry, which Windows Vista and later read.
+  16 to 128 px as 32-bit BMP entries and 256 px as PNG, Windows' own layout.
 
 Only PySide6 (QtGui and QtSvg, both in PySide6-Essentials) is needed; the .ico
 container is written here so that Pillow is not required.
@@ -59,19 +59,38 @@ def png_bytes(image) -> bytes:
     return bytes(data.data())
 
 
-def ico_bytes(pngs: dict[int, bytes]) -> bytes:
-    """An ICO file whose entries are PNG images (one per size)."""
-    sizes = sorted(pngs)
+def dib_bytes(image) -> bytes:
+    """An ICO image entry as a 32-bit BMP (BITMAPINFOHEADER, bottom-up BGRA, then the AND mask)."""
+    from PySide6.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format.Format_ARGB32)
+    w, h = image.width(), image.height()
+    rows = []
+    for y in range(h - 1, -1, -1):  # bottom-up
+        line = bytearray()
+        for x in range(w):
+            argb = image.pixel(x, y)
+            line += struct.pack("<I", argb)  # little-endian ARGB32 is B, G, R, A in memory
+        rows.append(bytes(line))
+    mask_row = ((w + 31) // 32) * 4
+    mask = b"\0" * (mask_row * h)  # all visible; the alpha channel does the work
+    header = struct.pack("<IiiHHIIiiII", 40, w, h * 2, 1, 32, 0, len(rows) * w * 4 + len(mask), 0, 0, 0, 0)
+    return header + b"".join(rows) + mask
+
+
+def ico_bytes(entries: dict[int, bytes]) -> bytes:
+    """An ICO file from {size: image data} (BMP entries, or PNG for 256 px)."""
+    sizes = sorted(entries)
     header = struct.pack("<HHH", 0, 1, len(sizes))
     offset = 6 + 16 * len(sizes)
-    entries, blobs = [], []
+    dirs, blobs = [], []
     for size in sizes:
-        blob = pngs[size]
+        blob = entries[size]
         dim = 0 if size >= 256 else size  # 0 means 256 in an ICO directory entry
-        entries.append(struct.pack("<BBBBHHII", dim, dim, 0, 0, 1, 32, len(blob), offset))
+        dirs.append(struct.pack("<BBBBHHII", dim, dim, 0, 0, 1, 32, len(blob), offset))
         blobs.append(blob)
         offset += len(blob)
-    return header + b"".join(entries) + b"".join(blobs)
+    return header + b"".join(dirs) + b"".join(blobs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
 
     images = {size: render(renderer, size) for size in sorted(set(SIZES) | set(ICO_SIZES))}
     pngs = {size: png_bytes(images[size]) for size in images}
-    ico = ico_bytes({size: pngs[size] for size in ICO_SIZES})
+    # Windows' own layout: BMP images up to 128 px (every reader handles them), PNG at 256 px.
+    ico = ico_bytes({size: pngs[size] if size >= 256 else dib_bytes(images[size]) for size in ICO_SIZES})
     ico_path = ICON_DIR / "aulalocal.ico"
 
     if args.check:
@@ -100,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             on_disk = QImage(str(png_path(size))).convertToFormat(QImage.Format.Format_ARGB32)
             if on_disk.isNull() or on_disk != images[size]:
                 stale.append(str(png_path(size).relative_to(ROOT)))
-        if not ico_path.is_file() or ico_path.read_bytes()[:6] != ico[:6]:
+        if not ico_path.is_file() or ico_path.read_bytes() != ico:
             stale.append(str(ico_path.relative_to(ROOT)))
         if stale:
             print("error: icons differ from resources/aulalocal.svg; run python packaging/render_icons.py:", file=sys.stderr)

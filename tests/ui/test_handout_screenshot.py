@@ -7,6 +7,7 @@ import subprocess
 import sys
 from argparse import Namespace
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -69,9 +70,10 @@ def run_cli(*args, data_dir):
     )
 
 
-def test_screenshot_writes_a_png_of_the_window(seeded_dir, tmp_path):
-    out = tmp_path / "programs.png"
-    result = run_cli("--screenshot", str(out), "--view", "programs", data_dir=seeded_dir)
+@pytest.mark.parametrize("view", ["programs", "update"])
+def test_screenshot_writes_a_png_of_the_window(seeded_dir, tmp_path, view):
+    out = tmp_path / f"{view}.png"
+    result = run_cli("--screenshot", str(out), "--view", view, data_dir=seeded_dir)
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 10_000
     image = QImage(str(out))

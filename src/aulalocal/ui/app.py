@@ -164,9 +164,32 @@ def wait_until_idle(app, window, timeout: float = SCREENSHOT_TIMEOUT_S) -> bool:
     return False
 
 
-def take_screenshot(app, window, path: str, size: tuple[int, int], view: str) -> int:
-    from PySide6.QtGui import QPainter
+def paint_dialog(image, dialog) -> None:
+    """A dialog is its own window: paint it, with a title bar, over the dimmed main window."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 
+    dialog.adjustSize()
+    shot = dialog.grab()
+    palette = dialog.palette()
+    title_height = dialog.fontMetrics().height() + 12
+    width, height = shot.width() + 2, shot.height() + title_height + 2
+    x = (image.width() - width) // 2
+    y = max(0, (image.height() - height) // 2)
+    painter = QPainter(image)
+    painter.fillRect(image.rect(), QColor(0, 0, 0, 90))
+    painter.fillRect(QRect(x, y, width, height), palette.color(QPalette.Dark))
+    painter.fillRect(QRect(x + 1, y + 1, width - 2, title_height), palette.color(QPalette.Highlight))
+    font = QFont(dialog.font())
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(palette.color(QPalette.HighlightedText))
+    painter.drawText(QRect(x + 10, y + 1, width - 20, title_height), Qt.AlignVCenter | Qt.AlignLeft, dialog.windowTitle())
+    painter.drawPixmap(x + 1, y + 1 + title_height, shot)
+    painter.end()
+
+
+def take_screenshot(app, window, path: str, size: tuple[int, int], view: str) -> int:
     from aulalocal.i18n import gettext as _
 
     window.resize(*size)
@@ -183,12 +206,7 @@ def take_screenshot(app, window, path: str, size: tuple[int, int], view: str) ->
     image = window.grab()
     dialog = getattr(window, "update_preview", None)
     if dialog is not None:
-        # A dialog is its own window: paint it over the main window, centered.
-        dialog.adjustSize()
-        shot = dialog.grab()
-        painter = QPainter(image)
-        painter.drawPixmap((image.width() - shot.width()) // 2, (image.height() - shot.height()) // 2, shot)
-        painter.end()
+        paint_dialog(image, dialog)
         dialog.close()
     if not image.save(path, "PNG"):
         print("error: " + _("Cannot write {path}.").format(path=path), file=sys.stderr)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from aulalocal import i18n
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
-from aulalocal.ui import worker
+from aulalocal.ui import models, worker
 from aulalocal.ui.delegates import RecordDelegate
 from aulalocal.ui.detail import DetailView
 from aulalocal.ui.models import FacetModel, KeyRole, Query, RecordListModel, ResultsLoader, RowRole, ValueRole
@@ -67,6 +67,7 @@ class BrowsePage(QWidget):
             combo.setModel(model)
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
+            combo.setMaximumWidth(combo.fontMetrics().averageCharWidth() * 34)
             combo.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
             combo.currentIndexChanged.connect(self._filters_changed)
             filters.addWidget(combo, 1)
@@ -305,6 +306,11 @@ class BrowsePage(QWidget):
             text = ngettext("{count} favorite", "{count} favorites", count).format(count=n)
         elif mode == "notes":
             text = ngettext("{count} note", "{count} notes", count).format(count=n)
+        elif mode == "search" and count >= models.SEARCH_LIMIT:
+            where = _(self.section.label) if self.section is not None else _("all sections")
+            text = _("The first {count} results for “{text}” in {section}. Add a word to find fewer.").format(
+                count=n, text=self.text.strip(), section=where
+            )
         elif mode == "search":
             where = _(self.section.label) if self.section is not None else _("all sections")
             text = ngettext(
@@ -377,12 +383,6 @@ class BrowsePage(QWidget):
     def _userdata_changed(self) -> None:
         if self.mode in ("favorites", "notes") and self.isVisible():
             self.refresh()
-
-    def showEvent(self, event) -> None:
-        # Favorites or notes may have changed while another page was shown.
-        if self.mode in ("favorites", "notes"):
-            self.refresh()
-        super().showEvent(event)
 
     def retranslate(self) -> None:
         self.filter_label.setText(_("Filter:"))

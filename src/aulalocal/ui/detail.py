@@ -134,7 +134,6 @@ class DetailView(QWidget):
         self.splitter.addWidget(self.text)
 
         self.tabs = QTabWidget()
-        self.tabs.setMinimumHeight(80)
         self.tabs.setDocumentMode(True)
         # Related records
         self.related_model = RelatedModel(self)
@@ -495,6 +494,7 @@ class DetailView(QWidget):
         self.links_view.setAccessibleName(_("Web addresses"))
         self.title_label.setAccessibleName(_("Title"))
         self.tabs.setAccessibleName(_("Related records, links and my note"))
+        self.tabs.tabBar().setAccessibleName(_("Related records, links and my note"))
         if self.note_status.text():
             self.note_status.setText(_("Saved. Your note stays on this laptop."))
         if self.copied_label.text():
@@ -508,6 +508,11 @@ class DetailView(QWidget):
         self.reload()
 
     def _apply_fonts(self) -> None:
+        # The note editor and the lists keep room for three lines whatever the text size.
+        lines = self.fontMetrics().lineSpacing() * 3 + 12
+        self.note_edit.setMinimumHeight(lines)
+        self.related_view.setMinimumHeight(lines)
+        self.links_view.setMinimumHeight(lines)
         self.title_label.setFont(scaled_font(self.font(), 1.35, bold=True))
         self.meta_label.setFont(scaled_font(self.font(), 0.9))
         self.note_status.setFont(scaled_font(self.font(), 0.9))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from aulalocal import i18n
@@ -21,6 +21,12 @@ def _parse_time(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+
+
+def _number(n: int) -> str:
+    # Small numbers are written the same in es, qu and en; babel's locale data
+    # (slow to load) is needed only from 1,000 on. Keeps the first paint fast.
+    return str(n) if 0 <= n < 1000 else i18n.format_number(n)
 
 
 def _label(name: str = "") -> QLabel:
@@ -109,10 +115,11 @@ class HomeView(QScrollArea):
         for section in CATALOG_SECTIONS:
             n = self.counts.get(section.key, 0)
             button = self.section_buttons[section.key]
-            count = ngettext("{count} record", "{count} records", n).format(count=i18n.format_number(n))
+            count = ngettext("{count} record", "{count} records", n).format(count=_number(n))
             button.setText("{section}\n{count}".format(section=_(section.label), count=count))
             button.setAccessibleName(_("{section}: {count}").format(section=_(section.label), count=count))
-        self.updated.setText(self._updated_text())
+        self.updated.setText("")
+        QTimer.singleShot(0, self._show_updated)  # dates need babel: after the first paint
         self.next_heading.setText(_("What you can do"))
         self.tips[0].setText(_("• Search: type a word in the box at the top (Ctrl+F). Accents and capital letters do not matter."))
         self.tips[1].setText(_("• Browse: choose a section on the left, or one of the buttons above."))
@@ -122,6 +129,9 @@ class HomeView(QScrollArea):
         )
         self.update_button.setText(_("Update from a drive or file…"))
         self.update_button.setAccessibleName(_("Update the catalog from a drive or a file"))
+
+    def _show_updated(self) -> None:
+        self.updated.setText(self._updated_text())
 
     def _updated_text(self) -> str:
         if not self.catalogs:

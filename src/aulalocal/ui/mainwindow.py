@@ -398,6 +398,9 @@ class MainWindow(QMainWindow):
         if bundles is None and path is None and self.banner.bundles:
             dialog.set_bundles(self.banner.bundles)
         dialog.exec()
+        if dialog.finished_ok is not None and self.watcher is not None and self.banner.root:
+            # Look at the drive again: the banner then says what is left to do.
+            self.watcher.rescan(self.banner.root)
         return dialog
 
     def open_bundle_file(self) -> None:

@@ -56,7 +56,7 @@ _HIGH_CONTRAST = {
     QPalette.Link: "#7fd8ff",
     QPalette.ToolTipBase: "#000000",
     QPalette.ToolTipText: "#ffffff",
-    QPalette.PlaceholderText: "#d0d0d0",
+    QPalette.PlaceholderText: "#bdbdbd",
     QPalette.Mid: "#ffffff",
     QPalette.Midlight: "#ffffff",
     QPalette.Dark: "#ffffff",

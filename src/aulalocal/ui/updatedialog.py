@@ -25,18 +25,18 @@ from PySide6.QtWidgets import (
 )
 
 from aulalocal import i18n
-from aulalocal.errors import BundleError, Cancelled, SequenceError, SignatureError, StorageError
+from aulalocal.errors import N_, BundleError, Cancelled, SequenceError, SignatureError, StorageError
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
 from aulalocal.ui import worker
 from aulalocal.ui.sections import CATALOG_SECTIONS
 
 PHASES = {
-    "copy": "Copying the update from the drive…",
-    "verify": "Checking the signature and the files…",
-    "check": "Checking the records…",
-    "apply": "Updating the catalog…",
-    "export": "Copying the updates to the drive…",
+    "copy": N_("Copying the update from the drive…"),
+    "verify": N_("Checking the signature and the files…"),
+    "check": N_("Checking the records…"),
+    "apply": N_("Updating the catalog…"),
+    "export": N_("Copying the updates to the drive…"),
 }
 
 
@@ -192,7 +192,7 @@ class UpdateDialog(QDialog):
         self.error: BaseException | None = None
         self.finished_ok: bool | None = None
         self.setObjectName("updateDialog")
-        self.setMinimumWidth(360)
+        self.setMinimumWidth(min(560, self.fontMetrics().averageCharWidth() * 70))
 
         layout = QVBoxLayout(self)
         self.stack = QStackedWidget()

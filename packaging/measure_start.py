@@ -46,7 +46,9 @@ def start_xvfb(display: str) -> subprocess.Popen | None:
     """Start Xvfb on display unless one already answers there; returns the process we started."""
     if display_alive(display):
         return None
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1024x600x24", "-nolisten", "tcp"],
+    # -noreset: Xvfb otherwise resets when its last client leaves, and a program
+    # connecting during the reset fails to open its window.
+    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1024x600x24", "-nolisten", "tcp", "-noreset"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -59,7 +61,24 @@ def start_xvfb(display: str) -> subprocess.Popen | None:
     raise SystemExit(f"measure_start: Xvfb did not start on {display}")
 
 
-def window_visible(env: dict, pid: int) -> bool:
+def hold_display(display: str):
+    """Keep one client connected for the whole measurement (no server reset between runs).
+
+    Returns a function that lets go of the display."""
+    import ctypes
+    import ctypes.util
+
+    xlib = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+    xlib.XOpenDisplay.restype = ctypes.c_void_p
+    xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    handle = xlib.XOpenDisplay(display.encode())
+    if not handle:
+        raise SystemExit(f"measure_start: cannot open display {display}")
+    return lambda: xlib.XCloseDisplay(handle)
+
+
+def window_visible(env: dict) -> bool:
     found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "AulaLocal"],
                            env=env, capture_output=True, text=True)
     return found.returncode == 0 and bool(found.stdout.strip())
@@ -77,13 +96,13 @@ def stop(proc: subprocess.Popen) -> None:
 
 def time_to_window(cmd: list[str], env: dict) -> float:
     """Seconds from spawning cmd until its window is visible."""
-    if window_visible(env, 0):
+    if window_visible(env):
         raise SystemExit("measure_start: an AulaLocal window is already open on the display; close it first")
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         while True:
-            if window_visible(env, proc.pid):
+            if window_visible(env):
                 return time.perf_counter() - start
             if proc.poll() is not None:
                 err = proc.stderr.read().decode(errors="replace").strip()
@@ -95,7 +114,7 @@ def time_to_window(cmd: list[str], env: dict) -> float:
         stop(proc)
         # wait until the window is gone so the next run starts clean
         deadline = time.monotonic() + 5
-        while window_visible(env, 0) and time.monotonic() < deadline:
+        while window_visible(env) and time.monotonic() < deadline:
             time.sleep(POLL_S)
 
 
@@ -118,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "AULALOCAL_"))}
     env.update(DISPLAY=args.display, LANG="C.UTF-8")
     xvfb = start_xvfb(args.display)
+    release = hold_display(args.display)
     try:
         with tempfile.TemporaryDirectory(prefix="aulalocal-start-") as tmp:
             commands = {
@@ -133,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                 for name, cmd in commands.items():
                     times[name].append(time_to_window(cmd, env))
     finally:
+        release()
         if xvfb is not None:
             xvfb.terminate()
             xvfb.wait()

@@ -59,20 +59,30 @@ def _load(lang: str) -> _gettext.NullTranslations:
 
 
 def system_language() -> str | None:
-    """The first of our languages that the system locale asks for, if any."""
+    """The first of our languages that the system locale asks for, if any.
+
+    The C/POSIX locale asks for nothing (Python maps it to en_US, which would
+    turn a Spanish school's laptop English).
+    """
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var)
-        if value:
-            for part in value.split(":"):
-                code = part.split("_")[0].split(".")[0].lower()
-                if code in LANGUAGES:
-                    return code
-            break
-    try:
-        code = (locale.getlocale()[0] or "").split("_")[0].lower()
-    except ValueError:
-        code = ""
-    return code if code in LANGUAGES else None
+        if not value:
+            continue
+        for part in value.split(":"):
+            code = part.split("_")[0].split(".")[0].lower()
+            if code in LANGUAGES:
+                return code
+        return None
+    if os.name == "nt":
+        try:
+            import ctypes
+
+            code = locale.windows_locale.get(ctypes.windll.kernel32.GetUserDefaultUILanguage(), "")
+        except (AttributeError, OSError):
+            code = ""
+        code = code.split("_")[0].lower()
+        return code if code in LANGUAGES else None
+    return None
 
 
 def choose_language(setting: str | None = None) -> str:
@@ -139,12 +149,21 @@ def format_number(value: float, lang: str | None = None) -> str:
 
 
 def format_ago(when: datetime, now: datetime | None = None, lang: str | None = None) -> str:
-    """"hace 12 días": how long ago, in words of the language."""
+    """"hace 12 días": how long ago, in words of the language.
+
+    babel gives the number and unit ("12 días", "12 punchaw"); the word order
+    around it comes from our catalogs, since CLDR's Quechua lacks relative
+    phrases for some units (it would print "-1 y" for a year ago).
+    """
     from babel.dates import format_timedelta
 
     now = now or datetime.now(timezone.utc)
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return format_timedelta(
-        when - now, add_direction=True, threshold=1.0, locale=babel_locale(lang)
-    )
+    delta = abs(now - when)
+    # Days up to six weeks ("hace 12 días", not "hace 2 semanas"): babel picks
+    # the largest unit whose value reaches the threshold.
+    threshold = delta.days if 1 <= delta.days < 45 else 1.0
+    duration = format_timedelta(delta, threshold=threshold, locale=babel_locale(lang))
+    lang = lang or _current
+    return _load(lang).gettext("{duration} ago").format(duration=duration)

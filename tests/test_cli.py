@@ -109,3 +109,11 @@ def test_corrupt_catalog_is_one_line_error_not_a_traceback(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1
     assert "Traceback" not in proc.stderr
+
+
+def test_without_a_screen_the_app_explains_instead_of_crashing(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["LANGUAGE"] = "en"
+    proc = subprocess.run([sys.executable, "-m", "aulalocal", "--data-dir", str(tmp_path / "d")], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0
+    assert "aulalocal-seed" in proc.stdout and "No screen" in proc.stdout

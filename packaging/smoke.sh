@@ -17,6 +17,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 dist="${1:-$here/../dist/aulalocal}"
+[ -d "$dist" ] || { echo "smoke: no build folder $dist (run make package)" >&2; exit 1; }
 dist="$(cd "$dist" && pwd)"
 app="$dist/aulalocal"
 [ -x "$app" ] || app="$dist/aulalocal-cli.exe"   # Windows (Git Bash): the console twin

@@ -34,6 +34,11 @@ if [ "$newest" != "$version" ]; then
   exit 1
 fi
 
+# The oldest glibc the build runs on: the newest GLIBC_x.y symbol any file needs.
+glibc="$(find "$dist" -type f \( -name '*.so*' -o -name aulalocal \) -exec objdump -T {} + 2>/dev/null \
+  | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -u -V | tail -n1)"
+glibc="${glibc:-unknown}"
+
 arch="$(uname -m)"
 name="aulalocal-$version-linux-$arch"
 stage="$(mktemp -d "${TMPDIR:-/tmp}/aulalocal-tarball.XXXXXX")"
@@ -49,6 +54,8 @@ cp -a "$root/resources/icons/hicolor/." "$top/share/icons/hicolor/"
 install -m 0644 "$root/resources/aulalocal.svg" "$top/share/icons/hicolor/scalable/apps/aulalocal.svg"
 cat > "$top/LEEME.txt" <<EOF
 AulaLocal $version para Linux ($arch)
+Necesita Linux con glibc $glibc o más nueva (para ver la suya: ldd --version).
+Needs Linux with glibc $glibc or newer (to see yours: ldd --version).
 
 Instalar (para el usuario actual, sin contraseña de administrador):
     ./install.sh
@@ -71,4 +78,4 @@ mv "$archive.tmp" "$archive"
 
 folder_mb="$(du -sm "$dist" | cut -f1)"
 archive_mb="$(du -sm --apparent-size "$archive" | cut -f1)"
-echo "wrote $archive ($archive_mb MB; the program folder is $folder_mb MB)"
+echo "wrote $archive ($archive_mb MB; the program folder is $folder_mb MB; needs glibc >= $glibc)"

@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=i18n.LANGUAGES, help=_("language of the window and messages"))
     p.add_argument("--screenshot", metavar="PATH", help=_("save a picture of the window and exit"))
     p.add_argument("--size", default="1024x600", help=_("window size for --screenshot, e.g. 1024x600"))
-    p.add_argument("--view", default="home", help=_("view for --screenshot: home, programs, safety, years, detail:KIND:ID, update"))
+    p.add_argument("--view", default="home", help=_("view for --screenshot: home, programs, safety, years, organizations, reports, favorites, notes, detail:KIND:ID, update"))
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     catalog = sub.add_parser("catalog", help=_("the catalogs on this laptop"))
@@ -176,7 +176,8 @@ def cmd_show(args) -> int:
     if links:
         print("== " + _("Related"))
         for r in links:
-            print(f"  {r.kind}/{r.id}  {r.title if r.title is not None else _('(not available)')}")
+            title = r.title if r.title is not None else _("(not available)")
+            print(f"  {r.kind}/{r.id}  {title}")
     return 0
 
 
@@ -367,7 +368,7 @@ def cmd_i18n_coverage(args) -> int:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
         for lang, ui in result.ui.items():
-            print(_("{lang}: {percent:.1f}% of {total} messages").format(lang=lang, percent=ui["percent"], total=ui["total"]))
+            print(_("{lang}: {total} messages, {percent:.1f}% translated").format(lang=lang, percent=ui["percent"], total=ui["total"]))
             for kind, fields in sorted(result.content[lang].items()):
                 shares = ", ".join(f"{field} {share:.0f}%" for field, share in fields.items())
                 print(f"  {kind}: {shares}")

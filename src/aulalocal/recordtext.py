@@ -28,7 +28,7 @@ FACT_FIELDS = (
     ("year_end", N_("Until")),
     ("countries", N_("Countries")),
     ("regions", N_("Regions")),
-    ("settings", N_("Settings")),
+    ("settings", N_("Rural or urban")),
     ("levels", N_("Levels")),
     ("audience", N_("For")),
     ("topics", N_("Topics")),

@@ -308,7 +308,7 @@ def _check_entry(info: zipfile.ZipInfo, limits: Limits) -> None:
     if kind not in (0, stat.S_IFDIR if is_dir else stat.S_IFREG):
         raise BundleError(N_("Entry {name} is not a regular file."), name=shown)
     if info.flag_bits & (_FLAG_ENCRYPTED | _FLAG_STRONG_ENCRYPTION | _FLAG_MASKED_HEADERS):
-        raise BundleError(N_("Entry {name} is encrypted, which a bundle must not be."), name=shown)
+        raise BundleError(N_("Entry {name} is encrypted; bundles may not contain encrypted entries."), name=shown)
     if (info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
             or info.flag_bits & _FLAG_PATCHED):
         raise BundleError(
@@ -424,8 +424,8 @@ def parse_manifest(data: bytes, limits: Limits = Limits()) -> Manifest:
     base = obj["base_sequence"]
     if base is not None and (not _is_int(base) or not 1 <= base < sequence):
         raise BundleError(
-            N_("manifest.json has an invalid base_sequence: it must be empty (null) "
-               "or a whole number from 1 below the sequence.")
+            N_("manifest.json has an invalid base_sequence: it must be null, "
+               "or a whole number of at least 1 and smaller than the sequence.")
         )
     created = obj["created"]
     if _parse_created(created) is None:

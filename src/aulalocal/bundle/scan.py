@@ -82,7 +82,7 @@ def check_bundle(folder: DataFolder, path: Path) -> DriveBundle:
     state = get_state(folder.catalog.conn, manifest.catalog)
     current = state.sequence if state else 0
     if state is not None and state.key_id != key.key_id_hex:
-        return DriveBundle(path, "invalid", message=_msg(N_("Signed by another key than this catalog's.")), **info)
+        return DriveBundle(path, "invalid", message=_msg(N_("Signed by a key other than this catalog's.")), **info)
     if manifest.sequence == current:
         if state and state.file_sha256 == _sha256(path):
             return DriveBundle(path, "applied", message=_msg(N_("Already applied.")), **info)

@@ -12,7 +12,8 @@ MO_FILES := $(foreach l,$(LANGS),translations/$(l)/LC_MESSAGES/aulalocal.mo)
 SYSTEM_PACKAGES := minisign xvfb xdotool libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test i18n i18n-extract i18n-update mo system-deps bench clean screenshots
+.PHONY: run test i18n i18n-extract i18n-update mo system-deps bench clean screenshots \
+	package package-test package-deps package-start-time icons
 
 run: $(INSTALLED) mo
 	$(BIN)/aulalocal
@@ -61,6 +62,36 @@ translations/%/LC_MESSAGES/aulalocal.mo: translations/%/LC_MESSAGES/aulalocal.po
 
 bench: $(INSTALLED) mo
 	$(BIN)/python -m bench
+
+# Packaged app for school laptops (docs/packaging.md).
+PACKAGE_DEPS := binutils libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0 nsis
+PACKAGE_TOOLS := $(VENV)/.installed-package
+
+package-deps:
+	@missing=$$(for p in $(PACKAGE_DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(PACKAGE_TOOLS): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,package]'
+	touch $@
+
+package: package-deps $(INSTALLED) $(PACKAGE_TOOLS) mo
+	rm -rf build/aulalocal dist/aulalocal
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build packaging/aulalocal.spec
+	packaging/linux/make-tarball.sh dist/aulalocal
+
+package-test: package
+	packaging/smoke.sh dist/aulalocal
+	packaging/windows/check-nsis.sh
+
+package-start-time: package system-deps
+	$(BIN)/python packaging/measure_start.py
+
+icons: $(INSTALLED)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/render_icons.py
 
 clean:
 	rm -rf $(VENV) build dist translations/*/LC_MESSAGES/*.mo

@@ -19,8 +19,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 dist="${1:-$here/../dist/aulalocal}"
 [ -d "$dist" ] || { echo "smoke: no build folder $dist (run make package)" >&2; exit 1; }
 dist="$(cd "$dist" && pwd)"
-app="$dist/aulalocal"
-[ -x "$app" ] || app="$dist/aulalocal-cli.exe"   # Windows (Git Bash): the console twin
+# Windows (Git Bash): the console twin, since the windowed aulalocal.exe has no stdout.
+app="$dist/aulalocal-cli.exe"
+[ -f "$app" ] || app="$dist/aulalocal"
 [ -x "$app" ] || { echo "smoke: no built program in $dist (run make package)" >&2; exit 1; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/aulalocal-smoke.XXXXXX")"

@@ -71,6 +71,7 @@ VIAddVersionKey /LANG=0 "CompanyName" "${APPNAME}"
 !include FileFunc.nsh
 !include LogicLib.nsh
 !include x64.nsh
+!include WinVer.nsh
 
 ; --- pages
 !define MUI_ICON "${ICON}"
@@ -108,6 +109,8 @@ LangString ShortcutDesc ${LANG_SPANISH} "Catálogo sin internet para escuelas ru
 LangString ShortcutDesc ${LANG_ENGLISH} "Offline catalog for rural schools"
 LangString NeedsX64 ${LANG_SPANISH} "AulaLocal necesita Windows de 64 bits."
 LangString NeedsX64 ${LANG_ENGLISH} "AulaLocal needs 64-bit Windows."
+LangString NeedsWin10 ${LANG_SPANISH} "AulaLocal necesita Windows 10 (versión 1903) o más nuevo."
+LangString NeedsWin10 ${LANG_ENGLISH} "AulaLocal needs Windows 10 (version 1903) or newer."
 
 ; --- install
 
@@ -146,13 +149,18 @@ SectionEnd
 !insertmacro MUI_FUNCTION_DESCRIPTION_END
 
 Function .onInit
+  !insertmacro MUI_LANGDLL_DISPLAY
   ${IfNot} ${RunningX64}
     MessageBox MB_ICONSTOP "$(NeedsX64)" /SD IDOK
     Abort
   ${EndIf}
+  ; Qt 6.10 and later use Windows' own ICU (icu.dll), there since Windows 10 1903 (build 18362).
+  ${IfNot} ${AtLeastBuild} 18362
+    MessageBox MB_ICONSTOP "$(NeedsWin10)" /SD IDOK
+    Abort
+  ${EndIf}
   SetRegView 64
   !insertmacro MULTIUSER_INIT
-  !insertmacro MUI_LANGDLL_DISPLAY
 FunctionEnd
 
 ; --- uninstall (the teacher's data folder stays)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from aulalocal.errors import N_, StorageError
 from aulalocal.i18n import BABEL_LOCALES, DOMAIN, LANGUAGES
 from aulalocal.paths import translations_dir
 
@@ -41,8 +42,14 @@ def ui_coverage(lang: str) -> dict:
     from babel.messages.pofile import read_po
 
     po = translations_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with po.open("rb") as fh:
-        catalog = read_po(fh, locale=BABEL_LOCALES[lang])
+    try:
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=BABEL_LOCALES[lang])
+    except FileNotFoundError:
+        # Packaged builds ship compiled catalogs only.
+        raise StorageError(
+            N_("The translation sources are not part of this installation; run this from a source checkout.")
+        ) from None
     total, missing = 0, []
     for message in catalog:
         if not message.id:

@@ -146,3 +146,17 @@ def test_everything_fits_at_1024x600(window, qtbot, seeded, size):
         hint = window.minimumSizeHint()
         assert hint.width() <= 1024 and hint.height() <= 560, (view, size, hint)
     window.state.set_text_size("normal")
+
+
+def test_the_real_catalogs_show_spanish_and_quechua_in_the_window(window):
+    """With the shipped translations (not the message ids), the window speaks es and qu."""
+    from aulalocal import i18n
+
+    placeholders = {}
+    for lang in ("qu", "es"):  # the window starts in Spanish: switch away first
+        i18n._translations.pop(lang, None)  # load the real catalog
+        window.state.set_language(lang, save=False)
+        placeholders[lang] = window.search.placeholderText()
+        assert placeholders[lang] == i18n._load(lang).gettext("Search programs, guides, laws… (Ctrl+F)")
+    assert placeholders["es"].startswith("Buscar")
+    assert placeholders["qu"].startswith("Maskay")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import json
 import shutil
 from pathlib import Path
@@ -55,12 +56,25 @@ def write_source(
 
 @pytest.fixture(autouse=True)
 def _spanish_and_isolated(monkeypatch, tmp_path):
-    """Every test starts in Spanish with its own data folder in the environment."""
+    """Every test starts in Spanish with its own data folder in the environment.
+
+    Messages show as their ids (English) so tests can name them, while content
+    stays Spanish; tests of the translations themselves ask for
+    ``real_translations``.
+    """
     monkeypatch.setenv("AULALOCAL_DATA_DIR", str(tmp_path / "default-data"))
     monkeypatch.setenv("LANGUAGE", "es")
+    for lang in i18n.LANGUAGES:
+        monkeypatch.setitem(i18n._translations, lang, gettext.NullTranslations())
     i18n.set_language("es")
     yield
     i18n.set_language("es")
+
+
+@pytest.fixture
+def real_translations():
+    """The shipped gettext catalogs instead of message ids."""
+    i18n._translations.clear()
 
 
 @pytest.fixture

@@ -89,7 +89,8 @@ def test_usage_error_exit_2_one_line(capsys):
     assert code == 2 and err.startswith("error: ") and err.count("\n") == 1
 
 
-def test_doctor_reports_ok_and_damage(capsys, seeded_dir):
+def test_doctor_reports_ok_and_damage(capsys, seeded_dir, monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "en")
     code, out, _ = run(capsys, "--data-dir", str(seeded_dir), "doctor")
     assert code == 0 and "catalog.db: ok" in out and "userdata.db: ok" in out
     (seeded_dir / "catalog.db").write_bytes(b"\0" * 4096)
@@ -117,3 +118,15 @@ def test_without_a_screen_the_app_explains_instead_of_crashing(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "aulalocal", "--data-dir", str(tmp_path / "d")], capture_output=True, text=True, env=env)
     assert proc.returncode == 0
     assert "aulalocal-seed" in proc.stdout and "No screen" in proc.stdout
+
+
+def test_messages_follow_the_language_setting(capsys, tmp_path, monkeypatch, real_translations):
+    from aulalocal.catalog.userdata import set_setting
+    from aulalocal.datafolder import open_data_folder
+
+    monkeypatch.setenv("LANGUAGE", "en")
+    folder = open_data_folder(tmp_path / "d")
+    set_setting(folder.userdata, "language", "es")
+    folder.close()
+    code, _, err = run(capsys, "--data-dir", str(tmp_path / "d"), "show", "program", "no-such-thing")
+    assert code == 1 and err.startswith("error: No hay")

@@ -33,7 +33,7 @@ def test_localized_text_falls_back_to_spanish_then_english():
     assert i18n.localized(None, "es") == ("", None)
 
 
-def test_dates_and_numbers_through_babel():
+def test_dates_and_numbers_through_babel(real_translations):
     now = datetime(2026, 11, 24, tzinfo=timezone.utc)
     assert i18n.format_ago(now - timedelta(days=12), now, "es") == "hace 12 días"
     assert "12" in i18n.format_ago(now - timedelta(days=12), now, "qu")

@@ -100,9 +100,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _open(args):
+    """The data folder; from here on, messages follow the teacher's language setting."""
     from aulalocal.datafolder import open_data_folder
 
-    return open_data_folder(args.data_dir)
+    folder = open_data_folder(args.data_dir)
+    _language(args, folder)
+    return folder
 
 
 def _language(args, folder=None) -> None:
@@ -133,7 +136,6 @@ def cmd_search(args) -> int:
     from aulalocal.catalog.search import HIGHLIGHT, search
 
     folder = _open(args)
-    _language(args, folder)
     lang = args.content_lang or i18n.current_language()
     hits = search(folder.catalog, args.query, lang=lang, kind=args.kind, limit=args.limit)
     if args.json:
@@ -152,7 +154,6 @@ def cmd_show(args) -> int:
     from aulalocal.recordtext import record_sections
 
     folder = _open(args)
-    _language(args, folder)
     lang = args.content_lang or i18n.current_language()
     record = get_record(folder.catalog, args.kind, args.id)
     if record is None:

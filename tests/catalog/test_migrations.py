@@ -56,7 +56,7 @@ def test_a_migration_interrupted_midway_can_run_again(tmp_path):
     dbmod.CATALOG_MIGRATIONS[1](db)  # ran, but the version was never written
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     db.conn.close()
-    assert dbmod.open_catalog(path).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert dbmod.open_catalog(path).execute("PRAGMA user_version").fetchone()[0] == len(dbmod.CATALOG_MIGRATIONS)
 
 
 def test_newer_schema_is_refused_clearly(tmp_path):

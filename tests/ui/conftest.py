@@ -20,19 +20,6 @@ def apply_folder(db, folder):
     )
 
 
-@pytest.fixture(autouse=True)
-def _interface_in_message_ids(monkeypatch):
-    """Window tests find buttons and labels by their message ids (English) while the
-    content stays Spanish; translations themselves are tested in tests/test_translations.py,
-    and the language tests put their own catalogs in place."""
-    import gettext
-
-    from aulalocal import i18n
-
-    for lang in i18n.LANGUAGES:
-        monkeypatch.setitem(i18n._translations, lang, gettext.NullTranslations())
-
-
 @pytest.fixture
 def state(qapp, seeded):
     from aulalocal.ui.appstate import AppState

@@ -148,7 +148,7 @@ def test_everything_fits_at_1024x600(window, qtbot, seeded, size):
     window.state.set_text_size("normal")
 
 
-def test_the_real_catalogs_show_spanish_and_quechua_in_the_window(window):
+def test_the_real_catalogs_show_spanish_and_quechua_in_the_window(window, real_translations):
     """With the shipped translations (not the message ids), the window speaks es and qu."""
     from aulalocal import i18n
 

@@ -1,0 +1,31 @@
+"""The benchmarks' smoke run (`python -m bench --smoke`) still works, so the benchmark code cannot rot."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_bench_smoke_runs_and_prints_the_figures(tmp_path):
+    env = dict(os.environ, AULALOCAL_DATA_DIR=str(tmp_path / "data"), TMPDIR=str(tmp_path))
+    env.pop("DISPLAY", None)  # the smoke run needs no X server
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    for figure in (
+        "apply 1000 records:",
+        "search 1000 ui: p50",
+        "search 1000 titles: p50",
+        "search 1000 raw: p50",
+        "idle app RSS",
+        "media 8.4 MB: import",
+        "target ",
+    ):
+        assert figure in out, f"{figure!r} missing from:\n{out}"
+    # Nothing written in smoke mode.
+    assert "written to" not in out

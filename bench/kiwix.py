@@ -70,7 +70,7 @@ def write_pages(records: Iterable[tuple[tuple[str, str], dict]], folder: Path) -
             links.append(f'<li><a href="A/{kind}-{id_}.html">{title_es}</a></li>')
         count = n
     (folder / "index.html").write_text(
-        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>AulaLocal bench</title></head>'
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Bench corpus</title></head>'
         f"<body><ul>{''.join(links)}</ul></body></html>",
         encoding="utf-8",
     )
@@ -85,7 +85,7 @@ def build_zim(records: Iterable[tuple[tuple[str, str], dict]], work: Path) -> Pa
     subprocess.run(
         [
             "zimwriterfs", "--welcome=index.html", "--illustration=illustration.png", "--language=spa",
-            "--title=AulaLocal bench", "--description=Synthetic AulaLocal records",
+            "--title=Bench corpus", "--description=Synthetic catalog records",
             "--creator=AulaLocal", "--publisher=AulaLocal", f"--name={ZIM_NAME}",
             f"--threads={os.cpu_count() or 2}", str(pages), str(zim),
         ],
@@ -104,15 +104,17 @@ def _free_port() -> int:
 class KiwixServer:
     """``kiwix-serve`` on 127.0.0.1, started and stopped by this object only."""
 
-    def __init__(self, zim: Path) -> None:
+    def __init__(self, zim: Path, pin: str | None = None) -> None:
         self.zim = zim
+        self.pin = pin
         self.port = _free_port()
         self.proc: subprocess.Popen | None = None
         self.book = zim.stem
 
     def __enter__(self) -> "KiwixServer":
+        pin = ["taskset", "-c", self.pin] if self.pin else []
         self.proc = subprocess.Popen(
-            ["kiwix-serve", "-i", "127.0.0.1", "-p", str(self.port), str(self.zim)],
+            [*pin, "kiwix-serve", "-i", "127.0.0.1", "-p", str(self.port), str(self.zim)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 30

@@ -13,9 +13,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported for annotations only: sqlite-utils is slow to import
+    import sqlite_utils
 
 from aulalocal.bundle.records import Operation, parse_operation
 from aulalocal.catalog import store
@@ -178,6 +179,14 @@ def apply_operations(
         # back what is still open.
         if conn.in_transaction:
             conn.execute("ROLLBACK")
+        elif isinstance(exc, sqlite3.Error):
+            # After rolling back by itself, SQLite fails the connection's next
+            # read once with the same error while it recovers: let that be
+            # this read, not the caller's.
+            try:
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            except sqlite3.Error:
+                pass
         if isinstance(exc, sqlite3.Error):
             raise _storage_error(exc) from exc
         raise
@@ -185,35 +194,39 @@ def apply_operations(
 
 
 def _write(conn, header, lines, total, result, progress, cancel) -> None:
-    old = store.record_hashes(conn, header.catalog)
-    seen: set[tuple[str, str]] = set()
-    for done, op in enumerate(_operations(lines), start=1):
-        key = (op.kind, op.id)
-        if op.op == "delete":
-            if store.delete_record(conn, header.catalog, op.kind, op.id) and key in old:
-                result.removed[op.kind] += 1
-            seen.discard(key)
-            old.pop(key, None)
-        else:
-            sha = op.data_sha256
-            if key not in seen:
-                if key not in old:
-                    result.added[op.kind] += 1
-                elif old[key] != sha:
-                    result.changed[op.kind] += 1
-            seen.add(key)
-            if old.get(key) != sha:
-                store.write_record(conn, header.catalog, op.kind, op.id, op.data, sha)
-                old[key] = sha
-        if done % 500 == 0:
-            _check(cancel)
-            if progress:
-                progress("apply", done, total)
-    if not header.is_delta:
-        # A full bundle leaves exactly its own records in its catalog.
-        for kind, id_ in set(old) - seen:
-            store.delete_record(conn, header.catalog, kind, id_)
-            result.removed[kind] += 1
+    # Records are written in batches, by a helper thread while the next batch
+    # is read and prepared (store.RecordWriter); leaving the block on an error
+    # stops that thread before the caller rolls back.
+    with store.RecordWriter(conn, header.catalog, background=True) as writer:
+        old = dict(writer.hashes)
+        seen: set[tuple[str, str]] = set()
+        for done, op in enumerate(_operations(lines), start=1):
+            key = (op.kind, op.id)
+            if op.op == "delete":
+                if writer.delete(op.kind, op.id) and key in old:
+                    result.removed[op.kind] += 1
+                seen.discard(key)
+                old.pop(key, None)
+            else:
+                sha = op.data_sha256
+                if key not in seen:
+                    if key not in old:
+                        result.added[op.kind] += 1
+                    elif old[key] != sha:
+                        result.changed[op.kind] += 1
+                seen.add(key)
+                if old.get(key) != sha:
+                    writer.write(op.kind, op.id, op.data, sha)
+                    old[key] = sha
+            if done % 500 == 0:
+                _check(cancel)
+                if progress:
+                    progress("apply", done, total)
+        if not header.is_delta:
+            # A full bundle leaves exactly its own records in its catalog.
+            for kind, id_ in sorted(set(old) - seen):
+                writer.delete(kind, id_)
+                result.removed[kind] += 1
     if progress:
         progress("apply", total, total)
 

@@ -101,7 +101,74 @@ def _catalog_v2(db: sqlite_utils.Database) -> None:
         )
 
 
-CATALOG_MIGRATIONS: list[Migration] = [_catalog_v1, _catalog_v2]
+def _search_triggers(db: sqlite_utils.Database) -> None:
+    # One set of triggers keeps both full-text indexes in step with search_text.
+    db.execute(
+        """CREATE TRIGGER search_text_ai AFTER INSERT ON search_text BEGIN
+  INSERT INTO search_text_fts (rowid, title, body) VALUES (new.rowid, new.title, new.body);
+  INSERT INTO search_title_fts (rowid, title) VALUES (new.rowid, new.title);
+END"""
+    )
+    db.execute(
+        """CREATE TRIGGER search_text_ad AFTER DELETE ON search_text BEGIN
+  INSERT INTO search_text_fts (search_text_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+  INSERT INTO search_title_fts (search_title_fts, rowid, title) VALUES ('delete', old.rowid, old.title);
+END"""
+    )
+    db.execute(
+        """CREATE TRIGGER search_text_au AFTER UPDATE ON search_text BEGIN
+  INSERT INTO search_text_fts (search_text_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+  INSERT INTO search_title_fts (search_title_fts, rowid, title) VALUES ('delete', old.rowid, old.title);
+  INSERT INTO search_text_fts (rowid, title, body) VALUES (new.rowid, new.title, new.body);
+  INSERT INTO search_title_fts (rowid, title) VALUES (new.rowid, new.title);
+END"""
+    )
+
+
+def _catalog_v3(db: sqlite_utils.Database) -> None:
+    # Search speed (issue 6). search_text rowids now say the row's language and
+    # kind (catalog.text.search_rowid), so a search in one language is a rowid
+    # range inside the FTS index; a small title-only index answers title
+    # matches as one types. Prefix indexes: a short last word ("183-B" ends in
+    # "b", Quechua words split at the apostrophe) would otherwise be expanded to
+    # every word it starts, over the whole index, at every keystroke. Raw SQL in one transaction (sqlite-utils
+    # helpers commit): a kill midway leaves version 2 as it was, and the step
+    # rebuilds everything from search_text, so it can always run again.
+    from aulalocal.catalog.text import search_rowid_sql
+
+    if not db.conn.in_transaction:
+        db.execute("BEGIN IMMEDIATE")
+    for trigger in ("search_text_ai", "search_text_ad", "search_text_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute("DROP TABLE IF EXISTS search_text_fts")
+    db.execute("DROP TABLE IF EXISTS search_title_fts")
+    db.execute("DROP TABLE IF EXISTS search_text_v3")
+    db.execute(
+        "CREATE TABLE search_text_v3 (rowid INTEGER PRIMARY KEY, record INTEGER, lang TEXT, title TEXT, body TEXT)"
+    )
+    db.execute(
+        "INSERT INTO search_text_v3 (rowid, record, lang, title, body)"
+        f" SELECT {search_rowid_sql('s.record', 's.lang', 'r.kind')}, s.record, s.lang, s.title, s.body"
+        " FROM search_text s JOIN records r ON r.rowid = s.record"
+    )
+    db.execute("DROP TABLE search_text")
+    db.execute("ALTER TABLE search_text_v3 RENAME TO search_text")
+    db.execute("CREATE INDEX idx_search_text_record ON search_text (record)")
+    db.execute(
+        "CREATE VIRTUAL TABLE search_text_fts USING fts5(title, body,"
+        f" tokenize='{FTS_TOKENIZE}', prefix='1 2', content='search_text', content_rowid='rowid')"
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE search_title_fts USING fts5(title,"
+        f" tokenize='{FTS_TOKENIZE}', prefix='1 2 3 4', content='search_text', content_rowid='rowid')"
+    )
+    db.execute("INSERT INTO search_text_fts (search_text_fts) VALUES ('rebuild')")
+    db.execute("INSERT INTO search_title_fts (search_title_fts) VALUES ('rebuild')")
+    _search_triggers(db)
+    # migrate() writes the version and commits: both land together.
+
+
+CATALOG_MIGRATIONS: list[Migration] = [_catalog_v1, _catalog_v2, _catalog_v3]
 
 
 def _userdata_v1(db: sqlite_utils.Database) -> None:

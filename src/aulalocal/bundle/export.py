@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
 from aulalocal.datafolder import DataFolder
 from aulalocal.errors import N_, Cancelled, StorageError
+from aulalocal.fileio import write_atomically
 
 CHUNK = 1024 * 1024
 
@@ -63,34 +63,32 @@ def export_bundles(folder: DataFolder, dest_dir: Path, *, progress=None, cancel=
         )
     done = 0
     written = []
+
+    def checked(path: Path, expected: str | None):
+        nonlocal done
+        digest = hashlib.sha256()
+        with path.open("rb") as src:
+            while chunk := src.read(CHUNK):
+                if cancel is not None and cancel():
+                    raise Cancelled(N_("Cancelled. Nothing was copied."))
+                digest.update(chunk)
+                done += len(chunk)
+                if progress:
+                    progress("export", done, needed)
+                yield chunk
+        if expected is not None and digest.hexdigest() != expected:
+            # The kept copy was damaged (a power cut, a bad disk): never pass it on.
+            raise StorageError(
+                N_("The kept copy of {name} is damaged and was not copied. Apply it again from its original drive."),
+                name=path.name,
+            )
+
     for path, expected in files:
         target = target_dir / path.name
-        tmp = target_dir / (path.name + ".part")
-        digest = hashlib.sha256()
         try:
-            with path.open("rb") as src, tmp.open("wb") as dst:
-                while chunk := src.read(CHUNK):
-                    if cancel is not None and cancel():
-                        raise Cancelled(N_("Cancelled. Nothing was copied."))
-                    digest.update(chunk)
-                    dst.write(chunk)
-                    done += len(chunk)
-                    if progress:
-                        progress("export", done, needed)
-                dst.flush()
-                os.fsync(dst.fileno())
-            if expected is not None and digest.hexdigest() != expected:
-                # The kept copy was damaged (a power cut, a bad disk): never pass it on.
-                raise StorageError(
-                    N_("The kept copy of {name} is damaged and was not copied. Apply it again from its original drive."),
-                    name=path.name,
-                )
-            os.replace(tmp, target)
-        except BaseException as exc:
-            tmp.unlink(missing_ok=True)
-            if isinstance(exc, OSError):
-                raise _write_error(exc, dest_dir) from exc
-            raise
+            write_atomically(target, checked(path, expected))
+        except OSError as exc:
+            raise _write_error(exc, dest_dir) from exc
         written.append(target)
     return written
 

@@ -24,6 +24,7 @@ from aulalocal.bundle.staging import StagedFile, clean_staging, disk_error, read
 from aulalocal.catalog.store import get_state
 from aulalocal.datafolder import DataFolder
 from aulalocal.errors import N_, SignatureError
+from aulalocal.fileio import write_atomically
 
 # Asked when a bundle is signed by a key this laptop does not trust yet but
 # whose public key lies beside it on the drive: (key id, the key's comment).
@@ -170,6 +171,15 @@ def _write_media(
     total = sum(verified.manifest.files[n].size for n in names)
     done = 0
     created: list[Path] = []
+
+    def counted(chunks):
+        nonlocal done
+        for chunk in chunks:
+            done += len(chunk)
+            if progress:
+                progress("verify", done, total)
+            yield chunk
+
     try:
         for name in names:
             target = media_dir / name.split("/", 1)[1]
@@ -177,19 +187,8 @@ def _write_media(
                 done += verified.manifest.files[name].size
                 continue
             media_dir.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".part")
-            try:
-                with tmp.open("wb") as fh:
-                    for chunk in verified.archive.read_entry_chunks(name, cancel=cancel):
-                        fh.write(chunk)
-                        done += len(chunk)
-                        if progress:
-                            progress("verify", done, total)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, target)  # only after the hash was checked at the stream's end
-            finally:
-                tmp.unlink(missing_ok=True)
+            # The stream checks the hash at its end, before the file gets its name.
+            write_atomically(target, counted(verified.archive.read_entry_chunks(name, cancel=cancel)))
             created.append(target)
     except BaseException:
         _remove(created)

@@ -8,13 +8,13 @@ of its row in ``catalogs``), checked in ``bundle.importer``.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from aulalocal import paths
 from aulalocal.bundle.minisign import MAX_KEY_TEXT_SIZE, PublicKey, parse_public_key
 from aulalocal.errors import N_, SignatureError, StorageError
+from aulalocal.fileio import write_atomically
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,7 @@ def add_key(keys_dir: Path, key: PublicKey) -> Path:
     try:
         keys_dir.mkdir(parents=True, exist_ok=True)
         target = keys_dir / f"{key.key_id_hex}.pub"
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(key.to_text(), encoding="utf-8")
-        os.replace(tmp, target)
+        write_atomically(target, [key.to_text().encode("utf-8")])
     except OSError as exc:
         raise StorageError(
             N_("Cannot save the key in {path}: {reason}."), path=str(keys_dir), reason=exc.strerror

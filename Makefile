@@ -60,7 +60,16 @@ mo: $(MO_FILES)
 translations/%/LC_MESSAGES/aulalocal.mo: translations/%/LC_MESSAGES/aulalocal.po | $(INSTALLED)
 	$(BIN)/pybabel compile --use-fuzzy -d translations -D aulalocal -l $*
 
-bench: $(INSTALLED) mo
+# Benchmarks (not part of `make test`): Kiwix desktop, kiwix-serve and
+# zimwriterfs are the comparison points (docs/benchmarks.md).
+BENCH_PACKAGES := kiwix kiwix-tools zim-tools
+
+bench: system-deps $(INSTALLED) mo
+	@missing=$$(for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
 	$(BIN)/python -m bench
 
 # Packaged app for school laptops (docs/packaging.md).

@@ -130,10 +130,13 @@ def _catalog_v3(db: sqlite_utils.Database) -> None:
     # kind (catalog.text.search_rowid), so a search in one language is a rowid
     # range inside the FTS index; a small title-only index answers title
     # matches as one types. Prefix indexes: a short last word ("183-B" ends in
-    # "b", Quechua words split at the apostrophe) would otherwise be expanded to
-    # every word it starts, over the whole index, at every keystroke. Raw SQL in one transaction (sqlite-utils
-    # helpers commit): a kill midway leaves version 2 as it was, and the step
-    # rebuilds everything from search_text, so it can always run again.
+    # "b") would otherwise be expanded to every word it starts, over the whole
+    # index, at every keystroke (100 ms at 50,000 records). The full-text index
+    # has only the one-letter prefixes: each prefix length adds about a tenth
+    # to the time to apply a bundle (bench/, docs/benchmarks.md). Raw SQL in one
+    # transaction (sqlite-utils helpers commit): a kill midway leaves version 2
+    # as it was, and the step rebuilds everything from search_text, so it can
+    # always run again.
     from aulalocal.catalog.text import search_rowid_sql
 
     if not db.conn.in_transaction:
@@ -156,7 +159,7 @@ def _catalog_v3(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_search_text_record ON search_text (record)")
     db.execute(
         "CREATE VIRTUAL TABLE search_text_fts USING fts5(title, body,"
-        f" tokenize='{FTS_TOKENIZE}', prefix='1 2', content='search_text', content_rowid='rowid')"
+        f" tokenize='{FTS_TOKENIZE}', prefix='1', content='search_text', content_rowid='rowid')"
     )
     db.execute(
         "CREATE VIRTUAL TABLE search_title_fts USING fts5(title,"

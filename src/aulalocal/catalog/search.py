@@ -1,4 +1,9 @@
-"""Full-text search over the catalog (FTS5, bm25), with kind and facet filters."""
+"""Full-text search over the catalog (FTS5, bm25), with kind and facet filters.
+
+Two FTS5 indexes over ``search_text``: the full text, and the titles alone.
+A search lists the records whose title matches first, then the others; one
+language (and kind) is a rowid range of both (``catalog.text.search_rowid``).
+"""
 
 from __future__ import annotations
 
@@ -306,9 +311,10 @@ def _snippet(body: str, pattern: re.Pattern | None) -> str:
     first = next(_matches(pattern, lower), None) if pattern is not None else None
     at = 0 if first is None else first.start()
     # Two words before the first match (when there are), then the rest of the window.
-    before = [m.span() for m in _WORD.finditer(body, max(0, at - 40), at)][-3:]
-    if len(before) == 3 or (before and before[0][0] == at - 40 and at - 40 > 0):
-        before = before[1:]  # the first may be cut in the middle
+    before = [m.span() for m in _WORD.finditer(body, max(0, at - 40), at)]
+    if at > 40 and before and before[0][0] == at - 40:
+        before = before[1:]  # cut in the middle
+    before = before[-2:]
     words = before + [m.span() for m in itertools.islice(_WORD.finditer(body, at), SNIPPET_TOKENS - len(before))]
     if not words:
         return ""

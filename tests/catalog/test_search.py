@@ -5,6 +5,7 @@ import pytest
 from aulalocal.bundle import source
 from aulalocal.bundle.apply import apply_operations
 from aulalocal.catalog.search import browse, facet_values, fts_query, search
+from aulalocal.catalog.text import fold_apostrophes
 from tests.conftest import title, write_source
 
 RECORDS = {
@@ -78,8 +79,10 @@ def test_quechua_apostrophe_variants_are_one_letter(db, typed):
 
 
 def test_apostrophe_is_a_letter_not_a_separator(db):
-    # "punchay" without the apostrophe is another word.
+    # "punchay" without the apostrophe is another word, and "unchay" is no word here.
     assert search(db, "punchay") == []
+    assert search(db, "unchay") == []
+    assert fold_apostrophes("p'unchay 'hola' l´") == "p\u02bcunchay  hola  l "
 
 
 def test_article_numbers(db):

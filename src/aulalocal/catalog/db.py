@@ -171,7 +171,25 @@ def _catalog_v3(db: sqlite_utils.Database) -> None:
     # migrate() writes the version and commits: both land together.
 
 
-CATALOG_MIGRATIONS: list[Migration] = [_catalog_v1, _catalog_v2, _catalog_v3]
+def _catalog_v4(db: sqlite_utils.Database) -> None:
+    # Search text written before this kept no apostrophe inside Quechua words
+    # ("p'unchay" was indexed as "p unchay"): write it again for the records
+    # that have one. Updating in place keeps rowids; the triggers keep FTS in step.
+    from aulalocal.catalog.text import search_rows
+
+    rows = db.execute(
+        "SELECT rowid, data FROM records WHERE data LIKE '%''%' OR data LIKE '%\u2019%'"
+        " OR data LIKE '%\u02bc%' OR data LIKE '%\u00b4%' OR data LIKE '%`%'"
+    ).fetchall()
+    for rowid, data in rows:
+        for record, lang, title, body in search_rows(rowid, json.loads(data)):
+            db.execute(
+                "UPDATE search_text SET title = ?, body = ? WHERE record = ? AND lang = ?",
+                (title, body, record, lang),
+            )
+
+
+CATALOG_MIGRATIONS: list[Migration] = [_catalog_v1, _catalog_v2, _catalog_v3, _catalog_v4]
 
 
 def _userdata_v1(db: sqlite_utils.Database) -> None:

@@ -11,13 +11,15 @@ from aulalocal.i18n import LANGUAGES, localized
 APOSTROPHES = "'\u2019\u02bc\u00b4`"
 # The character class first lets the regex engine skip straight to candidates.
 _IN_WORD = re.compile(rf"[{APOSTROPHES}](?<=\w[{APOSTROPHES}])(?=\w)")
-_STRAY = re.compile(rf"[{APOSTROPHES}]")
+_ANY = re.compile(rf"[{APOSTROPHES}]")
+# After the in-word ones became U+02BC, the stray ones lack a letter on one side.
+_STRAY = re.compile(rf"(?<!\w)[{APOSTROPHES}]|[{APOSTROPHES}](?!\w)")
 
 
 def fold_apostrophes(text: str) -> str:
     """One apostrophe inside words, none outside them."""
     # Most text has no apostrophe at all: one scan instead of two substitutions.
-    if _STRAY.search(text) is None:
+    if _ANY.search(text) is None:
         return text
     return _STRAY.sub(" ", _IN_WORD.sub("\u02bc", text))
 

@@ -110,20 +110,26 @@ def _stop(proc: subprocess.Popen) -> None:
 def time_to_window(program: Program, display: str, pin: str | None = None, timeout: float = 60) -> float:
     env = app_env(display, program.env)
     cmd = (["taskset", "-c", pin] if pin else []) + _offline_prefix() + program.cmd
+    errors = tempfile.TemporaryFile()
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
     try:
         while True:
             if visible(program.window, env):
                 elapsed = time.perf_counter() - start
                 break
             if proc.poll() is not None:
-                raise RuntimeError(f"{program.label} exited with {proc.returncode} before its window showed")
+                errors.seek(0)
+                said = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+                raise RuntimeError(
+                    f"{program.label} exited with {proc.returncode} before its window showed {said[0][:200]!r}"
+                )
             if time.perf_counter() - start > timeout:
                 raise RuntimeError(f"{program.label}: no window after {timeout:.0f} s")
             time.sleep(POLL_S)
     finally:
         _stop(proc)
+        errors.close()
     deadline = time.monotonic() + 10
     while visible(program.window, env) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -153,30 +159,39 @@ def programs(seed_data: Path, big_data: Path | None, big_label: str, zim: Path |
 
 
 def measure(progs: list[Program], rounds: int, pin: str | None = None, display: str = DISPLAY) -> dict[str, list[float]]:
-    """Seconds until each program's window is visible, ``rounds`` times each."""
+    """Seconds until each program's window is visible, ``rounds`` times each.
+
+    A run that fails (the program dies before its window shows: seen now and
+    then with Xvfb) is tried again, up to twice; failures are counted.
+    """
     results: dict[str, list[float]] = {p.label: [] for p in progs}
     errors: dict[str, str] = {}
+    failures: dict[str, int] = {}
+
+    def attempt(program: Program) -> float | None:
+        for _ in range(3):
+            try:
+                return time_to_window(program, display, pin)
+            except RuntimeError as exc:
+                failures[program.label] = failures.get(program.label, 0) + 1
+                errors[program.label] = str(exc)
+        return None
+
     saved = os.sched_getaffinity(0)
     if pin is not None and len(saved) > 1:
         # The poller (xdotool, started from here) runs beside the pinned program, not on its core.
         os.sched_setaffinity(0, saved - {int(pin)} or saved)
     try:
         for warm in progs:
-            try:
-                time_to_window(warm, display, pin)
-            except RuntimeError as exc:
-                errors[warm.label] = str(exc)
+            attempt(warm)
         for _ in range(rounds):
             for program in progs:
-                if program.label in errors:
-                    continue
-                try:
-                    results[program.label].append(time_to_window(program, display, pin))
-                except RuntimeError as exc:
-                    errors[program.label] = str(exc)
+                seconds = attempt(program)
+                if seconds is not None:
+                    results[program.label].append(seconds)
     finally:
         os.sched_setaffinity(0, saved)
-    return {"seconds": results, "errors": errors}
+    return {"seconds": results, "errors": errors, "failures": failures}
 
 
 def idle_rss(data_dir: Path, display: str | None, settle_s: float = 3.0) -> dict:

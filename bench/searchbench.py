@@ -111,7 +111,7 @@ def measure_aulalocal(data_dir: Path, rounds: int, only: list[str] | None = None
             out[name] = _timed_rounds(fn, queries, rounds)
         return out
     finally:
-        db.conn.close()
+        db.close()
 
 
 def measure_kiwix(zim: Path, rounds: int, pin: str | None = None) -> dict:

@@ -222,7 +222,7 @@ def cmd_bundle_verify(args) -> int:
                     yield line, f"{name}:{number}"
 
         count = validate_all(manifest, lines, None, None)
-        up_to_date = check_sequence(get_state(folder.catalog.conn, manifest.catalog), manifest, verified.staged.sha256)
+        up_to_date = check_sequence(get_state(folder.catalog, manifest.catalog), manifest, verified.staged.sha256)
     finally:
         verified.close()
     summary = {

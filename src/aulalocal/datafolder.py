@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlite_utils
+import sqlite3
 
 from aulalocal import paths
 from aulalocal.catalog.db import open_catalog, open_userdata
@@ -18,8 +18,8 @@ SEED_CATALOG = "aulalocal-seed"
 @dataclass
 class DataFolder:
     path: Path
-    catalog: sqlite_utils.Database
-    userdata: sqlite_utils.Database
+    catalog: sqlite3.Connection
+    userdata: sqlite3.Connection
 
     @property
     def media_dir(self) -> Path:
@@ -38,8 +38,8 @@ class DataFolder:
         return self.path / "keys"
 
     def close(self) -> None:
-        self.catalog.conn.close()
-        self.userdata.conn.close()
+        self.catalog.close()
+        self.userdata.close()
 
 
 def open_data_folder(override: str | os.PathLike | None = None, load_seed: bool = True) -> DataFolder:
@@ -70,7 +70,7 @@ def load_shipped_catalog(folder: DataFolder, source: Path | None = None) -> None
     if not (source / "catalog.json").is_file():
         return
     info = src.read_info(source)
-    state = get_state(folder.catalog.conn, info.catalog)
+    state = get_state(folder.catalog, info.catalog)
     if state is not None and state.sequence >= info.sequence:
         return
     apply_operations(

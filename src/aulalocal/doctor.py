@@ -49,7 +49,7 @@ def check(data_dir_override=None) -> Iterator[tuple[str, bool]]:
                 yield _("Catalog {catalog}: sequence {sequence}, {total} records").format(
                     total=total, **cat
                 ), True
-            db.conn.close()
+            db.close()
         except Exception as exc:  # reported, not raised: doctor must always finish
             yield _("The catalog cannot be read: {reason}").format(reason=exc), False
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import sqlite_utils
+import sqlite3
 
 from aulalocal.errors import N_, StorageError
 from aulalocal.i18n import BABEL_LOCALES, DOMAIN, LANGUAGES
@@ -62,7 +62,7 @@ def ui_coverage(lang: str) -> dict:
     return {"translated": done, "total": total, "percent": 100.0 * done / total if total else 100.0, "missing": missing}
 
 
-def content_coverage(db: sqlite_utils.Database) -> dict[str, dict[str, dict[str, float]]]:
+def content_coverage(db: sqlite3.Connection) -> dict[str, dict[str, dict[str, float]]]:
     counts: dict[str, dict[str, dict[str, int]]] = {}
     totals: dict[str, dict[str, int]] = {}
     for kind, data in db.execute("SELECT kind, data FROM records"):
@@ -89,5 +89,5 @@ def content_coverage(db: sqlite_utils.Database) -> dict[str, dict[str, dict[str,
     }
 
 
-def coverage(db: sqlite_utils.Database) -> Coverage:
+def coverage(db: sqlite3.Connection) -> Coverage:
     return Coverage({lang: ui_coverage(lang) for lang in LANGUAGES}, content_coverage(db))

@@ -3,10 +3,14 @@
 import json
 
 import pytest
+import sqlite_utils
 
 from aulalocal.catalog import db as dbmod
-from aulalocal.catalog.search import browse
+from aulalocal.bundle import source
+from aulalocal.bundle.apply import apply_operations
+from aulalocal.catalog.search import browse, search
 from aulalocal.errors import StorageError
+from tests.conftest import title, write_source
 
 
 def make_old(path, migrations, version):
@@ -22,13 +26,13 @@ def test_userdata_from_version_1_keeps_notes_and_is_backed_up(tmp_path):
         "INSERT INTO notes (catalog, kind, id, text, updated) VALUES ('c', 'program', 'p', 'Mi nota', 'x')"
     )
     old.execute("INSERT INTO settings (key, value) VALUES ('language', 'qu')")
-    old.conn.close()
+    old.close()
 
     db = dbmod.open_userdata(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == len(dbmod.USERDATA_MIGRATIONS)
     assert db.execute("SELECT text, title FROM notes").fetchall() == [("Mi nota", None)]
     assert db.execute("SELECT value FROM settings").fetchall() == [("qu",)]
-    assert "title" in db["favorites"].columns_dict
+    assert "title" in {row[1] for row in db.execute("PRAGMA table_info(favorites)")}
     backup = tmp_path / "userdata.db.v1.bak"
     assert backup.exists()
     kept = dbmod.connect(backup)
@@ -43,7 +47,7 @@ def test_catalog_from_version_1_gets_facets_of_existing_records(tmp_path):
         "INSERT INTO records (catalog, kind, id, data, data_sha256, title_es) VALUES (?, ?, ?, ?, ?, ?)",
         ("c", "program", "huascaran", json.dumps(data), "0" * 64, "Huascarán"),
     )
-    old.conn.close()
+    old.close()
 
     db = dbmod.open_catalog(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == len(dbmod.CATALOG_MIGRATIONS)
@@ -53,9 +57,9 @@ def test_catalog_from_version_1_gets_facets_of_existing_records(tmp_path):
 def test_a_migration_interrupted_midway_can_run_again(tmp_path):
     path = tmp_path / "catalog.db"
     db = make_old(path, dbmod.CATALOG_MIGRATIONS, 1)
-    dbmod.CATALOG_MIGRATIONS[1](db)  # ran, but the version was never written
+    dbmod.CATALOG_MIGRATIONS[1](sqlite_utils.Database(db))  # ran, but the version was never written
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1
-    db.conn.close()
+    db.close()
     assert dbmod.open_catalog(path).execute("PRAGMA user_version").fetchone()[0] == len(dbmod.CATALOG_MIGRATIONS)
 
 
@@ -63,7 +67,7 @@ def test_newer_schema_is_refused_clearly(tmp_path):
     path = tmp_path / "userdata.db"
     db = dbmod.connect(path)
     db.execute("PRAGMA user_version = 99")
-    db.conn.close()
+    db.close()
     with pytest.raises(StorageError, match="newer version"):
         dbmod.open_userdata(path)
 
@@ -73,3 +77,24 @@ def test_corrupt_database_gives_a_clear_error(tmp_path):
     path.write_bytes(b"this is not an sqlite file at all" * 200)
     with pytest.raises(StorageError, match="doctor"):
         dbmod.open_catalog(path)
+
+
+def test_catalog_version_4_rewrites_quechua_search_text_split_at_the_apostrophe(tmp_path):
+    # Before version 4 the apostrophe was folded and then replaced by a space:
+    # "p'unchay" was indexed as "p unchay" and could not be found as typed.
+    folder = write_source(
+        tmp_path / "src",
+        {("program", "zorzal"): {"title": title("El zorzal", "P'unchaypi willakuykuna")}},
+    )
+    path = tmp_path / "catalog.db"
+    db = dbmod.open_catalog(path)
+    apply_operations(db, source.read_info(folder), lambda: source.upsert_lines(folder), key_id=None, file_sha256="0" * 64)
+    db.execute("UPDATE search_text SET title = 'P unchaypi willakuykuna' WHERE lang = 'qu'")
+    db.execute("PRAGMA user_version = 3")
+    assert [h.id for h in search(db, "p'unchaypi", lang="qu")] == []
+    db.close()
+
+    db = dbmod.open_catalog(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert [h.id for h in search(db, "p'unchaypi", lang="qu")] == ["zorzal"]
+    assert [h.id for h in search(db, "unchaypi", lang="qu")] == []

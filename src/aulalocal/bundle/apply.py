@@ -13,10 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:  # imported for annotations only: sqlite-utils is slow to import
-    import sqlite_utils
+from typing import Protocol
 
 from aulalocal.bundle.records import Operation, parse_operation
 from aulalocal.catalog import store
@@ -126,7 +123,7 @@ def _operations(lines: LineSource) -> Iterator[Operation]:
 
 
 def apply_operations(
-    db: sqlite_utils.Database,
+    conn: sqlite3.Connection,
     header: Header,
     lines: LineSource,
     *,
@@ -137,7 +134,6 @@ def apply_operations(
     cancel: CancelCheck | None = None,
 ) -> ApplyResult:
     """Steps 3 to 5: sequence, validation, then one transaction."""
-    conn = db.conn
     result = ApplyResult(header.catalog, header.sequence)
     if check_sequence(store.get_state(conn, header.catalog), header, file_sha256):
         result.up_to_date = True

@@ -145,7 +145,7 @@ def verify_bundle(
 
 
 def _check_pinned_key(folder: DataFolder, verified: VerifiedBundle) -> None:
-    state = get_state(folder.catalog.conn, verified.manifest.catalog)
+    state = get_state(folder.catalog, verified.manifest.catalog)
     if state is not None and state.key_id != verified.key_id:
         raise SignatureError(
             N_(
@@ -262,7 +262,7 @@ def _apply(folder, verified: VerifiedBundle, progress, cancel) -> ApplyResult:
                 yield line, f"{name}:{number}"
 
     # Sequence before writing anything, so a refused bundle leaves no file behind.
-    if check_sequence(get_state(folder.catalog.conn, manifest.catalog), manifest, verified.staged.sha256):
+    if check_sequence(get_state(folder.catalog, manifest.catalog), manifest, verified.staged.sha256):
         return ApplyResult(manifest.catalog, manifest.sequence, up_to_date=True)
     new_media = _write_media(folder, verified, progress, cancel)
     try:

@@ -79,7 +79,7 @@ def check_bundle(folder: DataFolder, path: Path) -> DriveBundle:
         publisher=manifest.publisher,
         key_id=key.key_id_hex,
     )
-    state = get_state(folder.catalog.conn, manifest.catalog)
+    state = get_state(folder.catalog, manifest.catalog)
     current = state.sequence if state else 0
     if state is not None and state.key_id != key.key_id_hex:
         return DriveBundle(path, "invalid", message=_msg(N_("Signed by a key other than this catalog's.")), **info)

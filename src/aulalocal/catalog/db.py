@@ -14,11 +14,16 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from aulalocal.errors import N_, StorageError
 
-Migration = Callable[[sqlite_utils.Database], None]
+if TYPE_CHECKING:
+    import sqlite_utils
+
+# Migrations get a sqlite-utils Database; everything else works on the plain
+# connection: sqlite-utils takes about 0.1 s to import, too much for every start.
+Migration = Callable[["sqlite_utils.Database"], None]
 
 # The tokenizer folds case and accents; the Quechua apostrophe is stored as
 # U+02BC, a letter to unicode61, so it stays inside words (see search.py).
@@ -218,7 +223,7 @@ def _userdata_v2(db: sqlite_utils.Database) -> None:
 USERDATA_MIGRATIONS: list[Migration] = [_userdata_v1, _userdata_v2]
 
 
-def connect(path: Path) -> sqlite_utils.Database:
+def connect(path: Path) -> sqlite3.Connection:
     """Open an SQLite file with the pragmas every connection here uses."""
     try:
         # Autocommit: transactions are opened explicitly (BEGIN IMMEDIATE)
@@ -235,16 +240,16 @@ def connect(path: Path) -> sqlite_utils.Database:
             path=str(path),
             reason=str(exc),
         ) from exc
-    return sqlite_utils.Database(conn)
+    return conn
 
 
 def migrate(
-    db: sqlite_utils.Database,
+    conn: sqlite3.Connection,
     migrations: list[Migration],
     backup_of: Path | None = None,
 ) -> int:
-    """Bring ``db`` up to the newest schema; returns the old version."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
+    """Bring ``conn`` up to the newest schema; returns the old version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > len(migrations):
         raise StorageError(
             N_("This data was written by a newer version of AulaLocal. Update AulaLocal first.")
@@ -253,16 +258,19 @@ def migrate(
         return version
     if backup_of is not None and version > 0 and backup_of.exists():
         backup = backup_of.with_name(f"{backup_of.name}.v{version}.bak")
-        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         shutil.copy2(backup_of, backup)
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn, execute_plugins=False)
     for number, step in enumerate(migrations[version:], start=version + 1):
-        with db.conn:
+        with conn:
             step(db)
-            db.execute(f"PRAGMA user_version = {number}")
+            conn.execute(f"PRAGMA user_version = {number}")
     return version
 
 
-def open_catalog(path: Path) -> sqlite_utils.Database:
+def open_catalog(path: Path) -> sqlite3.Connection:
     db = connect(path)
     try:
         migrate(db, CATALOG_MIGRATIONS)
@@ -271,7 +279,7 @@ def open_catalog(path: Path) -> sqlite_utils.Database:
     return db
 
 
-def open_userdata(path: Path) -> sqlite_utils.Database:
+def open_userdata(path: Path) -> sqlite3.Connection:
     db = connect(path)
     try:
         migrate(db, USERDATA_MIGRATIONS, backup_of=path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import sqlite_utils
+import sqlite3
 
 from aulalocal.catalog.search import title_sql
 
@@ -36,7 +36,7 @@ class Related:
     title: str | None
 
 
-def status(db: sqlite_utils.Database) -> dict:
+def status(db: sqlite3.Connection) -> dict:
     """The ``catalog status --json`` object of spec section 7."""
     counts: dict[str, dict[str, int]] = {}
     for catalog, kind, n in db.execute(
@@ -60,7 +60,7 @@ def status(db: sqlite_utils.Database) -> dict:
     return {"catalogs": catalogs}
 
 
-def get_record(db: sqlite_utils.Database, kind: str, id_: str, catalog: str | None = None) -> Record | None:
+def get_record(db: sqlite3.Connection, kind: str, id_: str, catalog: str | None = None) -> Record | None:
     sql = "SELECT catalog, kind, id, data FROM records WHERE kind = ? AND id = ?"
     params = [kind, id_]
     if catalog:
@@ -70,7 +70,7 @@ def get_record(db: sqlite_utils.Database, kind: str, id_: str, catalog: str | No
     return Record(row[0], row[1], row[2], json.loads(row[3])) if row else None
 
 
-def related(db: sqlite_utils.Database, record: Record, lang: str) -> list[Related]:
+def related(db: sqlite3.Connection, record: Record, lang: str) -> list[Related]:
     """Records this one names, and records that name it (a program's year focuses...)."""
     out: list[Related] = []
     for field, kind in RELATIONS.items():

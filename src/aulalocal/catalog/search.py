@@ -10,12 +10,9 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # imported for annotations only: sqlite-utils is slow to import
-    import sqlite_utils
 
 from aulalocal.catalog.text import RECORD_MASK, fold_apostrophes, rowid_range
 from aulalocal.i18n import CONTENT_FALLBACK
@@ -95,7 +92,7 @@ _IN_CHUNK = 500  # SQL variables per IN (...) list
 
 
 def search(
-    db: sqlite_utils.Database,
+    db: sqlite3.Connection,
     text: str,
     lang: str = "es",
     kind: str | None = None,
@@ -126,7 +123,7 @@ def search(
 
 
 def search_titles(
-    db: sqlite_utils.Database,
+    db: sqlite3.Connection,
     text: str,
     lang: str = "es",
     kind: str | None = None,
@@ -332,7 +329,7 @@ def _snippet(body: str, pattern: re.Pattern | None) -> str:
 
 
 def browse(
-    db: sqlite_utils.Database,
+    db: sqlite3.Connection,
     lang: str = "es",
     kind: str | None = None,
     facets: dict[str, str] | None = None,
@@ -351,7 +348,7 @@ def browse(
     return [Hit(*row) for row in db.execute(sql, [*params, limit]).fetchall()]
 
 
-def facet_values(db: sqlite_utils.Database, kind: str | None = None) -> dict[str, list[str]]:
+def facet_values(db: sqlite3.Connection, kind: str | None = None) -> dict[str, list[str]]:
     """The values each facet takes in a section, for filter menus."""
     sql = "SELECT f.facet, f.value FROM facets f JOIN records r ON r.rowid = f.record"
     params: list = []

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import sqlite_utils
+import sqlite3
 
 
 def _now() -> str:
@@ -28,16 +28,16 @@ class Item:
     updated: str = ""
 
 
-def get_setting(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
+def get_setting(db: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
     row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return row[0] if row else default
 
 
-def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
+def set_setting(db: sqlite3.Connection, key: str, value: str) -> None:
     db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
 
 
-def is_favorite(db: sqlite_utils.Database, catalog: str, kind: str, id_: str) -> bool:
+def is_favorite(db: sqlite3.Connection, catalog: str, kind: str, id_: str) -> bool:
     return bool(
         db.execute(
             "SELECT 1 FROM favorites WHERE catalog = ? AND kind = ? AND id = ?", (catalog, kind, id_)
@@ -46,7 +46,7 @@ def is_favorite(db: sqlite_utils.Database, catalog: str, kind: str, id_: str) ->
 
 
 def set_favorite(
-    db: sqlite_utils.Database, catalog: str, kind: str, id_: str, title: dict, on: bool
+    db: sqlite3.Connection, catalog: str, kind: str, id_: str, title: dict, on: bool
 ) -> None:
     if on:
         db.execute(
@@ -59,14 +59,14 @@ def set_favorite(
         )
 
 
-def favorites(db: sqlite_utils.Database) -> list[Item]:
+def favorites(db: sqlite3.Connection) -> list[Item]:
     rows = db.execute(
         "SELECT catalog, kind, id, title, '', created FROM favorites ORDER BY created DESC"
     ).fetchall()
     return [Item(c, k, i, json.loads(t or "{}"), x, u) for c, k, i, t, x, u in rows]
 
 
-def get_note(db: sqlite_utils.Database, catalog: str, kind: str, id_: str) -> str:
+def get_note(db: sqlite3.Connection, catalog: str, kind: str, id_: str) -> str:
     row = db.execute(
         "SELECT text FROM notes WHERE catalog = ? AND kind = ? AND id = ?", (catalog, kind, id_)
     ).fetchone()
@@ -74,7 +74,7 @@ def get_note(db: sqlite_utils.Database, catalog: str, kind: str, id_: str) -> st
 
 
 def save_note(
-    db: sqlite_utils.Database, catalog: str, kind: str, id_: str, title: dict, text: str
+    db: sqlite3.Connection, catalog: str, kind: str, id_: str, title: dict, text: str
 ) -> None:
     """Save as typed; an emptied note is deleted."""
     if text.strip():
@@ -86,14 +86,14 @@ def save_note(
         db.execute("DELETE FROM notes WHERE catalog = ? AND kind = ? AND id = ?", (catalog, kind, id_))
 
 
-def notes(db: sqlite_utils.Database) -> list[Item]:
+def notes(db: sqlite3.Connection) -> list[Item]:
     rows = db.execute(
         "SELECT catalog, kind, id, title, text, updated FROM notes ORDER BY updated DESC"
     ).fetchall()
     return [Item(c, k, i, json.loads(t or "{}"), x, u) for c, k, i, t, x, u in rows]
 
 
-def orphaned(items: list[Item], catalog_db: sqlite_utils.Database) -> set[tuple[str, str, str]]:
+def orphaned(items: list[Item], catalog_db: sqlite3.Connection) -> set[tuple[str, str, str]]:
     """The items whose record is no longer in the catalog (removed by an update)."""
     gone = set()
     for item in items:

@@ -27,7 +27,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import shiboken6
-import sqlite_utils
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from aulalocal.errors import N_, AulaLocalError, Cancelled
@@ -49,7 +48,7 @@ def long_pool() -> QThreadPool:
     return _long_pool
 
 
-def read_db(path: str | Path) -> sqlite_utils.Database:
+def read_db(path: str | Path) -> sqlite3.Connection:
     """This thread's read-only connection to an SQLite file (opened once per thread)."""
     dbs = getattr(_local, "dbs", None)
     if dbs is None:
@@ -59,7 +58,7 @@ def read_db(path: str | Path) -> sqlite_utils.Database:
     if db is None:
         uri = Path(path).resolve().as_uri() + "?mode=ro"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10)
-        db = dbs[key] = sqlite_utils.Database(conn)
+        db = dbs[key] = conn
     return db
 
 

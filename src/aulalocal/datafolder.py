@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,13 +63,13 @@ def load_shipped_catalog(folder: DataFolder, source: Path | None = None) -> None
 
     It goes through the same record validation and apply path as a bundle.
     """
+    source = source or paths.seeds_dir()
+    if not (source / "catalog.json").is_file() or _is_installed(folder.catalog, source):
+        return
     from aulalocal.bundle import source as src
     from aulalocal.bundle.apply import apply_operations
     from aulalocal.catalog.store import get_state
 
-    source = source or paths.seeds_dir()
-    if not (source / "catalog.json").is_file():
-        return
     info = src.read_info(source)
     state = get_state(folder.catalog, info.catalog)
     if state is not None and state.sequence >= info.sequence:
@@ -80,3 +81,13 @@ def load_shipped_catalog(folder: DataFolder, source: Path | None = None) -> None
         key_id=None,
         file_sha256=src.content_sha256(source),
     )
+
+
+def _is_installed(catalog: sqlite3.Connection, source: Path) -> bool:
+    """The usual start: the seed is already in. Checked without the bundle code (slow to import)."""
+    try:
+        info = json.loads((source / "catalog.json").read_bytes())
+        row = catalog.execute("SELECT sequence FROM catalogs WHERE catalog = ?", (info["catalog"],)).fetchone()
+        return row is not None and isinstance(info["sequence"], int) and row[0] >= info["sequence"]
+    except (OSError, ValueError, KeyError, TypeError, sqlite3.Error):
+        return False  # the full path below reads it again and says what is wrong

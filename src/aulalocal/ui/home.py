@@ -47,6 +47,7 @@ class HomeView(QScrollArea):
         self.state = state
         self.counts: dict[str, int] = {}
         self.catalogs: list[dict] = []
+        self.dates_shown = False  # dates need babel (slow to load): not before the first paint
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.NoFrame)
         body = QWidget()
@@ -119,7 +120,8 @@ class HomeView(QScrollArea):
             button.setText("{section}\n{count}".format(section=_(section.label), count=count))
             button.setAccessibleName(_("{section}: {count}").format(section=_(section.label), count=count))
         self.updated.setText("")
-        QTimer.singleShot(0, self._show_updated)  # dates need babel: after the first paint
+        if self.dates_shown:
+            QTimer.singleShot(0, self._show_updated)
         self.next_heading.setText(_("What you can do"))
         self.tips[0].setText(_("• Search: type a word in the box at the top (Ctrl+F). Accents and capital letters do not matter."))
         self.tips[1].setText(_("• Browse: choose a section on the left, or one of the buttons above."))
@@ -129,6 +131,10 @@ class HomeView(QScrollArea):
         )
         self.update_button.setText(_("Update from a drive or file…"))
         self.update_button.setAccessibleName(_("Update the catalog from a drive or a file"))
+
+    def show_dates(self) -> None:
+        self.dates_shown = True
+        self._show_updated()
 
     def _show_updated(self) -> None:
         self.updated.setText(self._updated_text())

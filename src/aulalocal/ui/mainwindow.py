@@ -1,8 +1,8 @@
 """The main window: search on top, sections on the left, results and detail; the drive banner.
 
 Only the home view is built before the first paint; the browse page, the
-drive watcher and the dialogs are created after it (``QTimer.singleShot(0)``)
-or when first needed.
+drive watcher, the home view's dates and the dialogs are made after it (on
+the first paint event: a zero timer would run before it) or when first needed.
 """
 
 from __future__ import annotations
@@ -118,6 +118,8 @@ class MainWindow(QMainWindow):
         self._browse = None
         self.watcher = None
         self._watch_drives = watch_drives
+        self._painted = False
+        self._settled = False
         self.setObjectName("mainWindow")
 
         central = QWidget()
@@ -182,7 +184,6 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.search, self.update_button)
         self.setTabOrder(self.update_button, self.settings_button)
         self.setTabOrder(self.settings_button, self.sidebar)
-        QTimer.singleShot(0, self._after_first_paint)
 
     # -- building -----------------------------------------------------------
     def _build_menus(self) -> None:
@@ -229,7 +230,14 @@ class MainWindow(QMainWindow):
         self.escape.setContext(Qt.WindowShortcut)
         self.escape.activated.connect(self.clear_search)
 
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)
+
     def _after_first_paint(self) -> None:
+        self.home.show_dates()
         self.browse  # noqa: B018 - builds the browse page now, so the first click is instant
         if self._watch_drives and self.watcher is None:
             from aulalocal.ui.drivewatcher import DriveWatcher
@@ -238,6 +246,7 @@ class MainWindow(QMainWindow):
             self.watcher.bundlesFound.connect(self.banner.show_drive)
             self.watcher.driveRemoved.connect(self.banner.drive_removed)
             self.watcher.start()
+        self._settled = True
 
     @property
     def browse(self):
@@ -463,7 +472,7 @@ class MainWindow(QMainWindow):
         return False
 
     def is_idle(self) -> bool:
-        if self.state.busy:
+        if not self._settled or self.state.busy:
             return False
         return self._browse is None or not self._browse.pending
 

@@ -50,6 +50,23 @@ def test_home_says_what_the_catalog_holds(window, seeded):
     assert re.search(r"\d+ (segundos?|minutos?)", window.home.updated.text())
 
 
+def test_what_the_first_screen_does_not_need_waits_for_its_first_paint(qtbot, qapp, state):
+    # Start-up time (issue 6): the browse page and babel's dates are made after
+    # the window is on screen; a zero timer would run before it is painted.
+    from aulalocal.ui.mainwindow import MainWindow
+    from tests.ui.conftest import close_window
+
+    win = MainWindow(state, watch_drives=False)
+    try:
+        qapp.processEvents()
+        assert win._browse is None and win.home.updated.text() == "" and not win.is_idle()
+        win.show()
+        qtbot.waitUntil(win.is_idle)
+        assert win._browse is not None and win.home.updated.text()
+    finally:
+        close_window(qapp, win)
+
+
 def test_search_as_you_type_ignores_accents_and_highlights(window, qtbot, seeded):
     window.search.setFocus()
     qtbot.keyClicks(window.search, "educacion")

@@ -29,6 +29,10 @@ $(BIN)/python:
 
 $(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# PySide6 compiles its signature helpers from a zip inside its library at
+	# every start; unpacked once (shiboken's SBK_EMBED=0 switch) they load from
+	# cached bytecode: about 15 ms less at each start (docs/benchmarks.md).
+	SBK_EMBED=0 $(BIN)/python -c "import shiboken6"
 	touch $@
 
 # Debian packages the tests need; installed only when one is missing.

@@ -30,6 +30,7 @@ from typing import BinaryIO, Callable, Iterator, Mapping, Optional
 
 from aulalocal.bundle.strictjson import loads
 from aulalocal.errors import N_, BundleError, Cancelled, StorageError
+from aulalocal.fileio import HashingCopier
 
 __all__ = [
     "BundleArchive",
@@ -184,6 +185,12 @@ def _not_a_bundle() -> BundleError:
     )
 
 
+def _damaged(shown: str) -> BundleError:
+    return BundleError(
+        N_("Entry {name} is damaged. Copy the bundle again from the publisher."), name=shown
+    )
+
+
 def _unreadable(path: "os.PathLike[str] | str") -> StorageError:
     return StorageError(
         N_("Could not read {path}. Check that the disk is working and try again."),
@@ -329,12 +336,16 @@ def _check_entry(info: zipfile.ZipInfo, limits: Limits) -> None:
         )
 
 
-def _check_layout(fh: BinaryIO, infos: list[zipfile.ZipInfo], cd_offset: int) -> None:
+def _check_layout(fh: BinaryIO, infos: list[zipfile.ZipInfo], cd_offset: int) -> dict[str, int]:
     """Every entry's local header and data lie before the central directory and
     share no byte with another entry's: overlapping entries are how a small
     file inflates to petabytes, and how two tools can see two different files.
+
+    Returns where each entry's data starts, as zipfile reads it (after the
+    local header, its name and its extra field).
     """
     spans = []
+    data_offsets = {}
     for info in infos:
         start = info.header_offset
         if start < 0 or start + _LOCAL.size > cd_offset:
@@ -353,6 +364,7 @@ def _check_layout(fh: BinaryIO, infos: list[zipfile.ZipInfo], cd_offset: int) ->
         if end > cd_offset:
             raise _not_a_bundle()
         spans.append((start, end, info.orig_filename))
+        data_offsets[info.orig_filename] = end - info.compress_size
     spans.sort()
     for (_s1, end1, name1), (start2, _e2, name2) in zip(spans, spans[1:]):
         if start2 < end1:
@@ -361,6 +373,7 @@ def _check_layout(fh: BinaryIO, infos: list[zipfile.ZipInfo], cd_offset: int) ->
                    "which bundles do not allow."),
                 first=_shown(name1), second=_shown(name2),
             )
+    return data_offsets
 
 
 # --------------------------------------------------------------------------
@@ -511,19 +524,26 @@ class BundleArchive:
     """An opened, structurally valid bundle archive with its manifest.
 
     Use as a context manager, or call ``close()``. Entry data is only trusted
-    once a ``read_entry_chunks`` stream of it has run to its end.
+    once a ``read_entry_chunks`` stream of it has run to its end, or a
+    ``copy_entry`` of it has returned.
     """
 
     def __init__(self, path: "os.PathLike[str] | str", fh: BinaryIO, zf: zipfile.ZipFile,
-                 infos: Mapping[str, zipfile.ZipInfo], manifest: Manifest, limits: Limits):
+                 infos: Mapping[str, zipfile.ZipInfo], manifest: Manifest, limits: Limits,
+                 data_offsets: Mapping[str, int]):
         self.path = os.fspath(path)
         self.manifest = manifest
         self.limits = limits
         self._fh = fh
         self._zip = zf
         self._infos = infos
+        self._data_offsets = data_offsets
+        self._copier: Optional[HashingCopier] = None  # made on the first copy_entry
 
     def close(self) -> None:
+        if self._copier is not None:
+            self._copier.close()
+            self._copier = None
         self._zip.close()
         self._fh.close()
 
@@ -546,10 +566,7 @@ class BundleArchive:
                 yield from _bounded_chunks(stream, expected_size, shown, cancel)
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError,
                 RuntimeError, struct.error):
-            raise BundleError(
-                N_("Entry {name} is damaged. Copy the bundle again from the publisher."),
-                name=shown,
-            ) from None
+            raise _damaged(shown) from None
         except OSError:
             raise _unreadable(self.path) from None
 
@@ -583,15 +600,61 @@ class BundleArchive:
             if progress is not None:
                 progress(done, entry.size)
             yield chunk
-        if done != entry.size:
-            raise BundleError(N_("Entry {name} is shorter than manifest.json says."),
-                              name=_shown(name))
-        if hasher.hexdigest() != entry.sha256:
-            raise BundleError(
-                N_("Entry {name} does not match its SHA-256 in manifest.json: "
-                   "the bundle is damaged or was changed."),
-                name=_shown(name),
-            )
+        _check_content(name, entry, done, hasher.hexdigest())
+
+    def copy_entry(
+        self,
+        name: str,
+        fh: BinaryIO,
+        progress: Optional[ProgressCallback] = None,
+        cancel: Optional[CancelCheck] = None,
+    ) -> None:
+        """Write the entry ``name`` (a file listed in the manifest) to ``fh``.
+
+        The same checks as ``read_entry_chunks``, and ``fh`` is as untrusted
+        as its chunks until this returns: on ``BundleError`` throw it away. A
+        stored entry (media, which do not compress) is read straight from its
+        place in the file into reused buffers, and its SHA-256 is computed by
+        a helper thread while this one writes it and computes its CRC-32.
+        """
+        entry = self.manifest.files.get(name)
+        if entry is None:
+            raise KeyError(name)
+        info = self._infos[name]
+        if info.compress_type != zipfile.ZIP_STORED:
+            for chunk in self._verified_chunks(name, entry, cancel, progress):
+                fh.write(chunk)
+            return
+        # Stored: the data is the entry's compress_size bytes, which the
+        # layout check keeps inside this entry's own span, and which is the
+        # manifest's size (checked when opened). So no read can go past it.
+        hasher, crc = hashlib.sha256(), _Crc32()
+
+        def read_into(buffer: memoryview) -> int:
+            try:
+                return self._fh.readinto(buffer)
+            except OSError:
+                raise _unreadable(self.path) from None
+
+        def copied(done: int) -> None:
+            if progress is not None:
+                progress(done, entry.size)
+            _check_cancel(cancel)
+
+        _check_cancel(cancel)
+        if progress is not None:
+            progress(0, entry.size)
+        try:
+            self._fh.seek(self._data_offsets[name])
+        except OSError:
+            raise _unreadable(self.path) from None
+        if self._copier is None:
+            self._copier = HashingCopier()
+        done = self._copier.copy(read_into, fh.write, [hasher, crc], entry.size, copied)
+        _check_content(name, entry, done, hasher.hexdigest())
+        # What zipfile checks when it reads an entry; any unzip tool would too.
+        if crc.value != info.CRC:
+            raise _damaged(_shown(name))
 
     def iter_record_lines(
         self,
@@ -683,6 +746,29 @@ class BundleArchive:
                     progress(done, total)
 
 
+class _Crc32:
+    """zlib.crc32 as a hash object, for HashingCopier."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def update(self, data: memoryview) -> None:
+        self.value = zlib.crc32(data, self.value)
+
+
+def _check_content(name: str, entry: FileEntry, size: int, sha256: str) -> None:
+    """The size and SHA-256 of what came out of an entry, against the manifest."""
+    if size != entry.size:
+        raise BundleError(N_("Entry {name} is shorter than manifest.json says."),
+                          name=_shown(name))
+    if sha256 != entry.sha256:
+        raise BundleError(
+            N_("Entry {name} does not match its SHA-256 in manifest.json: "
+               "the bundle is damaged or was changed."),
+            name=_shown(name),
+        )
+
+
 def _bounded_chunks(stream: BinaryIO, expected_size: int, shown: str,
                     cancel: Optional[CancelCheck]) -> Iterator[bytes]:
     """Chunks of ``stream``; ``BundleError`` once more than ``expected_size`` bytes came."""
@@ -772,7 +858,7 @@ def _validate(path: "os.PathLike[str] | str", fh: BinaryIO, zf: zipfile.ZipFile,
         if total > limits.max_total_size:
             raise BundleError(N_("The bundle holds more than {limit} bytes once uncompressed."),
                               limit=limits.max_total_size)
-    _check_layout(fh, infos, end.cd_offset)
+    data_offsets = _check_layout(fh, infos, end.cd_offset)
 
     manifest_info = seen.get(MANIFEST_NAME)
     if manifest_info is None:
@@ -799,7 +885,7 @@ def _validate(path: "os.PathLike[str] | str", fh: BinaryIO, zf: zipfile.ZipFile,
         if name not in seen:
             raise BundleError(N_("manifest.json lists {name}, but the archive does not contain it."),
                               name=_shown(name))
-    return BundleArchive(path, fh, zf, MappingProxyType(seen), manifest, limits)
+    return BundleArchive(path, fh, zf, MappingProxyType(seen), manifest, limits, data_offsets)
 
 
 def _read_manifest(path: "os.PathLike[str] | str", zf: zipfile.ZipFile,

@@ -24,7 +24,7 @@ from aulalocal.bundle.staging import StagedFile, clean_staging, disk_error, read
 from aulalocal.catalog.store import get_state
 from aulalocal.datafolder import DataFolder
 from aulalocal.errors import N_, SignatureError
-from aulalocal.fileio import write_atomically
+from aulalocal.fileio import AtomicFiles
 
 # Asked when a bundle is signed by a key this laptop does not trust yet but
 # whose public key lies beside it on the drive: (key id, the key's comment).
@@ -161,7 +161,7 @@ def _check_pinned_key(folder: DataFolder, verified: VerifiedBundle) -> None:
 def _write_media(
     folder: DataFolder, verified: VerifiedBundle, progress: Progress | None, cancel: CancelCheck | None
 ) -> list[Path]:
-    """Media files by content hash, each checked against the manifest as it streams.
+    """Media files by content hash, each checked against the manifest as it is copied.
 
     A crash leaves at most an unused file, never a wrong one. Returns the files
     this import created, to remove if it fails.
@@ -172,24 +172,25 @@ def _write_media(
     done = 0
     created: list[Path] = []
 
-    def counted(chunks):
-        nonlocal done
-        for chunk in chunks:
-            done += len(chunk)
-            if progress:
-                progress("verify", done, total)
-            yield chunk
+    def counted(base: int):
+        """One entry's progress, as progress over all media."""
+        return (lambda entry_done, _size: progress("verify", base + entry_done, total)) if progress else None
+
+    def fill_with(name: str, base: int):
+        # The copy checks the hashes at its end, before the file gets its name.
+        return lambda fh: verified.archive.copy_entry(name, fh, counted(base), cancel)
 
     try:
-        for name in names:
-            target = media_dir / name.split("/", 1)[1]
-            if target.exists():
+        # Leaving the block waits for every file handed over to be synced and named.
+        with AtomicFiles() as files:
+            for name in names:
+                target = media_dir / name.split("/", 1)[1]
+                if not target.exists():
+                    media_dir.mkdir(parents=True, exist_ok=True)
+                    created.append(target)
+                    files.write(target, fill_with(name, done))
                 done += verified.manifest.files[name].size
-                continue
-            media_dir.mkdir(parents=True, exist_ok=True)
-            # The stream checks the hash at its end, before the file gets its name.
-            write_atomically(target, counted(verified.archive.read_entry_chunks(name, cancel=cancel)))
-            created.append(target)
+            files.wait()
     except BaseException:
         _remove(created)
         raise

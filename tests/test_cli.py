@@ -23,6 +23,21 @@ def test_version(capsys):
     assert capsys.readouterr().out.startswith("aulalocal ")
 
 
+def test_help_lists_the_commands_and_window_options(capsys):
+    # The window's options are parsed without the subcommands (start-up time);
+    # --help must still name them all.
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert all(word in out for word in ("--data-dir", "--screenshot", "catalog", "bundle", "trust", "doctor"))
+
+
+def test_window_options_with_an_unknown_one_are_a_usage_error(capsys):
+    code, _out, err = run(capsys, "--lang", "es", "--bogus")
+    assert code == 2 and "--bogus" in err and err.count("\n") == 1
+
+
 def test_status_on_a_new_data_folder_holds_the_seed(capsys, tmp_path):
     code, out, _ = run(capsys, "--data-dir", str(tmp_path / "new"), "catalog", "status", "--json")
     assert code == 0

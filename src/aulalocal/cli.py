@@ -25,7 +25,8 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(N_("{message} (see 'aulalocal --help')"), message=message)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _window_parser() -> argparse.ArgumentParser:
+    """The options of the window (no subcommand)."""
     p = _Parser(prog="aulalocal", description=_("Offline catalog for rural schools."))
     p.add_argument("--version", action="version", version=f"aulalocal {__version__}")
     p.add_argument("--data-dir", metavar="DIR", help=_("data folder (default: the platform's)"))
@@ -33,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="PATH", help=_("save a picture of the window and exit"))
     p.add_argument("--size", default="1024x600", help=_("window size for --screenshot, e.g. 1024x600"))
     p.add_argument("--view", default="home", help=_("view for --screenshot: home, programs, safety, years, organizations, reports, favorites, notes, detail:KIND:ID, update"))
+    return p
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _window_parser()
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     catalog = sub.add_parser("catalog", help=_("the catalogs on this laptop"))
@@ -426,7 +432,14 @@ COMMANDS = {
 
 
 def run(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
+    # Opening the window is timed to the millisecond (docs/benchmarks.md):
+    # the twenty subcommand parsers are built only when a command is given.
+    args, rest = None, argv
+    if not {"-h", "--help"} & set(argv):
+        args, rest = _window_parser().parse_known_args(argv)
+        args.command = None
+    if rest:
+        args = _parser().parse_args(argv)
     _language(args)
     if args.command is None:
         from aulalocal.launcher import launch

@@ -69,6 +69,11 @@ def test_depth_counts_objects_and_arrays_together():
         loads(data, "m")
 
 
+def test_many_brackets_side_by_side_are_not_nesting():
+    data = b'{"a": [' + b", ".join([b'{"b": [1]}'] * 200) + b"]}"
+    assert len(loads(data, "m")["a"]) == 200
+
+
 def test_brackets_inside_strings_do_not_count():
     text = '{"a": "' + "[{" * 1000 + '\\"]]"}'
     assert loads(text.encode(), "m") == {"a": "[{" * 1000 + '"]]'}

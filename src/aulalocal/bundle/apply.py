@@ -193,7 +193,7 @@ def _write(conn, header, lines, total, result, progress, cancel) -> None:
     # Records are written in batches, by a helper thread while the next batch
     # is read and prepared (store.RecordWriter); leaving the block on an error
     # stops that thread before the caller rolls back.
-    with store.RecordWriter(conn, header.catalog, background=True) as writer:
+    with store.RecordWriter(conn, header.catalog) as writer:
         old = dict(writer.hashes)
         seen: set[tuple[str, str]] = set()
         for done, op in enumerate(_operations(lines), start=1):
@@ -212,7 +212,7 @@ def _write(conn, header, lines, total, result, progress, cancel) -> None:
                         result.changed[op.kind] += 1
                 seen.add(key)
                 if old.get(key) != sha:
-                    writer.write(op.kind, op.id, op.data, sha)
+                    writer.write(op.kind, op.id, op.data, op.data_json, sha)
                     old[key] = sha
             if done % 500 == 0:
                 _check(cancel)

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from aulalocal.bundle.strictjson import loads
 from aulalocal.errors import N_, BundleError
@@ -20,6 +21,10 @@ ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,127}")
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
 LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 COUNTRY_RE = re.compile(r"[A-Z]{2}")
+# Tags that match LANG_RE, spared the regex: nearly every text has them.
+_USUAL_LANGS = frozenset(("es", "qu", "en"))
+# One encoder for every record: json.dumps with options makes a new one at each call.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -29,10 +34,14 @@ class Operation:
     id: str
     data: dict | None = None
 
+    @cached_property
+    def data_json(self) -> str:
+        """``data`` as canonical JSON (keys sorted): stored as it is, and hashed."""
+        return _CANONICAL.encode(self.data)
+
     @property
     def data_sha256(self) -> str:
-        canonical = json.dumps(self.data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return hashlib.sha256(self.data_json.encode("utf-8")).hexdigest()
 
 
 class _Invalid(Exception):
@@ -51,7 +60,7 @@ def _localized(value, field: str, required_es: bool = True) -> None:
     if not isinstance(value, dict):
         raise _Invalid(field, _WRONG_TYPE)
     for lang, text in value.items():
-        if not LANG_RE.fullmatch(lang) or not isinstance(text, str):
+        if not isinstance(text, str) or (lang not in _USUAL_LANGS and not LANG_RE.fullmatch(lang)):
             raise _Invalid(field, _WRONG_TYPE)
     if required_es and not value.get("es"):
         raise _Invalid(field, N_("Spanish text ('es') is missing"))
@@ -184,6 +193,9 @@ KIND_FIELDS = {
 }
 
 REQUIRED_FIELDS = {kind: ("title",) for kind in KINDS} | {"year_focus": ("title", "year", "focus")}
+_CHECKS = {kind: COMMON_FIELDS | fields for kind, fields in KIND_FIELDS.items()}
+_UPSERT_KEYS = frozenset(("op", "kind", "id", "data"))
+_DELETE_KEYS = frozenset(("op", "kind", "id"))
 
 
 def validate_data(kind: str, data: object) -> None:
@@ -193,7 +205,7 @@ def validate_data(kind: str, data: object) -> None:
     for field in REQUIRED_FIELDS[kind]:
         if field not in data:
             raise _Invalid(field, N_("required field missing"))
-    checks = COMMON_FIELDS | KIND_FIELDS[kind]
+    checks = _CHECKS[kind]
     for field, value in data.items():
         check = checks.get(field)
         if check is not None:
@@ -209,9 +221,9 @@ def parse_operation(line: bytes, where: str, allow_delete: bool = True) -> Opera
         op, kind, id_ = obj.get("op"), obj.get("kind"), obj.get("id")
         if op not in ("upsert", "delete"):
             raise _Invalid("op", N_("value not allowed"))
-        unknown = set(obj) - ({"op", "kind", "id", "data"} if op == "upsert" else {"op", "kind", "id"})
-        if unknown:
-            raise _Invalid(sorted(unknown)[0], N_("unknown key"))
+        allowed = _UPSERT_KEYS if op == "upsert" else _DELETE_KEYS
+        if not obj.keys() <= allowed:
+            raise _Invalid(sorted(obj.keys() - allowed)[0], N_("unknown key"))
         if kind not in KINDS:
             raise BundleError(
                 N_("{where}: unknown record kind '{kind}'."), where=where, kind=str(kind)[:64]

@@ -64,13 +64,22 @@ def _parse_float(text: str) -> float:
     return value
 
 
-def _max_depth(text: str) -> int:
-    """Deepest bracket nesting outside string literals, without recursion."""
+# json.loads with hooks makes a new decoder at every call.
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_pairs_hook, parse_constant=_parse_constant, parse_float=_parse_float
+)
+
+
+def _too_deep(text: str) -> bool:
+    """Nesting deeper than ``MAX_DEPTH`` outside string literals, found without recursion."""
+    # Nesting is at most the number of opening brackets. A record has a few
+    # dozen, so the scan below (most of a strict parse's time) is only for
+    # texts that have more.
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False
     brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    if not brackets:
-        return 0
     # C-level iteration: fast even for a megabyte of brackets.
-    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)))
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH
 
 
 def _has_lone_surrogate(value: Any) -> bool:
@@ -100,17 +109,12 @@ def loads(data: bytes, what: str) -> object:
         text = bytes(data).decode("utf-8")
     except UnicodeDecodeError:
         raise BundleError(N_("{what} is not valid UTF-8 text."), what=what) from None
-    if _max_depth(text) > MAX_DEPTH:
+    if _too_deep(text):
         raise BundleError(
             N_("{what} is nested deeper than {limit} levels."), what=what, limit=MAX_DEPTH
         )
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=_pairs_hook,
-            parse_constant=_parse_constant,
-            parse_float=_parse_float,
-        )
+        value = _DECODER.decode(text)
     except _Refused as refused:
         raise BundleError(refused.template, what=what, **refused.params) from None
     except json.JSONDecodeError as exc:

@@ -35,17 +35,17 @@ def get_state(conn: sqlite3.Connection, catalog: str) -> CatalogState | None:
     return CatalogState(*row) if row else None
 
 
-def record_hashes(conn: sqlite3.Connection, catalog: str) -> dict[tuple[str, str], str]:
-    rows = conn.execute("SELECT kind, id, data_sha256 FROM records WHERE catalog = ?", (catalog,))
-    return {(kind, id_): sha for kind, id_, sha in rows}
-
-
-# Rows of search text written per statement. The FTS5 indexes are kept by
-# triggers, and FTS5 writes its pending terms out at every statement: one
-# statement per row made an index segment per row, most of an apply's time.
+# Rows per INSERT statement (fewer where SQLite allows fewer variables).
 _ROWS_PER_STATEMENT = 512
-# Search text held before it is written (bounds the memory of a large apply).
+# Text held before it goes to the helper thread, and batches handed to it but
+# not written yet: together they bound the memory of a large apply.
 _FLUSH_CHARS = 4_000_000
+_QUEUED = 2
+# Search text added to the full-text indexes per statement: at most this much
+# waits; less when the helper thread would otherwise sit idle, but never under
+# the minimum (small index segments cost more to merge).
+_INDEX_CHARS = 16_000_000
+_MIN_INDEX_CHARS = 4_000_000
 _SEARCH_COLUMNS = "(rowid, record, lang, title, body)"
 _INSERT_RECORD = "INSERT INTO records (...) VALUES (...)"  # a tag: written by _insert_many
 _RECORD_COLUMNS = "(rowid, catalog, kind, id, data, data_sha256, title_es, title_qu, title_en)"
@@ -54,6 +54,18 @@ _UPDATE_RECORD = (
     " WHERE rowid = ?"
 )
 _DELETE_RECORD = "DELETE FROM records WHERE rowid = ?"
+# The full-text indexes over search_text and their columns. Triggers keep them
+# in step with it (catalog/db.py, migration 3), except while a RecordWriter
+# writes: see there.
+FTS_INDEXES = {"search_text_fts": ("title", "body"), "search_title_fts": ("title",)}
+# A set of rowids passed as one JSON array parameter: no variable limit, one statement.
+_IN_JSON = "IN (SELECT value FROM json_each(?))"
+# FTS5 settings while a RecordWriter works (the ones before are put back
+# after), and FTS5's defaults: a larger buffer of pending terms, and merging
+# segments 8 at a time instead of 4, make fewer and larger index segments and
+# rewrite each less often. The buffer costs at most its size in memory.
+_FTS_OPTIONS = {"hashsize": 16 << 20, "automerge": 8}
+_FTS_DEFAULTS = {"hashsize": 1 << 20, "automerge": 4}
 
 
 def _max_variables(conn: sqlite3.Connection) -> int:
@@ -83,16 +95,33 @@ def _insert_many(conn: sqlite3.Connection, table: str, columns: str, rows: list[
         )
 
 
+def _index_search_rows(conn: sqlite3.Connection, rowids: list[int], delete: bool) -> None:
+    """Add rows of search_text to the full-text indexes, or take them out (``delete``)."""
+    if not rowids:
+        return
+    for table, columns in FTS_INDEXES.items():
+        names = ", ".join(columns)
+        command, head = (f"{table}, ", "'delete', ") if delete else ("", "")
+        conn.execute(
+            f"INSERT INTO {table} ({command}rowid, {names}) SELECT {head}rowid, {names}"
+            f" FROM search_text WHERE rowid {_IN_JSON} ORDER BY rowid",
+            (json.dumps(rowids),),
+        )
+
+
 class _Batch:
     """Writes handed over together: record rows in order, then search and facet rows."""
 
-    def __init__(self, records: list[tuple[str, tuple]], stale: list[int]) -> None:
+    def __init__(self, records: list[tuple[str, tuple]], stale: list[int], stale_indexed: list[int]) -> None:
         self.records = records  # (statement, parameters), in order
         self.stale = stale  # records whose search and facet rows go first
+        self.stale_indexed = stale_indexed  # of those, the ones in the full-text indexes
         self.search: list[tuple] = []
         self.facets: list[tuple] = []
+        self.index: list[int] = []  # search rows to add to the full-text indexes, at the end
 
-    def run(self, conn: sqlite3.Connection, stop: threading.Event | None = None) -> None:
+    def run(self, conn: sqlite3.Connection, stop: threading.Event) -> None:
+        """Write the batch; once ``stop`` is set, no further statement."""
         # Runs of the same statement go together: inserts as multi-row
         # statements (few round trips, so a helper thread seldom waits for
         # Python's lock), the rest to executemany.
@@ -108,101 +137,123 @@ class _Batch:
             else:
                 conn.executemany(sql, params)
             start = end
-        for first in range(0, len(self.stale), 500):
-            if stop is not None and stop.is_set():
-                return
-            part = self.stale[first : first + 500]
-            marks = ", ".join("?" * len(part))
-            # In rowid order, for the reason below.
-            conn.execute(
-                "DELETE FROM search_text WHERE rowid IN"
-                f" (SELECT rowid FROM search_text WHERE record IN ({marks}))",
-                part,
-            )
-            conn.execute(f"DELETE FROM facets WHERE record IN ({marks})", part)
-        if stop is not None and stop.is_set():
+        if stop.is_set():
             return
-        # FTS5 also writes out its pending terms whenever a rowid is lower than
-        # the one before: in rowid order it does so once per batch.
+        if self.stale:
+            # Out of the full-text indexes first: FTS5 needs the text it indexed.
+            old = conn.execute(
+                f"SELECT rowid FROM search_text WHERE record {_IN_JSON}", (json.dumps(self.stale_indexed),)
+            ).fetchall()
+            _index_search_rows(conn, [rowid for (rowid,) in old], delete=True)
+            stale = json.dumps(self.stale)
+            conn.execute(f"DELETE FROM search_text WHERE record {_IN_JSON}", (stale,))
+            conn.execute(f"DELETE FROM facets WHERE record {_IN_JSON}", (stale,))
+            if stop.is_set():
+                return
         self.search.sort()
         _insert_many(conn, "search_text", _SEARCH_COLUMNS, self.search)
         _insert_many(conn, "facets", "(record, facet, value)", self.facets)
+        if not stop.is_set():
+            _index_search_rows(conn, self.index, delete=False)
+
+
+def _set_fts_options(
+    conn: sqlite3.Connection, options: dict[str, dict[str, int]]
+) -> dict[str, dict[str, int]]:
+    """Set FTS5 options per index (``{table: {option: value}}``); returns the values they had."""
+    old: dict[str, dict[str, int]] = {}
+    for table, values in options.items():
+        stored = dict(conn.execute(f"SELECT k, v FROM {table}_config"))
+        old[table] = {name: stored.get(name, _FTS_DEFAULTS[name]) for name in values}
+        for name, value in values.items():
+            conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES (?, ?)", (name, value))
+    return old
+
+
+def _drop_search_triggers(conn: sqlite3.Connection) -> list[str]:
+    """Drop the triggers on search_text; returns their SQL, to make them again."""
+    triggers = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'search_text'"
+        " ORDER BY name"
+    ).fetchall()
+    for name, _sql in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    return [sql for _name, sql in triggers]
 
 
 class RecordWriter:
     """Writes and deletes a catalog's records, their search text and facets, in batches.
 
-    Use it inside the caller's transaction, and leave the ``with`` block (or call
-    ``flush``) before the transaction commits: writes are held and made a few
-    statements per thousand records. With ``background=True`` a batch is written
-    by a helper thread while the next one is prepared (SQLite works without
-    Python's lock); the caller must not use the connection until ``flush``
-    returns. Leaving the block on an exception stops the helper before the
-    caller rolls back.
+    Use it as a ``with`` block inside the caller's transaction, and leave the
+    block before the transaction commits: writes are held and made a few
+    statements per thousand records, each batch by a helper thread while the
+    next one is prepared (SQLite works without Python's lock); the caller must
+    not use the connection inside the block. Leaving the block on an exception
+    stops the helper; the caller then rolls back.
+
+    Triggers would index each row of search_text as it is written, and FTS5
+    writes its pending terms out as a new index segment at the end of every
+    statement: many small segments, whose merging was most of an apply's
+    time. So the block drops the triggers and keeps the full-text indexes
+    (``FTS_INDEXES``) itself: the rows it deletes are taken out as it goes,
+    the rows it writes are added several batches at a time, in one statement
+    per index and in rowid order (FTS5 also writes a segment out whenever a
+    rowid is lower than the one before). At its end it makes the triggers
+    again as they were, in the same transaction: no other connection ever
+    sees the catalog without them.
     """
 
-    def __init__(self, conn: sqlite3.Connection, catalog: str, preload: bool = True,
-                 background: bool = False) -> None:
-        """``preload``: read the catalog's record ids and hashes once (``hashes``), for many writes."""
+    def __init__(self, conn: sqlite3.Connection, catalog: str) -> None:
         self.conn = conn
         self.catalog = catalog
-        self._preloaded = preload
         self._rowids: dict[tuple[str, str], int] = {}
         self.hashes: dict[tuple[str, str], str] = {}
-        if preload:
-            for kind, id_, rowid, sha in conn.execute(
-                "SELECT kind, id, rowid, data_sha256 FROM records WHERE catalog = ?", (catalog,)
-            ):
-                self._rowids[(kind, id_)] = rowid
-                self.hashes[(kind, id_)] = sha
+        for kind, id_, rowid, sha in conn.execute(
+            "SELECT kind, id, rowid, data_sha256 FROM records WHERE catalog = ?", (catalog,)
+        ):
+            self._rowids[(kind, id_)] = rowid
+            self.hashes[(kind, id_)] = sha
         self._next = conn.execute("SELECT COALESCE(MAX(rowid), 0) + 1 FROM records").fetchone()[0]
         # Records whose search and facet rows are (or will be, once the batches
         # handed over are written) in the database.
-        self._indexed: set[int] = set(self._rowids.values())
+        self._written: set[int] = set(self._rowids.values())
         self._stale: set[int] = set()  # of those, rows to delete with the next batch
+        # Of those, the ones whose search rows are not in the full-text indexes
+        # yet: the rows' rowids and length.
+        self._unindexed: dict[int, tuple[list[int], int]] = {}
+        self._unindexed_chars = 0
         self._records: list[tuple[str, tuple]] = []
         self._pending: dict[int, tuple[list[tuple], list[tuple]]] = {}
         self._pending_chars = 0
-        self._background = background and preload
+        self._triggers: list[str] = []
+        self._fts_options: dict[str, dict[str, int]] = {}
+        self._background = True
         self._pool = None  # a ThreadPoolExecutor, made on first use (kept off the start-up path)
-        self._running = None  # the Future of the batch being written
+        self._running: list = []  # Futures of the batches handed over, oldest first
         self._stop = threading.Event()
 
-    def _rowid(self, kind: str, id_: str) -> int | None:
-        rowid = self._rowids.get((kind, id_))
-        if rowid is None and not self._preloaded:
-            row = self.conn.execute(
-                "SELECT rowid FROM records WHERE catalog = ? AND kind = ? AND id = ?",
-                (self.catalog, kind, id_),
-            ).fetchone()
-            if row:
-                rowid = self._rowids[(kind, id_)] = row[0]
-                self._indexed.add(rowid)
-        return rowid
-
     def __enter__(self) -> "RecordWriter":
+        self._fts_options = _set_fts_options(self.conn, dict.fromkeys(FTS_INDEXES, _FTS_OPTIONS))
+        self._triggers = _drop_search_triggers(self.conn)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.flush()
-        else:
-            self.abort()
+        if exc_type is not None:
+            self._abort()  # the rollback puts back the triggers and the FTS5 settings
+            return
+        self._hand_over(last=True)
+        for sql in self._triggers:
+            self.conn.execute(sql)
+        _set_fts_options(self.conn, self._fts_options)
 
-    def write(self, kind: str, id_: str, data: dict, data_sha256: str) -> None:
-        """Insert or replace one record with its search and facet rows."""
+    def write(self, kind: str, id_: str, data: dict, data_json: str, data_sha256: str) -> None:
+        """Insert or replace one record (``data``, stored as ``data_json``) with its search and facet rows."""
         titles = data["title"]
-        values = (
-            json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-            data_sha256,
-            titles.get("es"),
-            titles.get("qu"),
-            titles.get("en"),
-        )
-        rowid = self._rowid(kind, id_)
+        values = (data_json, data_sha256, titles.get("es"), titles.get("qu"), titles.get("en"))
+        rowid = self._rowids.get((kind, id_))
         if rowid is not None:
             self._records.append((_UPDATE_RECORD, (*values, rowid)))
-            if rowid in self._indexed:
+            if rowid in self._written:
                 self._stale.add(rowid)
         else:
             rowid = self._next
@@ -215,54 +266,81 @@ class RecordWriter:
             for record, lang, title, body in search_rows(rowid, data)
         ]
         self._pending[rowid] = (search, facet_rows(rowid, kind, data))
-        self._pending_chars += len(values[0]) + sum(len(row[4]) for row in search)
+        self._pending_chars += len(data_json) + sum(len(row[4]) for row in search)
         if self._pending_chars > _FLUSH_CHARS:
-            self._hand_over(wait=False)
+            self._hand_over(last=False)
 
     def delete(self, kind: str, id_: str) -> bool:
         """Remove one record; False when the catalog does not have it."""
-        rowid = self._rowid(kind, id_)
+        rowid = self._rowids.pop((kind, id_), None)
         if rowid is None:
             return False
-        del self._rowids[(kind, id_)]
         self.hashes.pop((kind, id_), None)
         self._pending.pop(rowid, None)
-        if rowid in self._indexed:
+        if rowid in self._written:
             self._stale.add(rowid)
         self._records.append((_DELETE_RECORD, (rowid,)))
         return True
 
-    def flush(self) -> None:
-        """Write everything held, and wait until it is written."""
-        self._hand_over(wait=True)
-
-    def abort(self) -> None:
+    def _abort(self) -> None:
         """Drop what is held and stop the helper thread (after its current statement)."""
         self._stop.set()
         self._records, self._pending = [], {}
-        if self._running is not None:
+        for running in self._running:
             try:
-                self._running.result()
+                running.result()
             except BaseException:  # noqa: BLE001 - the caller is already failing
                 pass
-            self._running = None
+        self._running = []
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
 
-    def _hand_over(self, wait: bool) -> None:
-        batch = _Batch(self._records, sorted(self._stale))
-        for s_rows, f_rows in self._pending.values():
+    def _run(self, batch: _Batch) -> None:
+        """One batch, in the helper thread; none after one has failed."""
+        if self._stop.is_set():
+            return
+        try:
+            batch.run(self.conn, self._stop)
+        except BaseException:
+            # SQLite may have rolled the transaction back by itself (a full
+            # disk): the batches queued behind this one would then each be
+            # committed on their own.
+            self._stop.set()
+            raise
+
+    def _hand_over(self, last: bool) -> None:
+        """Hand what is held to the helper thread; with ``last``, wait until all is written."""
+        stale = sorted(self._stale)
+        stale_indexed = []
+        for rowid in stale:
+            unindexed = self._unindexed.pop(rowid, None)
+            if unindexed is None:
+                stale_indexed.append(rowid)
+            else:
+                self._unindexed_chars -= unindexed[1]
+        batch = _Batch(self._records, stale, stale_indexed)
+        for rowid, (s_rows, f_rows) in self._pending.items():
             batch.search += s_rows
             batch.facets += f_rows
-        self._indexed.difference_update(self._stale)
-        self._indexed.update(self._pending)
+            chars = sum(len(row[3]) + len(row[4]) for row in s_rows)
+            self._unindexed[rowid] = ([row[0] for row in s_rows], chars)
+            self._unindexed_chars += chars
+        idle = all(running.done() for running in self._running)
+        if (
+            last
+            or self._unindexed_chars > _INDEX_CHARS
+            or (idle and self._unindexed_chars > _MIN_INDEX_CHARS)
+        ):
+            batch.index = sorted(r for rowids, _chars in self._unindexed.values() for r in rowids)
+            self._unindexed, self._unindexed_chars = {}, 0
+        self._written.difference_update(self._stale)
+        self._written.update(self._pending)
         self._records, self._stale, self._pending, self._pending_chars = [], set(), {}, 0
-        if self._running is not None:  # one batch at a time, in order
-            running, self._running = self._running, None
-            running.result()
+        while len(self._running) >= _QUEUED:  # in order; bounds what is held
+            self._running.pop(0).result()
         if not self._background:
-            batch.run(self.conn)
+            self._run(batch)
             return
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
@@ -273,32 +351,16 @@ class RecordWriter:
             except sqlite3.ProgrammingError:
                 self._pool.shutdown()
                 self._pool, self._background = None, False
-                batch.run(self.conn)
+                self._run(batch)
                 return
-        self._running = self._pool.submit(batch.run, self.conn, self._stop)
-        if wait:
-            running, self._running = self._running, None
+        self._running.append(self._pool.submit(self._run, batch))
+        if last:
             try:
-                running.result()
+                while self._running:
+                    self._running.pop(0).result()
             finally:
                 self._pool.shutdown()
                 self._pool = None
-
-
-def write_record(
-    conn: sqlite3.Connection, catalog: str, kind: str, id_: str, data: dict, data_sha256: str
-) -> None:
-    """Insert or replace one record with its search and facet rows.
-
-    For many records, ``RecordWriter`` does the same in far fewer statements.
-    """
-    with RecordWriter(conn, catalog, preload=False) as writer:
-        writer.write(kind, id_, data, data_sha256)
-
-
-def delete_record(conn: sqlite3.Connection, catalog: str, kind: str, id_: str) -> bool:
-    with RecordWriter(conn, catalog, preload=False) as writer:
-        return writer.delete(kind, id_)
 
 
 def record_applied(

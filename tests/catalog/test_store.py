@@ -115,12 +115,15 @@ def test_a_failed_apply_leaves_triggers_and_indexes_as_they_were(empty_folder, s
     calls = {"n": 0}
 
     def cancel_while_writing():
+        # Validation asks twice (every 500 lines) and once after; the fifth
+        # call comes after 1,000 records were handed to the writer.
         calls["n"] += 1
-        return calls["n"] == 3  # after validation, inside the transaction
+        return calls["n"] == 5
 
     ops = [("upsert", "program", f"p{n}", program(n, "dos")) for n in range(1200)]
     with pytest.raises(Cancelled):
         apply(db, 2, ops, cancel=cancel_while_writing)
+    assert calls["n"] == 5
     assert_consistent(db, fresh)
     assert len(search(db, "uno", limit=100)) == 30 and not search(db, "dos")
 

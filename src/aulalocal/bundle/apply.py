@@ -116,9 +116,10 @@ def validate_all(
 
 
 def _operations(lines: LineSource) -> Iterator[Operation]:
-    # Second pass over lines already validated by validate_all.
+    # Second pass over lines already validated by validate_all (so UTF-8:
+    # json.loads would first guess the encoding of bytes).
     for line, _where in lines():
-        obj = json.loads(line)
+        obj = json.loads(line.decode("utf-8"))
         yield Operation(obj["op"], obj["kind"], obj["id"], obj.get("data"))
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-
-import sqlite3
 
 from aulalocal import paths
 from aulalocal.catalog.db import open_catalog, open_userdata

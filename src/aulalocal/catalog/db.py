@@ -13,7 +13,6 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from aulalocal.errors import N_, StorageError

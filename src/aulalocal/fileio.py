@@ -30,11 +30,15 @@ def _part(target: Path) -> Path:
     return target.with_name(target.name + ".part")
 
 
+def _sync(fh: BinaryIO) -> None:
+    with fh:
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 def _sync_and_rename(fh: BinaryIO, part: Path, target: Path) -> None:
     try:
-        with fh:
-            fh.flush()
-            os.fsync(fh.fileno())
+        _sync(fh)
         # Named only once synced: a crash never leaves a partial file under the name.
         os.replace(part, target)
     finally:
@@ -84,20 +88,45 @@ class AtomicFiles:
     def write(self, target: Path, fill: Callable[[BinaryIO], None]) -> None:
         """As ``write_atomically``, with ``fill(file)`` writing the content."""
         fh = _write_part(target, fill)
-        self._pending.append(self._syncer.submit(_sync_and_rename, fh, _part(target), target))
+        self._submit(_sync_and_rename, fh, _part(target), target)
+
+    def sync(self, fh: BinaryIO) -> Future:
+        """Sync and close ``fh`` on a helper thread, for a file named later (``name_synced``)."""
+        return self._submit(_sync, fh)
+
+    def _submit(self, job: Callable[..., None], *args: object) -> Future:
+        future = self._syncer.submit(job, *args)
+        self._pending.append(future)
+        # Each file waiting holds an open file and dirty pages: a bounded number.
         while len(self._pending) > MAX_UNSYNCED:
             self._pending.popleft().result()
+        return future
 
     def wait(self) -> None:
         """Return once every file written has its name; raise the first failure."""
         while self._pending:
             self._pending.popleft().result()
 
+    def settle(self) -> None:
+        """Return once every file handed over is done with, named or failed: the
+        caller can then remove them all."""
+        wait(self._pending)
+        self._pending.clear()
+
     def __enter__(self) -> AtomicFiles:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._syncer.shutdown(wait=True)
+
+
+def name_synced(synced: Future, part: Path, target: Path) -> None:
+    """Give a file passed to ``AtomicFiles.sync`` its name, once it is on the disk."""
+    try:
+        synced.result()
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 class HashingCopier:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import time
 import zipfile
 import zlib
 
@@ -189,11 +190,19 @@ def test_cancel_while_copying_media(tmp_path):
 # Importing: a wrong media file is never named, and those before it are removed
 
 
-def test_media_that_do_not_match_the_manifest_leave_no_file(trusted, publisher, tmp_path):
+@pytest.mark.parametrize("slow_sync", [False, True])
+def test_media_that_do_not_match_the_manifest_leave_no_file(trusted, publisher, tmp_path, monkeypatch, slow_sync):
     from aulalocal.bundle.importer import import_bundle
     from aulalocal.catalog.store import get_state
 
     from .zipfactory import default_records, manifest_dict
+
+    from aulalocal.bundle import earlymedia
+
+    monkeypatch.setattr(earlymedia, "MIN_SIZE", 1 << 30)  # every media copied after the checks
+    if slow_sync:  # the good file is still being synced when the wrong one fails
+        sync = fileio._sync
+        monkeypatch.setattr(fileio, "_sync", lambda fh: (time.sleep(0.3), sync(fh)))
 
     meant = os.urandom(fileio.CHUNK + 99)
     good = os.urandom(2 * fileio.CHUNK + 3)

@@ -656,6 +656,18 @@ class BundleArchive:
         if crc.value != info.CRC:
             raise _damaged(_shown(name))
 
+    def holds(self, name: str, offset: int, size: int, sha256: str, crc32: int) -> bool:
+        """Whether bytes ``offset`` to ``offset + size`` of this file, with these
+        hashes, are the listed entry ``name``, stored: the same checks as
+        ``copy_entry``, for a copy made as the file was written."""
+        entry = self.manifest.files.get(name)
+        info = self._infos.get(name)
+        return (entry is not None and info is not None
+                and info.compress_type == zipfile.ZIP_STORED
+                and self._data_offsets[name] == offset
+                and entry.size == size == info.compress_size
+                and entry.sha256 == sha256 and info.CRC == crc32)
+
     def iter_record_lines(
         self,
         name: str,

@@ -19,12 +19,13 @@ from pathlib import Path
 from aulalocal.bundle import minisign, trust
 from aulalocal.bundle.apply import ApplyResult, CancelCheck, Progress, apply_operations, check_sequence
 from aulalocal.bundle.archive import BundleArchive, Limits, Manifest, open_archive
+from aulalocal.bundle.earlymedia import EarlyMedia
 from aulalocal.bundle.lock import import_lock
 from aulalocal.bundle.staging import StagedFile, clean_staging, disk_error, read_small, stage
 from aulalocal.catalog.store import get_state
 from aulalocal.datafolder import DataFolder
 from aulalocal.errors import N_, SignatureError
-from aulalocal.fileio import AtomicFiles
+from aulalocal.fileio import AtomicFiles, name_synced
 
 # Asked when a bundle is signed by a key this laptop does not trust yet but
 # whose public key lies beside it on the drive: (key id, the key's comment).
@@ -100,11 +101,13 @@ def verify_bundle(
     trust_unknown_key: TrustQuestion | None = None,
     limits: Limits = Limits(),
     check_contents: bool = True,
+    early_media: EarlyMedia | None = None,
 ) -> VerifiedBundle:
     """Steps 1 and 2 of spec section 6 on a staged copy; the caller must ``close()`` it.
 
     ``check_contents=False`` leaves the per-file SHA-256 checks to the reader
     that streams each file anyway (the importer), so nothing is read twice.
+    ``early_media`` copies media out as the bundle is staged (the importer).
     """
     sig_file = signature_path(bundle)
     if not sig_file.exists():
@@ -114,7 +117,7 @@ def verify_bundle(
         )
     signature = read_small(sig_file)
     parsed = minisign.parse_signature(signature)
-    staged = stage(bundle, folder.staging_dir, limits.max_archive_size, progress, cancel)
+    staged = stage(bundle, folder.staging_dir, limits.max_archive_size, progress, cancel, early_media)
     if progress:
         progress("verify", 0, staged.size)  # the drive is not read from here on
     try:
@@ -159,12 +162,15 @@ def _check_pinned_key(folder: DataFolder, verified: VerifiedBundle) -> None:
 
 
 def _write_media(
-    folder: DataFolder, verified: VerifiedBundle, progress: Progress | None, cancel: CancelCheck | None
+    folder: DataFolder, verified: VerifiedBundle, files: AtomicFiles, early: EarlyMedia,
+    progress: Progress | None, cancel: CancelCheck | None,
 ) -> list[Path]:
-    """Media files by content hash, each checked against the manifest as it is copied.
+    """Media files by content hash, each checked against the manifest.
 
-    A crash leaves at most an unused file, never a wrong one. Returns the files
-    this import created, to remove if it fails.
+    A copy made while the bundle was staged is named if the archive holds
+    exactly those bytes there; any other file is copied now, and checked as
+    it is. A crash leaves at most an unused file, never a wrong one. Returns
+    the files this import created, to remove if it fails.
     """
     media_dir = folder.media_dir
     names = verified.manifest.media_files
@@ -181,17 +187,23 @@ def _write_media(
         return lambda fh: verified.archive.copy_entry(name, fh, counted(base), cancel)
 
     try:
-        # Leaving the block waits for every file handed over to be synced and named.
-        with AtomicFiles() as files:
-            for name in names:
-                target = media_dir / name.split("/", 1)[1]
-                if not target.exists():
-                    media_dir.mkdir(parents=True, exist_ok=True)
-                    created.append(target)
+        for name in names:
+            target = media_dir / name.split("/", 1)[1]
+            size = verified.manifest.files[name].size
+            if not target.exists():
+                media_dir.mkdir(parents=True, exist_ok=True)
+                created.append(target)
+                copy = early.copies.get(name)
+                if copy and verified.archive.holds(name, copy.offset, copy.size, copy.sha256, copy.crc32):
+                    name_synced(early.take(name).synced, copy.part, target)
+                    if progress:
+                        progress("verify", done + size, total)
+                else:
                     files.write(target, fill_with(name, done))
-                done += verified.manifest.files[name].size
-            files.wait()
+            done += size
+        files.wait()  # every file handed over synced and named
     except BaseException:
+        files.settle()  # none may get its name after the removal
         _remove(created)
         raise
     return created
@@ -241,19 +253,23 @@ def import_bundle(
     try:
         with import_lock(folder.path):
             clean_staging(folder.staging_dir)
-            verified = verify_bundle(
-                folder, bundle, progress=progress, cancel=cancel,
-                trust_unknown_key=trust_unknown_key, limits=limits, check_contents=False,
-            )
-            try:
-                return _apply(folder, verified, progress, cancel)
-            finally:
-                verified.close()
+            # Leaving the block waits for every file handed to the syncer,
+            # and removes the early copies that were not used.
+            with AtomicFiles() as files, EarlyMedia(folder.staging_dir, files) as early:
+                verified = verify_bundle(
+                    folder, bundle, progress=progress, cancel=cancel,
+                    trust_unknown_key=trust_unknown_key, limits=limits, check_contents=False,
+                    early_media=early,
+                )
+                try:
+                    return _apply(folder, verified, files, early, progress, cancel)
+                finally:
+                    verified.close()
     except OSError as exc:
         raise disk_error(exc, bundle) from exc
 
 
-def _apply(folder, verified: VerifiedBundle, progress, cancel) -> ApplyResult:
+def _apply(folder, verified: VerifiedBundle, files, early, progress, cancel) -> ApplyResult:
     manifest = verified.manifest
     archive = verified.archive
 
@@ -265,7 +281,7 @@ def _apply(folder, verified: VerifiedBundle, progress, cancel) -> ApplyResult:
     # Sequence before writing anything, so a refused bundle leaves no file behind.
     if check_sequence(get_state(folder.catalog, manifest.catalog), manifest, verified.staged.sha256):
         return ApplyResult(manifest.catalog, manifest.sequence, up_to_date=True)
-    new_media = _write_media(folder, verified, progress, cancel)
+    new_media = _write_media(folder, verified, files, early, progress, cancel)
     try:
         stored = _keep_original(folder, verified)
     except BaseException:

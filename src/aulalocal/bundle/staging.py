@@ -17,7 +17,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes
 
 from aulalocal.errors import N_, BundleError, Cancelled, StorageError
-from aulalocal.fileio import HashingCopier
+from aulalocal.fileio import Hasher, HashingCopier
 
 MAX_BUNDLE_SIZE = 2 * 1024**3 + 1024**2  # spec section 1
 MAX_SIGNATURE_SIZE = 64 * 1024
@@ -46,8 +46,25 @@ def disk_error(exc: OSError, source: Path) -> Exception:
     )
 
 
-def stage(source: Path, staging_dir: Path, limit: int = MAX_BUNDLE_SIZE, progress=None, cancel=None) -> StagedFile:
-    """Copy ``source`` into ``staging_dir``, refusing anything but a regular file up to ``limit`` bytes."""
+class _Both:
+    """Two hash objects fed as one, by one thread."""
+
+    def __init__(self, first: Hasher, second: Hasher) -> None:
+        self._first, self._second = first, second
+
+    def update(self, data: memoryview) -> None:
+        self._first.update(data)
+        self._second.update(data)
+
+
+def stage(
+    source: Path, staging_dir: Path, limit: int = MAX_BUNDLE_SIZE, progress=None, cancel=None,
+    also: Hasher | None = None,
+) -> StagedFile:
+    """Copy ``source`` into ``staging_dir``, refusing anything but a regular file up to ``limit`` bytes.
+
+    ``also`` is fed every chunk too, in order (``earlymedia.EarlyMedia``).
+    """
     try:
         st = os.stat(source)
     except OSError as exc:
@@ -68,10 +85,12 @@ def stage(source: Path, staging_dir: Path, limit: int = MAX_BUNDLE_SIZE, progres
     # the signature's BLAKE2b, so the copy is not read again to verify it.
     # BLAKE2b, the longest job of an import, runs in a thread of its own, on
     # cryptography's OpenSSL: a tenth faster than hashlib's. The SHA-256 is
-    # computed on this thread, beside the reads and writes: a third busy
-    # thread on a two-core laptop would take turns with the BLAKE2b.
+    # computed on this thread, beside the reads and writes, unless ``also``
+    # has work for it: then the helper takes both hashes. A third busy
+    # thread on a two-core laptop would only take turns with the other two.
     digest = hashlib.sha256()
     prehash = hashes.Hash(hashes.BLAKE2b(64))
+    hashers = [prehash, digest] if also is None else [_Both(prehash, digest), also]
 
     def write(chunk: memoryview) -> None:
         try:
@@ -90,7 +109,7 @@ def stage(source: Path, staging_dir: Path, limit: int = MAX_BUNDLE_SIZE, progres
             if progress is not None:
                 progress("copy", 0, st.st_size)
             # Never more than the limit, whatever the file claims or grows to.
-            done = copier.copy(src.readinto, write, [prehash, digest], limit + 1, copied)
+            done = copier.copy(src.readinto, write, hashers, limit + 1, copied)
             if done > limit:
                 raise BundleError(N_("{path} is too large to be a bundle."), path=str(source))
             try:

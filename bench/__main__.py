@@ -376,8 +376,10 @@ and their search text in three languages, prepared beforehand) plus
 
 A {m['bundle_mb']} MB bundle (200 records, most of the size media that does
 not compress), from a folder standing in for a USB drive, applied with
-`aulalocal bundle apply` in a fresh process: staged copy, signature, archive
-and hash checks, media written content-addressed, one transaction. Beside it,
+`aulalocal bundle apply` in a fresh process: staged copy (the stored media
+copied out of it as it streams, and synced while the rest is hashed),
+signature, archive and hash checks, media named content-addressed, one
+transaction. Beside it,
 a plain `cp` of the same file to the data disk, then `sync` of that file (the
 import syncs the media it writes).
 

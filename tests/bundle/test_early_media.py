@@ -60,6 +60,8 @@ def test_large_stored_media_are_copied_while_staging_and_not_again(trusted, publ
     assert copied_later == [media_name(small)]
     assert media_files(trusted) == {media_name(large)[6:]: large, media_name(small)[6:]: small}
     assert list(trusted.staging_dir.iterdir()) == []
+    modes = {(trusted.media_dir / media_name(m)[6:]).stat().st_mode for m in (large, small)}
+    assert len(modes) == 1  # made alike, early or not
 
 
 def feed(raw: bytes, sizes: list[int], folder) -> dict:

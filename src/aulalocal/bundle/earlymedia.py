@@ -17,10 +17,8 @@ the early copying; what is left is copied the ordinary way, after the checks.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import struct
-import tempfile
 import zlib
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -58,10 +56,12 @@ class EarlyCopy:
 class _Copying:
     """The media entry being copied: its file and its hashes so far."""
 
-    def __init__(self, folder: Path, name: str, offset: int, size: int) -> None:
-        fd, part = tempfile.mkstemp(dir=folder, suffix=".part")
-        self.file = os.fdopen(fd, "wb")
-        self.part = Path(part)
+    def __init__(self, part: Path, name: str, offset: int, size: int) -> None:
+        # Made as open() makes files (not mkstemp's owner-only mode): the
+        # media folder's files all look alike. The staging folder is cleaned
+        # under the import lock first, so the name is free.
+        self.file = open(part, "xb")
+        self.part = part
         self.name = name
         self.offset = offset
         self.size = size
@@ -101,6 +101,7 @@ class EarlyMedia:
         self._skip = 0  # bytes left of an entry not copied
         self._copying: _Copying | None = None
         self._stopped = False
+        self._made = 0  # copies started
 
     def update(self, chunk: memoryview) -> None:
         start = 0
@@ -138,7 +139,9 @@ class EarlyMedia:
         if (method == _STORED and csize == usize and csize >= MIN_SIZE
                 and _MEDIA_NAME.fullmatch(name) and len(self.copies) < MAX_FILES
                 and name.decode("ascii") not in self.copies):
-            self._copying = _Copying(self._folder, name.decode("ascii"), end, csize)
+            self._made += 1
+            part = self._folder / f"media-{self._made}.part"
+            self._copying = _Copying(part, name.decode("ascii"), end, csize)
         else:
             self._skip = csize
 

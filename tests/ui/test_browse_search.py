@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 
 from PySide6.QtCore import Qt
 
 from aulalocal.catalog.queries import status
 from aulalocal.catalog.search import HIGHLIGHT, browse, search
 from aulalocal.ui import models
-from aulalocal.ui.models import FallbackRole, Query, RowRole, SnippetRole, split_highlight
+from aulalocal.ui.models import Query, split_highlight
+from aulalocal.ui.roles import FallbackRole, KindNameRole, RowRole, SnippetRole, ValueRole
 from aulalocal.ui.sections import CATALOG_SECTIONS
+from tests.conftest import REPO
 from tests.ui.conftest import idle
 
 
@@ -32,14 +38,14 @@ def test_each_section_lists_every_record_of_its_kinds(window, qtbot, seeded):
         assert window.browse.model.rowCount() == expected, section.key
         assert window.browse.status_label.text().startswith(str(expected))
         # The sidebar follows.
-        assert window.sidebar.currentIndex().data(models.ValueRole) == section.key
+        assert window.sidebar.currentIndex().data(ValueRole) == section.key
     # Reports and laws mixes two kinds: they are said on each row; titles are sorted.
     window.go_to("reports")
     idle(qtbot, window)
     model = window.browse.model
     titles = [model.index(r).data() for r in range(model.rowCount())]
     assert titles == sorted(titles, key=str.casefold)
-    assert model.show_kind and model.index(0).data(models.KindNameRole)
+    assert model.show_kind and model.index(0).data(KindNameRole)
 
 
 def test_home_says_what_the_catalog_holds(window, seeded):
@@ -51,20 +57,57 @@ def test_home_says_what_the_catalog_holds(window, seeded):
 
 
 def test_what_the_first_screen_does_not_need_waits_for_its_first_paint(qtbot, qapp, state):
-    # Start-up time (issue 6): the browse page and babel's dates are made after
-    # the window is on screen; a zero timer would run before it is painted.
+    # Start-up time (issue 6): the browse page, babel's dates, the search box's
+    # clear button (hidden while the box is empty) and the window icon are made
+    # after the window is on screen; a zero timer would run before it is painted.
+    from PySide6.QtGui import QIcon
+
     from aulalocal.ui.mainwindow import MainWindow
     from tests.ui.conftest import close_window
 
+    qapp.setWindowIcon(QIcon())
     win = MainWindow(state, watch_drives=False)
     try:
         qapp.processEvents()
         assert win._browse is None and win.home.updated.text() == "" and not win.is_idle()
+        assert not win.search.isClearButtonEnabled() and qapp.windowIcon().isNull()
         win.show()
         qtbot.waitUntil(win.is_idle)
         assert win._browse is not None and win.home.updated.text()
+        assert win.search.isClearButtonEnabled()
+        assert {size.width() for size in qapp.windowIcon().availableSizes()} == {16, 24, 32, 48, 64, 128, 256}
     finally:
         close_window(qapp, win)
+
+
+def test_the_first_screen_loads_only_what_it_shows(seeded_dir):
+    # Start-up time (issue 6), in a fresh process: until the first paint, no
+    # result models or catalog search (10 ms of imports), and PySide6 has not
+    # loaded the whole of QtWidgets (13 ms; asking a view for its viewport()
+    # from Python does that). QApplication.exec stands in: it is entered after
+    # show(), before any event is processed.
+    code = """
+import json, sys
+from argparse import Namespace
+import PySide6.QtWidgets as QtWidgets
+from aulalocal.ui.app import run_app
+
+def report(*_args):
+    print(json.dumps({"modules": sorted(sys.modules), "qtwidgets": sorted(vars(QtWidgets))}))
+    return 0
+
+QtWidgets.QApplication.exec = report
+sys.exit(run_app(Namespace(data_dir=sys.argv[1], lang=None, screenshot=None)))
+"""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(seeded_dir)], capture_output=True, text=True, env=env, cwd=REPO, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout.splitlines()[-1])
+    assert "aulalocal.ui.mainwindow" in loaded["modules"]
+    assert not {"aulalocal.ui.models", "aulalocal.ui.browse", "aulalocal.catalog.search"} & set(loaded["modules"])
+    assert "QMainWindow" in loaded["qtwidgets"] and "QTabWidget" not in loaded["qtwidgets"]
 
 
 def test_search_as_you_type_ignores_accents_and_highlights(window, qtbot, seeded):
@@ -131,7 +174,7 @@ def test_facets_filter_results(window, qtbot, seeded):
     combo = window.browse.facet_combos["region"]
     assert combo.isVisibleTo(window) and combo.count() > 1
     assert not window.browse.facet_combos["audience"].isVisibleTo(window)
-    value = combo.itemData(1, models.ValueRole)
+    value = combo.itemData(1, ValueRole)
     combo.setCurrentIndex(1)
     idle(qtbot, window)
     rows = window.browse.model.rowCount()

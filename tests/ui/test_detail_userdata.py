@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from aulalocal.catalog import userdata
 from aulalocal.ui import models
-from aulalocal.ui.models import RemovedRole, RowRole
+from aulalocal.ui.roles import RemovedRole, RowRole
 from tests.conftest import title, write_source
 from tests.ui.conftest import apply_folder, idle
 

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 import sqlite3
 
-from aulalocal.catalog.search import title_sql
-
 # Record field -> kind of the records it names.
 RELATIONS = {
     "organization_ids": "organization",
@@ -72,6 +70,10 @@ def get_record(db: sqlite3.Connection, kind: str, id_: str, catalog: str | None 
 
 def related(db: sqlite3.Connection, record: Record, lang: str) -> list[Related]:
     """Records this one names, and records that name it (a program's year focuses...)."""
+    # Imported here: status() is asked at every start, before the window shows,
+    # and needs none of the search module.
+    from aulalocal.catalog.search import title_sql
+
     out: list[Related] = []
     for field, kind in RELATIONS.items():
         for id_ in record.data.get(field) or []:

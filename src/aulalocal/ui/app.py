@@ -46,19 +46,6 @@ def _install_qt_translator(app, lang: str) -> None:
         app._aulalocal_translator = translator
 
 
-def _set_window_icon(app) -> None:
-    from PySide6.QtGui import QIcon
-
-    from aulalocal.paths import resources_dir
-
-    icon = QIcon()
-    for size in (16, 24, 32, 48, 64, 128, 256):
-        path = resources_dir() / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "aulalocal.png"
-        if path.is_file():
-            icon.addFile(str(path))
-    app.setWindowIcon(icon)
-
-
 def _log_file(folder_path) -> str:
     return str(folder_path / "aulalocal.log")
 
@@ -115,7 +102,6 @@ def run_app(args) -> int:
     app.setApplicationName("AulaLocal")
     app.setOrganizationName("AulaLocal")
     app.setDesktopFileName("aulalocal")
-    _set_window_icon(app)
     try:
         size = parse_size(getattr(args, "size", None)) if screenshot else None
         from aulalocal.datafolder import open_data_folder
@@ -125,8 +111,10 @@ def run_app(args) -> int:
         if screenshot:
             print(f"error: {exc.message()}", file=sys.stderr)
         else:
+            from aulalocal.ui import theme
             from aulalocal.ui.dialogs import message
 
+            theme.set_window_icon(app)
             message(None, "critical", exc.message())
         return exc.exit_code if screenshot else 1
 

@@ -22,7 +22,8 @@ from aulalocal.i18n import ngettext
 from aulalocal.ui import models, worker
 from aulalocal.ui.delegates import RecordDelegate
 from aulalocal.ui.detail import DetailView
-from aulalocal.ui.models import FacetModel, KeyRole, Query, RecordListModel, ResultsLoader, RowRole, ValueRole
+from aulalocal.ui.models import FacetModel, Query, RecordListModel, ResultsLoader
+from aulalocal.ui.roles import KeyRole, RowRole, ValueRole
 from aulalocal.ui.sections import BY_KEY, FACET_LABELS, Section
 
 SELECT_DELAY_MS = 150

@@ -11,7 +11,8 @@ from PySide6.QtGui import QFont, QFontMetrics, QPalette, QPen, QTextCharFormat, 
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from aulalocal.i18n import gettext as _
-from aulalocal.ui.models import (
+from aulalocal.ui.models import split_highlight
+from aulalocal.ui.roles import (
     FallbackRole,
     HasMetaRole,
     HasSnippetsRole,
@@ -19,7 +20,6 @@ from aulalocal.ui.models import (
     RemovedRole,
     SnippetRole,
     TitleRole,
-    split_highlight,
 )
 
 PAD = 8

@@ -27,7 +27,8 @@ from aulalocal.catalog.queries import Record
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import localized
 from aulalocal.ui import worker
-from aulalocal.ui.models import KeyRole, LinksModel, RelatedModel, ValueRole, fallback_marker, kind_name
+from aulalocal.ui.models import LinksModel, RelatedModel, fallback_marker, kind_name
+from aulalocal.ui.roles import KeyRole, ValueRole
 from aulalocal.ui.theme import scaled_font
 
 NOTE_DELAY_MS = 500

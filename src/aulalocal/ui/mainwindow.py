@@ -1,8 +1,9 @@
 """The main window: search on top, sections on the left, results and detail; the drive banner.
 
 Only the home view is built before the first paint; the browse page, the
-drive watcher, the home view's dates and the dialogs are made after it (on
-the first paint event: a zero timer would run before it) or when first needed.
+drive watcher, the home view's dates, the search box's clear button, the
+window icon and the dialogs are made after it (on the first paint event: a
+zero timer would run before it) or when first needed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -25,9 +27,11 @@ from PySide6.QtWidgets import (
 from aulalocal import __version__
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
+from aulalocal.ui import theme
 from aulalocal.ui.home import HomeView
-from aulalocal.ui.models import SectionModel, ValueRole
+from aulalocal.ui.roles import ValueRole
 from aulalocal.ui.sections import BY_KEY, SECTIONS, section_for_kind
+from aulalocal.ui.sidebar import SectionModel
 
 SCREENSHOT_VIEWS = ("home", "programs", "safety", "years", "organizations", "reports", "favorites", "notes", "update")
 
@@ -120,6 +124,7 @@ class MainWindow(QMainWindow):
         self._watch_drives = watch_drives
         self._painted = False
         self._settled = False
+        self._selecting_sidebar = False
         self.setObjectName("mainWindow")
 
         central = QWidget()
@@ -136,7 +141,6 @@ class MainWindow(QMainWindow):
         top_layout.setSpacing(6)
         self.search = QLineEdit()
         self.search.setObjectName("search")
-        self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_changed)
         self.search.returnPressed.connect(self._search_enter)
         top_layout.addWidget(self.search, 1)
@@ -177,8 +181,7 @@ class MainWindow(QMainWindow):
         self._build_shortcuts()
         state.languageChanged.connect(self.retranslate)
         state.appearanceChanged.connect(self._fit_sidebar)
-        self.retranslate()
-        self._fit_sidebar()
+        self.retranslate()  # also fits the sidebar
         self.current_section = "home"
         self._select_sidebar("home")
         self.setTabOrder(self.search, self.update_button)
@@ -237,6 +240,11 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        # The clear button shows only once there is text (its icon is looked up
+        # in the icon theme: 4 ms); the icon's seven sizes are read and sent to
+        # the desktop when it is set (5-15 ms).
+        self.search.setClearButtonEnabled(True)
+        theme.set_window_icon(QApplication.instance())
         self.home.show_dates()
         self.browse  # noqa: B018 - builds the browse page now, so the first click is instant
         if self._watch_drives and self.watcher is None:
@@ -292,19 +300,23 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.browse)
 
     def _select_sidebar(self, key: str | None) -> None:
-        selection = self.sidebar.selectionModel()
-        selection.blockSignals(True)
-        row = self.sections.row_of(key) if key else -1
-        if row >= 0:
-            self.sidebar.setCurrentIndex(self.sections.index(row))
-        else:
-            selection.clearSelection()
-            selection.setCurrentIndex(self.sections.index(0), QItemSelectionModel.NoUpdate)
-        selection.blockSignals(False)
-        self.sidebar.viewport().update()
+        # A flag rather than blocking the selection model's signals: the view
+        # then repaints the selection itself. Asking for its viewport() instead
+        # made PySide6 load every QtWidgets class before the first paint (13 ms).
+        self._selecting_sidebar = True
+        try:
+            row = self.sections.row_of(key) if key else -1
+            if row >= 0:
+                self.sidebar.setCurrentIndex(self.sections.index(row))
+            else:
+                selection = self.sidebar.selectionModel()
+                selection.clearSelection()
+                selection.setCurrentIndex(self.sections.index(0), QItemSelectionModel.NoUpdate)
+        finally:
+            self._selecting_sidebar = False
 
     def _sidebar_changed(self, current, _previous) -> None:
-        if current.isValid():
+        if current.isValid() and not self._selecting_sidebar:
             self.go_to(current.data(ValueRole))
 
     def open_record(self, kind: str, id_: str, catalog: str | None = None) -> bool:

@@ -18,20 +18,20 @@ from aulalocal.i18n import gettext as _
 from aulalocal.i18n import localized
 from aulalocal.recordtext import KIND_NAMES
 from aulalocal.ui import worker
-from aulalocal.ui.sections import FACET_LABELS, SECTIONS, Section
-
-# Custom roles shared by the list models and the delegate.
-TitleRole = Qt.UserRole + 1
-KindRole = Qt.UserRole + 2
-KindNameRole = Qt.UserRole + 3
-SnippetRole = Qt.UserRole + 4
-FallbackRole = Qt.UserRole + 5  # "(in Spanish)" when the title fell back, else ""
-RemovedRole = Qt.UserRole + 6
-KeyRole = Qt.UserRole + 7  # (catalog, kind, id)
-RowRole = Qt.UserRole + 8
-HasSnippetsRole = Qt.UserRole + 9  # the whole list shows snippet lines
-ValueRole = Qt.UserRole + 10
-HasMetaRole = Qt.UserRole + 11  # the whole list shows a line of kind and markers
+from aulalocal.ui.roles import (
+    FallbackRole,
+    HasMetaRole,
+    HasSnippetsRole,
+    KeyRole,
+    KindNameRole,
+    KindRole,
+    RemovedRole,
+    RowRole,
+    SnippetRole,
+    TitleRole,
+    ValueRole,
+)
+from aulalocal.ui.sections import FACET_LABELS
 
 SEARCH_LIMIT = 200
 
@@ -232,47 +232,6 @@ class RecordListModel(QAbstractListModel):
     def retranslate(self) -> None:
         if self._rows:
             self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
-
-
-class SectionModel(QAbstractListModel):
-    """The sidebar: one row per section, named in the current language."""
-
-    def __init__(self, sections: tuple[Section, ...] = SECTIONS, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.sections = sections
-        self._icons: dict[str, object] = {}
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.sections)
-
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        section = self.sections[index.row()]
-        if role in (Qt.DisplayRole, Qt.AccessibleTextRole, Qt.ToolTipRole):
-            return _(section.label)
-        if role == Qt.DecorationRole:
-            return self._icon(section.icon)
-        if role == ValueRole:
-            return section.key
-        return None
-
-    def _icon(self, name: str):
-        if name not in self._icons:
-            from PySide6.QtWidgets import QApplication, QStyle
-
-            self._icons[name] = QApplication.style().standardIcon(getattr(QStyle.StandardPixmap, name))
-        return self._icons[name]
-
-    def row_of(self, key: str) -> int:
-        for n, section in enumerate(self.sections):
-            if section.key == key:
-                return n
-        return -1
-
-    def retranslate(self) -> None:
-        self._icons.clear()
-        self.dataChanged.emit(self.index(0), self.index(len(self.sections) - 1))
 
 
 class FacetModel(QAbstractListModel):

@@ -1,4 +1,4 @@
-"""Look of the app: Fusion style, a light or high-contrast palette, text size, ``resources/style.qss``.
+"""Look of the app: Fusion style, a light or high-contrast palette, text size, ``resources/style.qss``, the window icon.
 
 The style sheet only uses ``palette(...)`` colors, so switching the palette is
 all high contrast needs; it never sets a font size, so the application font
@@ -7,7 +7,7 @@ all high contrast needs; it never sets a font size, so the application font
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from aulalocal import paths
@@ -102,6 +102,16 @@ def apply_theme(app: QApplication, text_size: str, high_contrast: bool) -> None:
     app.setPalette(palette(high_contrast))
     # Setting the sheet again re-resolves its palette(...) colors.
     app.setStyleSheet(style_sheet())
+
+
+def set_window_icon(app: QApplication) -> None:
+    """The app's icon in every size it ships in: the desktop picks one for the title and task bars."""
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        path = paths.resources_dir() / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "aulalocal.png"
+        if path.is_file():
+            icon.addFile(str(path))
+    app.setWindowIcon(icon)
 
 
 def scaled_font(base: QFont, factor: float, bold: bool = False) -> QFont:

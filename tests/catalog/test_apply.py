@@ -2,11 +2,12 @@
 
 import pytest
 
-from aulalocal.bundle import source
+from aulalocal.bundle import apply, source
 from aulalocal.bundle.apply import apply_operations
 from aulalocal.bundle.source import SourceInfo
 from aulalocal.catalog.queries import get_record, status
 from aulalocal.catalog.search import search
+from aulalocal.datafolder import open_data_folder
 from aulalocal.errors import BundleError, Cancelled, SequenceError
 from tests.conftest import SEEDS, title, write_source
 
@@ -138,3 +139,56 @@ def test_seed_catalog_is_loaded_through_the_same_path(seeded):
     assert cat["sequence"] == source.read_info(SEEDS).sequence
     ledger = seeded.catalog.execute("SELECT catalog, file_sha256 FROM applied_bundles").fetchall()
     assert ledger and ledger[0][0] == "aulalocal-seed" and len(ledger[0][1]) == 64
+
+
+def written_rows(db):
+    """Every row an apply writes for its records, their search text and facets."""
+    return (
+        db.execute(
+            "SELECT rowid, catalog, kind, id, data, data_sha256, title_es, title_qu, title_en"
+            " FROM records ORDER BY rowid"
+        ).fetchall(),
+        db.execute("SELECT rowid, record, lang, title, body FROM search_text ORDER BY rowid").fetchall(),
+        db.execute("SELECT record, facet, value FROM facets ORDER BY 1, 2, 3").fetchall(),
+    )
+
+
+def apply_counting_reads(db, folder, reads, folder_after_first_read=None):
+    """apply_folder, with a source that counts its reads (and may change after the first)."""
+
+    def lines():
+        reads.append(1)
+        return source.upsert_lines(folder if len(reads) == 1 else folder_after_first_read or folder)
+
+    return apply_operations(
+        db, source.read_info(folder), lines, key_id="ABCD", file_sha256=source.content_sha256(folder)
+    )
+
+
+def test_the_write_pass_gets_the_validated_lines_without_reading_again(empty_folder, tmp_path):
+    db = empty_folder.catalog
+    folder = write_source(tmp_path / "v1", RECORDS)
+    # Read again, the source would now give a record that was never validated.
+    invalid = {**RECORDS, ("program", "huerto"): {"title": {"qu": "Mana castellanopi"}}}
+    reads = []
+    apply_counting_reads(db, folder, reads, write_source(tmp_path / "changed", invalid))
+    assert len(reads) == 1
+    assert get_record(db, "program", "huerto").data == RECORDS[("program", "huerto")]
+
+
+def test_over_the_budget_the_lines_are_read_again_into_the_same_rows(empty_folder, tmp_path, monkeypatch):
+    folder = write_source(tmp_path / "src", RECORDS)
+    kept_reads = []
+    apply_counting_reads(empty_folder.catalog, folder, kept_reads)
+    first_line = next(iter(source.upsert_lines(folder)))[0]
+    # Room for the first line only: what was kept is dropped half way through.
+    monkeypatch.setattr(apply, "KEPT_LINES_BYTES", len(first_line) + apply._KEPT_LINE_OVERHEAD)
+    other = open_data_folder(tmp_path / "other", load_seed=False)
+    try:
+        reads = []
+        apply_counting_reads(other.catalog, folder, reads)
+        assert (len(kept_reads), len(reads)) == (1, 2)
+        assert written_rows(other.catalog) == written_rows(empty_folder.catalog)
+        assert written_rows(other.catalog)[1]
+    finally:
+        other.close()

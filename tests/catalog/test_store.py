@@ -1,6 +1,8 @@
 """The write side: RecordWriter keeps both full-text indexes exact, then puts the triggers back."""
 
+import json
 import re
+import sqlite3
 
 import pytest
 
@@ -139,3 +141,52 @@ def test_triggers_keep_exactly_the_indexes_the_writer_keeps(tmp_path):
     }
     assert kept == store.FTS_INDEXES
     db.close()
+
+
+class RecordingConnection:
+    """A connection that notes the SQL of every statement it runs."""
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+        self.statements: set[str] = set()
+
+    def execute(self, sql, params=()):
+        self.statements.add(sql)
+        return self.conn.execute(sql, params)
+
+    def getlimit(self, limit):
+        return self.conn.getlimit(limit)
+
+
+def test_inserts_of_any_size_share_a_few_statements(tmp_path):
+    conn = RecordingConnection(sqlite3.connect(tmp_path / "t.db"))
+    conn.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT, c)")
+    conn.statements.clear()
+    written = []
+    for size in [*range(1, 2 * store._ROWS_PER_STATEMENT, 37), store._ROWS_PER_STATEMENT]:
+        rows = [(len(written) + n + 1, f"fila {n}", None if n % 2 else n) for n in range(size)]
+        store._insert_many(conn, "t", "(a, b, c)", rows)
+        written += rows
+    assert conn.conn.execute("SELECT a, b, c FROM t ORDER BY a").fetchall() == written
+    # Each statement of another size is prepared again, and kept.
+    assert len(conn.statements) <= store._ROWS_PER_STATEMENT.bit_length()
+
+
+def test_an_idle_helper_thread_gets_the_first_records_without_waiting_for_more(empty_folder, monkeypatch):
+    handed_over = []
+    hand_over = store.RecordWriter._hand_over
+
+    def noted(writer, last):
+        handed_over.append(last)
+        hand_over(writer, last)
+
+    monkeypatch.setattr(store.RecordWriter, "_hand_over", noted)
+    data = program(1, "uno")
+    data_json = json.dumps(data)
+    db = empty_folder.catalog
+    db.execute("BEGIN IMMEDIATE")
+    with store.RecordWriter(db, "c-test") as writer:
+        for n in range(store._IDLE_FLUSH_CHARS // len(data_json) + 1):
+            writer.write("program", f"p{n}", data, data_json, f"{n:064x}")
+        assert handed_over and not any(handed_over)  # before the block ends
+    db.execute("ROLLBACK")

@@ -87,8 +87,10 @@ def run(args) -> dict:
         big = max(args.sizes)
         log(f"data folders: seed catalog, and {big} records")
         seed_data = work / "data-seed"
-        open_data_folder(seed_data).close()
         big_data = work / f"data-{big}"
+        for stale in (seed_data, big_data):  # from an earlier run, with that run's key
+            shutil.rmtree(stale, ignore_errors=True)
+        open_data_folder(seed_data).close()
         folder = open_data_folder(big_data)
         from aulalocal.bundle import trust
         from aulalocal.bundle.importer import import_bundle

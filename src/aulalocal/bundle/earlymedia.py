@@ -137,7 +137,7 @@ class EarlyMedia:
         self._header.clear()
         self._header_size = _LOCAL.size
         if (method == _STORED and csize == usize and csize >= MIN_SIZE
-                and _MEDIA_NAME.fullmatch(name) and len(self.copies) < MAX_FILES
+                and _MEDIA_NAME.fullmatch(name) and self._made < MAX_FILES
                 and name.decode("ascii") not in self.copies):
             self._made += 1
             part = self._folder / f"media-{self._made}.part"

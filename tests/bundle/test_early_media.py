@@ -95,17 +95,23 @@ def test_copies_are_the_entries_whatever_the_chunk_sizes(tmp_path, sizes):
     assert media_name(media[2]) not in found  # small: after the checks
 
 
+def behind_hidden_header(real: bytes, hidden: bytes) -> bytes:
+    """A stored bundle of ``real``, after a local header that no central record
+    names: ``real``'s entry name, with ``hidden`` as its content."""
+    buf = io.BytesIO()
+    buf.write(local_header(media_name(real).encode(), hidden, hidden) + hidden)
+    with zipfile.ZipFile(buf, "a") as out, zipfile.ZipFile(io.BytesIO(stored([real]))) as src:
+        for info in src.infolist():
+            out.writestr(info, src.read(info))
+    return buf.getvalue()
+
+
 def test_a_copy_from_bytes_the_archive_does_not_place_there_is_not_used(trusted, publisher, tmp_path, copied_later):
     """A local header hidden before the archive's entries, with the same name
     and content: copied first, but the archive puts the entry elsewhere."""
     real = os.urandom(LARGE)
     name = media_name(real)
-    buf = io.BytesIO()
-    buf.write(local_header(name.encode(), real, real) + real)
-    with zipfile.ZipFile(buf, "a") as out, zipfile.ZipFile(io.BytesIO(stored([real]))) as src:
-        for info in src.infolist():
-            out.writestr(info, src.read(info))
-    import_bundle(trusted, signed(tmp_path, publisher, buf.getvalue()))
+    import_bundle(trusted, signed(tmp_path, publisher, behind_hidden_header(real, real)))
     assert copied_later == [name]
     assert media_files(trusted) == {name[6:]: real}
     assert list(trusted.staging_dir.iterdir()) == []
@@ -114,13 +120,7 @@ def test_a_copy_from_bytes_the_archive_does_not_place_there_is_not_used(trusted,
 def test_a_hidden_copy_with_other_bytes_never_becomes_the_media(trusted, publisher, tmp_path, copied_later):
     real = os.urandom(LARGE)
     name = media_name(real)
-    fake = os.urandom(LARGE)
-    buf = io.BytesIO()
-    buf.write(local_header(name.encode(), fake, fake) + fake)
-    with zipfile.ZipFile(buf, "a") as out, zipfile.ZipFile(io.BytesIO(stored([real]))) as src:
-        for info in src.infolist():
-            out.writestr(info, src.read(info))
-    import_bundle(trusted, signed(tmp_path, publisher, buf.getvalue()))
+    import_bundle(trusted, signed(tmp_path, publisher, behind_hidden_header(real, os.urandom(LARGE))))
     assert media_files(trusted) == {name[6:]: real}
 
 

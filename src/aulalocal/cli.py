@@ -3,19 +3,25 @@
 Errors are one translated line on stderr starting with ``error: `` and the
 exit status of spec section 7; a traceback never reaches the user (it goes to
 ``aulalocal.log`` in the data folder).
+
+Everything printed passes through ``_print``, which makes control characters
+visible (``aulalocal.safetext``); values go into lines through ``fill``, which
+keeps each on one line, and record text through ``wrap``, which indents every
+row so that no text from a bundle can pass for a line of the program's own.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import shutil
 import sys
 import traceback
 from pathlib import Path
 
 from aulalocal import __version__, i18n
-from aulalocal.errors import N_, AulaLocalError, UsageError
+from aulalocal.errors import N_, AulaLocalError, UsageError, message
 from aulalocal.i18n import gettext as _
+from aulalocal.safetext import fill, one_line, paragraphs, to_json, wrap
 
 KIND_CHOICES = ("program", "safety_guide", "year_focus", "organization", "resource", "legal_reference")
 
@@ -105,6 +111,16 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _print(text: str = "") -> None:
+    """One or more lines on stdout, every control character but LF and tab visible."""
+    print(paragraphs(text))
+
+
+def _print_text(text: str, indent: str = "  ") -> None:
+    """Record text, wrapped to the terminal with every row indented (``safetext.wrap``)."""
+    _print("\n".join(wrap(text, shutil.get_terminal_size().columns, indent)))
+
+
 def _open(args):
     """The data folder; from here on, messages follow the teacher's language setting."""
     from aulalocal.datafolder import open_data_folder
@@ -129,12 +145,12 @@ def cmd_catalog_status(args) -> int:
     folder = _open(args)
     data = status(folder.catalog)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        _print(to_json(data, indent=2))
         return 0
     for cat in data["catalogs"]:
-        print(_("{catalog}: sequence {sequence}, from {publisher}").format(**cat))
+        _print(fill(_("{catalog}: sequence {sequence}, from {publisher}"), **cat))
         for kind, n in sorted(cat["counts"].items()):
-            print(f"  {kind}: {i18n.format_number(n)}")
+            _print(fill("  {kind}: {count}", kind=kind, count=i18n.format_number(n)))
     return 0
 
 
@@ -145,19 +161,21 @@ def cmd_search(args) -> int:
     lang = args.content_lang or i18n.current_language()
     hits = search(folder.catalog, args.query, lang=lang, kind=args.kind, limit=args.limit)
     if args.json:
-        print(json.dumps([h.as_json() for h in hits], ensure_ascii=False, indent=2))
+        _print(to_json([h.as_json() for h in hits], indent=2))
         return 0
     if not hits:
-        print(_("Nothing found. Try a shorter word, or another language with --lang."))
+        _print(_("Nothing found. Try a shorter word, or another language with --lang."))
     for hit in hits:
-        snippet = hit.snippet.replace(HIGHLIGHT[0], "[").replace(HIGHLIGHT[1], "]")
-        print(f"{hit.kind}/{hit.id}  {hit.title}\n    {snippet}")
+        _print(fill("{kind}/{id}  {title}", kind=hit.kind, id=hit.id, title=hit.title))
+        # A snippet is a piece of running text: its line breaks are spaces.
+        snippet = " ".join(hit.snippet.replace(HIGHLIGHT[0], "[").replace(HIGHLIGHT[1], "]").split())
+        _print_text(snippet, indent="    ")
     return 0
 
 
 def cmd_show(args) -> int:
     from aulalocal.catalog.queries import get_record, related
-    from aulalocal.recordtext import record_sections
+    from aulalocal.recordtext import KIND_NAMES, record_sections
 
     folder = _open(args)
     lang = args.content_lang or i18n.current_language()
@@ -175,16 +193,20 @@ def cmd_show(args) -> int:
                 {"field": r.field, "kind": r.kind, "id": r.id, "title": r.title} for r in links
             ],
         }
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        _print(to_json(out, indent=2))
         return 0
+    # Headings are the program's and start at the margin; all record text,
+    # the title too (under the kind's name), is indented below them.
     for heading, text, fallback in record_sections(record, lang):
-        marker = f" [{fallback}]" if fallback else ""
-        print(f"== {heading}{marker}\n{text}\n" if heading else f"{text}\n")
+        heading = heading or _(KIND_NAMES[record.kind])
+        _print(fill("== {heading} [{fallback}]" if fallback else "== {heading}", heading=heading, fallback=fallback))
+        _print_text(text)
+        _print()
     if links:
-        print("== " + _("Related"))
+        _print("== " + _("Related"))
         for r in links:
             title = r.title if r.title is not None else _("(not available)")
-            print(f"  {r.kind}/{r.id}  {title}")
+            _print_text(fill("{kind}/{id}  {title}", kind=r.kind, id=r.id, title=title))
     return 0
 
 
@@ -193,7 +215,7 @@ def cmd_doctor(args) -> int:
 
     ok = True
     for line, good in (repair if args.repair else check)(args.data_dir):
-        print(line)
+        _print(one_line(line))
         ok = ok and good
     return 0 if ok else 1
 
@@ -241,9 +263,9 @@ def cmd_bundle_verify(args) -> int:
         "up_to_date": up_to_date,
     }
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
+        _print(to_json(summary))
     else:
-        print(_("OK: catalog {catalog}, sequence {sequence}, {records} records, signed by {key_id} ({publisher}).").format(**summary))
+        _print(fill(_("OK: catalog {catalog}, sequence {sequence}, {records} records, signed by {key_id} ({publisher})."), **summary))
     return 0
 
 
@@ -253,12 +275,13 @@ def cmd_bundle_apply(args) -> int:
     folder = _open(args)
     result = import_bundle(folder, args.path, progress=_progress_printer(args))
     if args.json:
-        print(json.dumps(result.as_json(), ensure_ascii=False))
+        _print(to_json(result.as_json()))
     elif result.up_to_date:
-        print(_("Already up to date: catalog {catalog} is at sequence {sequence}.").format(catalog=result.catalog, sequence=result.sequence))
+        _print(fill(_("Already up to date: catalog {catalog} is at sequence {sequence}."), catalog=result.catalog, sequence=result.sequence))
     else:
-        print(
-            _("Applied catalog {catalog} sequence {sequence}: {added} added, {changed} changed, {removed} removed.").format(
+        _print(
+            fill(
+                _("Applied catalog {catalog} sequence {sequence}: {added} added, {changed} changed, {removed} removed."),
                 catalog=result.catalog,
                 sequence=result.sequence,
                 added=sum(result.added.values()),
@@ -305,7 +328,7 @@ def cmd_bundle_keygen(args) -> int:
     public, secret = generate_keypair(args.comment)
     _write_private(key_path, secret.to_text(passphrase), args.force)
     pub_path.write_text(public.to_text(), encoding="utf-8")
-    print(_("Key {key_id}: public key {pub}, secret key {key}. Keep the secret key off school laptops and out of any repository.").format(key_id=public.key_id_hex, pub=pub_path, key=key_path))
+    _print(fill(_("Key {key_id}: public key {pub}, secret key {key}. Keep the secret key off school laptops and out of any repository."), key_id=public.key_id_hex, pub=pub_path, key=key_path))
     return 0
 
 
@@ -313,8 +336,9 @@ def cmd_bundle_build(args) -> int:
     from aulalocal.bundle.build import build_bundle
 
     manifest = build_bundle(args.source, args.out, args.catalog, args.sequence, args.base, args.base_source)
-    print(
-        _("Built {path}: catalog {catalog}, sequence {sequence}, {count} files. Sign it next.").format(
+    _print(
+        fill(
+            _("Built {path}: catalog {catalog}, sequence {sequence}, {count} files. Sign it next."),
             path=args.out, catalog=manifest["catalog"], sequence=manifest["sequence"], count=len(manifest["files"])
         )
     )
@@ -336,7 +360,7 @@ def cmd_bundle_sign(args) -> int:
     signature = minisign.sign_file(args.path, secret, comment)
     target = args.path.with_name(args.path.name + ".minisig")
     target.write_bytes(signature)
-    print(_("Signed: {path}").format(path=target))
+    _print(fill(_("Signed: {path}"), path=target))
     return 0
 
 
@@ -345,9 +369,9 @@ def cmd_bundle_export(args) -> int:
 
     folder = _open(args)
     size = export_size(folder)
-    print(_("Copying {size} MB of updates to {path}.").format(size=i18n.format_number(round(size / 1e6, 1)), path=args.dest / "AulaLocal"))
+    _print(fill(_("Copying {size} MB of updates to {path}."), size=i18n.format_number(round(size / 1e6, 1)), path=args.dest / "AulaLocal"))
     written = export_bundles(folder, args.dest, progress=_progress_printer(args))
-    print(_("Done: {count} files.").format(count=len(written)))
+    _print(fill(_("Done: {count} files."), count=len(written)))
     return 0
 
 
@@ -357,12 +381,12 @@ def cmd_bundle_scan(args) -> int:
     folder = _open(args)
     found = scan_drive(folder, args.root)
     if args.json:
-        print(json.dumps([{"path": str(b.path), "state": b.state, "catalog": b.catalog, "sequence": b.sequence, "publisher": b.publisher, "key_id": b.key_id, "message": b.message} for b in found], ensure_ascii=False, indent=2))
+        _print(to_json([{"path": str(b.path), "state": b.state, "catalog": b.catalog, "sequence": b.sequence, "publisher": b.publisher, "key_id": b.key_id, "message": b.message} for b in found], indent=2))
         return 0
     if not found:
-        print(_("No update bundles on this drive."))
+        _print(_("No update bundles on this drive."))
     for b in found:
-        print(f"{b.path.name}: {b.state} — {b.message}")
+        _print(fill("{name}: {state} — {message}", name=b.path.name, state=b.state, message=b.message))
     return 0
 
 
@@ -372,15 +396,15 @@ def cmd_i18n_coverage(args) -> int:
     folder = _open(args)
     result = coverage(folder.catalog)
     if args.json:
-        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        _print(to_json(result.as_json(), indent=2))
     else:
         for lang, ui in result.ui.items():
-            print(_("{lang}: {total} messages, {percent:.1f}% translated").format(lang=lang, percent=ui["percent"], total=ui["total"]))
+            _print(fill(_("{lang}: {total} messages, {percent:.1f}% translated"), lang=lang, percent=ui["percent"], total=ui["total"]))
             for kind, fields in sorted(result.content[lang].items()):
-                shares = ", ".join(f"{field} {share:.0f}%" for field, share in fields.items())
-                print(f"  {kind}: {shares}")
+                shares = ", ".join(f"{one_line(field)} {share:.0f}%" for field, share in fields.items())
+                _print(fill("  {kind}: {shares}", kind=kind, shares=shares))
         for problem in result.failures():
-            print(_("below the threshold: {problem}").format(problem=problem))
+            _print(fill(_("below the threshold: {problem}"), problem=problem))
     return 1 if result.failures() else 0
 
 
@@ -390,7 +414,7 @@ def cmd_trust_add(args) -> int:
     folder = _open(args)
     key = trust.load_key_argument(args.key)
     trust.add_key(folder.keys_dir, key)
-    print(_("Trusted key {key_id} ({comment}).").format(key_id=key.key_id_hex, comment=key.comment))
+    _print(fill(_("Trusted key {key_id} ({comment})."), key_id=key.key_id_hex, comment=key.comment))
     return 0
 
 
@@ -399,7 +423,7 @@ def cmd_trust_list(args) -> int:
 
     folder = _open(args)
     for trusted in trust.trusted_keys(folder.keys_dir):
-        print(f"{trusted.key_id}  {trusted.key.comment}  [{trusted.source}]")
+        _print(fill("{key_id}  {comment}  [{source}]", key_id=trusted.key_id, comment=trusted.key.comment, source=trusted.source))
     return 0
 
 
@@ -408,7 +432,7 @@ def cmd_trust_remove(args) -> int:
 
     folder = _open(args)
     trust.remove_key(folder.keys_dir, args.key_id)
-    print(_("Key {key_id} is no longer trusted.").format(key_id=args.key_id.upper()))
+    _print(fill(_("Key {key_id} is no longer trusted."), key_id=args.key_id.upper()))
     return 0
 
 
@@ -455,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         i18n.set_language(i18n.choose_language(None))
         return run(argv)
     except AulaLocalError as exc:
+        # message() keeps every parameter on one line (aulalocal.errors).
         print(f"error: {exc.message()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -466,8 +491,10 @@ def main(argv: list[str] | None = None) -> int:
         log = _log_crash(argv)
         print(
             "error: "
-            + _("Something unexpected went wrong ({reason}). Details were saved in {log}.").format(
-                reason=type(exc).__name__, log=log
+            + message(
+                N_("Something unexpected went wrong ({reason}). Details were saved in {log}."),
+                reason=type(exc).__name__,
+                log=log,
             ),
             file=sys.stderr,
         )

@@ -2,16 +2,46 @@
 
 Core code raises these with an untranslated message template (marked with
 ``N_`` so babel extracts it) and its parameters; the CLI and the UI translate
-it in one place, ``AulaLocalError.message()``, and map it to an exit code or a
-dialog. A teacher never sees a traceback.
+it in one place, ``message()``, and map it to an exit code or a dialog. A
+teacher never sees a traceback.
+
+Parameters come from bundles, drives and databases (key names, file names,
+publisher names), so ``message()`` makes each one a single line with its
+control characters visible (``aulalocal.safetext``) and cuts it at
+``MAX_PARAMETER`` characters: whatever they hold, an error is one line.
 """
 
 from __future__ import annotations
+
+from aulalocal.safetext import fill
+
+# Long enough for any path a laptop or a drive has; a 100 kB key name is cut.
+MAX_PARAMETER = 400
 
 
 def N_(template: str) -> str:
     """Mark a string for translation without translating it yet."""
     return template
+
+
+def message(template: str, **params: object) -> str:
+    """``template`` translated, with its parameters made safe; see the module's docstring."""
+    from aulalocal.i18n import gettext
+
+    return _fill(gettext(template), params)
+
+
+def _fill(template: str, params: dict) -> str:
+    if not params:  # a template without parameters is text, braces and all
+        return template
+    return fill(template, **{name: _cut(value) for name, value in params.items()})
+
+
+def _cut(value: object) -> object:
+    if isinstance(value, (int, float)):
+        return value
+    text = str(value)
+    return text if len(text) <= MAX_PARAMETER else text[:MAX_PARAMETER] + "…"
 
 
 class AulaLocalError(Exception):
@@ -20,16 +50,13 @@ class AulaLocalError(Exception):
     exit_code = 1
 
     def __init__(self, template: str, **params: object) -> None:
-        super().__init__(template.format(**params) if params else template)
+        super().__init__(_fill(template, params))
         self.template = template
         self.params = params
 
     def message(self) -> str:
         """The one-line message in the user's language."""
-        from aulalocal.i18n import gettext
-
-        text = gettext(self.template)
-        return text.format(**self.params) if self.params else text
+        return message(self.template, **self.params)
 
 
 class UsageError(AulaLocalError):

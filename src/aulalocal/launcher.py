@@ -20,11 +20,12 @@ def launch(args) -> int:
         # abort; say what holds instead and how to use it from here.
         from aulalocal.catalog.queries import status
         from aulalocal.datafolder import open_data_folder
+        from aulalocal.safetext import fill
 
         folder = open_data_folder(args.data_dir)
         for cat in status(folder.catalog)["catalogs"]:
             total = sum(cat["counts"].values())
-            print(_("Catalog {catalog}: sequence {sequence}, {total} records").format(total=total, **cat))
+            print(fill(_("Catalog {catalog}: sequence {sequence}, {total} records"), total=total, **cat))
         folder.close()
         print(_("No screen here, so the window cannot open. Start AulaLocal from the laptop's desktop, or use the commands in 'aulalocal --help'."))
         return 0

@@ -17,6 +17,7 @@ from aulalocal.bundle.staging import read_small
 from aulalocal.catalog.store import get_state
 from aulalocal.datafolder import DataFolder
 from aulalocal.errors import N_, AulaLocalError, SignatureError
+from aulalocal.errors import message as _msg
 
 STATES = ("new", "applied", "older", "needs-sequence", "unsigned", "untrusted", "invalid")
 
@@ -102,9 +103,3 @@ def check_bundle(folder: DataFolder, path: Path) -> DriveBundle:
 def scan_drive(folder: DataFolder, root: Path) -> list[DriveBundle]:
     return [check_bundle(folder, path) for path in bundle_files(root)]
 
-
-def _msg(template: str, **params) -> str:
-    from aulalocal.i18n import gettext
-
-    text = gettext(template)
-    return text.format(**params) if params else text

@@ -14,6 +14,8 @@ import traceback
 
 from aulalocal import i18n
 from aulalocal.errors import N_, AulaLocalError, UsageError
+from aulalocal.errors import message as error_message
+from aulalocal.safetext import one_line
 
 SCREENSHOT_TIMEOUT_S = 20.0
 log = logging.getLogger("aulalocal.ui")
@@ -84,7 +86,7 @@ def _qt_messages(mode, _context, message: str) -> None:
     from PySide6.QtCore import QtMsgType
 
     if mode in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
-        print(f"qt: {message}", file=sys.stderr)
+        print(f"qt: {one_line(message)}", file=sys.stderr)
     else:
         log.debug("qt: %s", message)
 
@@ -198,7 +200,7 @@ def take_screenshot(app, window, path: str, size: tuple[int, int], view: str) ->
     window.show()
     app.processEvents()
     if not window.show_view(view):
-        print("error: " + _("Unknown view '{view}'.").format(view=view), file=sys.stderr)
+        print("error: " + error_message(N_("Unknown view '{view}'."), view=view), file=sys.stderr)
         return 2
     if not wait_until_idle(app, window):
         print("error: " + _("The window did not finish loading in time."), file=sys.stderr)
@@ -211,6 +213,6 @@ def take_screenshot(app, window, path: str, size: tuple[int, int], view: str) ->
         paint_dialog(image, dialog)
         dialog.close()
     if not image.save(path, "PNG"):
-        print("error: " + _("Cannot write {path}.").format(path=path), file=sys.stderr)
+        print("error: " + error_message(N_("Cannot write {path}."), path=path), file=sys.stderr)
         return 1
     return 0

@@ -197,8 +197,9 @@ def cmd_show(args) -> int:
         return 0
     # Headings are the program's and start at the margin; all record text,
     # the title too (under the kind's name), is indented below them.
-    for heading, text, fallback in record_sections(record, lang):
-        heading = heading or _(KIND_NAMES[record.kind])
+    for index, (heading, text, fallback) in enumerate(record_sections(record, lang)):
+        if index == 0:  # the title: one line, as in the window and in search
+            heading, text = _(KIND_NAMES[record.kind]), one_line(text)
         _print(fill("== {heading} [{fallback}]" if fallback else "== {heading}", heading=heading, fallback=fallback))
         _print_text(text)
         _print()
@@ -356,7 +357,8 @@ def cmd_bundle_sign(args) -> int:
         raise UsageError(N_("Cannot read the secret key {path}."), path=str(args.key)) from exc
     passphrase = _read_passphrase(_("Passphrase: "), confirm=False) if minisign.needs_passphrase(text) else None
     secret = minisign.load_secret_key(text, passphrase)
-    comment = args.comment or f"timestamp:{int(time.time())}\tfile:{args.path.name}\thashed"
+    # A trusted comment is one line (minisign's format): a file name may not be.
+    comment = args.comment or f"timestamp:{int(time.time())}\tfile:{one_line(args.path.name)}\thashed"
     signature = minisign.sign_file(args.path, secret, comment)
     target = args.path.with_name(args.path.name + ".minisig")
     target.write_bytes(signature)

@@ -44,6 +44,7 @@ _UNSAFE_IN_PARAGRAPHS_RE = re.compile(f"[\x00-\x08\x0b-\x1f{_UNSAFE_ABOVE_C0}]")
 # What json.dumps(ensure_ascii=False) leaves raw: it escapes only C0.
 _UNSAFE_IN_JSON_RE = re.compile(f"[{_UNSAFE_ABOVE_C0}]")
 _SPACES_RE = re.compile("( +)")
+_UNIT_RE = re.compile(r"\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|.", re.DOTALL)
 
 
 def _escape(match: re.Match) -> str:
@@ -102,14 +103,16 @@ def _char_width(ch: str) -> int:
 
 
 def _pieces(word: str, width: int) -> list[str]:
-    """A word wider than a row, cut into rows."""
-    pieces, start, used = [], 0, 0
-    for end, ch in enumerate(word):
-        if used and used + _char_width(ch) > width:
-            pieces.append(word[start:end])
-            start, used = end, 0
-        used += _char_width(ch)
-    return pieces + [word[start:]]
+    """A word wider than a row, cut into rows, never inside an escape such as ``\\x1b``."""
+    pieces, current, used = [], [], 0
+    for unit in _UNIT_RE.findall(word):
+        unit_width = _width(unit)
+        if used and used + unit_width > width:
+            pieces.append("".join(current))
+            current, used = [], 0
+        current.append(unit)
+        used += unit_width
+    return pieces + ["".join(current)]
 
 
 def wrap(text: str, columns: int, indent: str = "  ") -> list[str]:

@@ -248,3 +248,32 @@ def test_doctor_lines_stay_lines(tmp_path):
     assert err == ""
     assert_safe(out)
     assert "datos\\x0aerror: forged\\x1b[2J" in out
+
+
+def test_on_a_terminal_the_error_starts_at_the_margin_after_the_progress(data, tmp_path):
+    """Progress is drawn on stderr at a terminal; the error line must not be glued to it."""
+    import pty
+
+    bundle = signed(tmp_path / "drive", hostile_line({"op": "upsert", "kind": "program" + FORGING_KEY, "id": "p", "data": {}}), sequence=2)
+    master, slave = pty.openpty()
+    proc = subprocess.run(
+        [sys.executable, "-m", "aulalocal", "--data-dir", str(data), "bundle", "apply", str(bundle)],
+        stdout=subprocess.PIPE, stderr=slave, env=dict(os.environ, LANGUAGE="es"), timeout=120,
+    )
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the terminal's other side is closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert proc.returncode == 4
+    text = shown.decode("utf-8")
+    assert "%" in text  # the progress was drawn
+    progress, cleared, error = text.rpartition("\r\x1b[K")
+    assert cleared
+    assert_one_error_line(error.replace("\r\n", "\n"))  # the terminal writes CR LF

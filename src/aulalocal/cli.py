@@ -113,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _print(text: str = "") -> None:
     """One or more lines on stdout, every control character but LF and tab visible."""
+    _Progress.clear()
     print(paragraphs(text))
 
 
@@ -221,17 +222,29 @@ def cmd_doctor(args) -> int:
     return 0 if ok else 1
 
 
-def _progress_printer(args):
-    """Progress on stderr for a person at a terminal; silent in scripts."""
-    if not sys.stderr.isatty():
-        return None
+class _Progress:
+    """Progress on stderr for a person at a terminal, on one row that is
+    cleared before anything else is printed, so that an ``error:`` line or a
+    result starts at the margin; silent in scripts."""
 
-    def show(phase: str, done: int, total: int) -> None:
+    shown = False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
         if total:
             sys.stderr.write(f"\r{phase}: {100 * done // total:3d}%")
             sys.stderr.flush()
+            _Progress.shown = True
 
-    return show
+    @staticmethod
+    def clear() -> None:
+        if _Progress.shown:
+            sys.stderr.write("\r\x1b[K")  # to the margin; erase the row
+            sys.stderr.flush()
+            _Progress.shown = False
+
+
+def _progress_printer(args):
+    return _Progress() if sys.stderr.isatty() else None
 
 
 def cmd_bundle_verify(args) -> int:
@@ -478,8 +491,11 @@ def run(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
-        i18n.set_language(i18n.choose_language(None))
-        return run(argv)
+        try:
+            i18n.set_language(i18n.choose_language(None))
+            return run(argv)
+        finally:
+            _Progress.clear()
     except AulaLocalError as exc:
         # message() keeps every parameter on one line (aulalocal.errors).
         print(f"error: {exc.message()}", file=sys.stderr)

@@ -30,6 +30,7 @@ This module knows nothing of Qt or the terminal size beyond what it is told.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -37,14 +38,26 @@ import unicodedata
 __all__ = ["fill", "one_line", "paragraphs", "to_json", "wrap"]
 
 # Beyond C0: DEL and C1, the bidi marks, the line and paragraph separators, lone surrogates.
-_UNSAFE_ABOVE_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
-_UNSAFE_RE = re.compile(f"[\x00-\x1f{_UNSAFE_ABOVE_C0}]")
+_ABOVE_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
+_ALL = "\x00-\x1f" + _ABOVE_C0
 # Paragraph text keeps its line breaks (LF) and tabs (see ``paragraphs``).
-_UNSAFE_IN_PARAGRAPHS_RE = re.compile(f"[\x00-\x08\x0b-\x1f{_UNSAFE_ABOVE_C0}]")
-# What json.dumps(ensure_ascii=False) leaves raw: it escapes only C0.
-_UNSAFE_IN_JSON_RE = re.compile(f"[{_UNSAFE_ABOVE_C0}]")
-_SPACES_RE = re.compile("( +)")
-_UNIT_RE = re.compile(r"\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|.", re.DOTALL)
+_IN_PARAGRAPHS = "\x00-\x08\x0b-\x1f" + _ABOVE_C0
+# What json.dumps(ensure_ascii=False) leaves raw: it escapes C0 itself.
+_IN_JSON = _ABOVE_C0
+_SPACES = "( +)"
+# A unit that a row is never cut inside: an escape, or one character.
+_UNIT = r"\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|."
+
+
+@functools.cache
+def _pattern(text: str) -> re.Pattern:
+    # Compiled at first use: the classes cost milliseconds, and the window's
+    # start, which imports this module through the errors, is timed.
+    return re.compile(text, re.DOTALL)
+
+
+def _unsafe(chars: str) -> re.Pattern:
+    return _pattern(f"[{chars}]")
 
 
 def _escape(match: re.Match) -> str:
@@ -54,7 +67,7 @@ def _escape(match: re.Match) -> str:
 
 def one_line(value: object) -> str:
     """``value`` as text that stays on one line and changes no terminal state."""
-    return _UNSAFE_RE.sub(_escape, str(value))
+    return _unsafe(_ALL).sub(_escape, str(value))
 
 
 def paragraphs(text: str) -> str:
@@ -65,7 +78,7 @@ def paragraphs(text: str) -> str:
     Where the lines go is the caller's care (``wrap`` indents them).
     """
     text = text.replace("\r\n", "\n")
-    return _UNSAFE_IN_PARAGRAPHS_RE.sub(_escape, text)
+    return _unsafe(_IN_PARAGRAPHS).sub(_escape, text)
 
 
 def fill(template: str, **params: object) -> str:
@@ -88,7 +101,7 @@ def to_json(value: object, indent: int | None = None) -> str:
     same string. Outside strings JSON is ASCII, so only strings change.
     """
     text = json.dumps(value, ensure_ascii=False, indent=indent)
-    return _UNSAFE_IN_JSON_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _unsafe(_IN_JSON).sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _width(text: str) -> int:
@@ -105,7 +118,7 @@ def _char_width(ch: str) -> int:
 def _pieces(word: str, width: int) -> list[str]:
     """A word wider than a row, cut into rows, never inside an escape such as ``\\x1b``."""
     pieces, current, used = [], [], 0
-    for unit in _UNIT_RE.findall(word):
+    for unit in _pattern(_UNIT).findall(word):
         unit_width = _width(unit)
         if used and used + unit_width > width:
             pieces.append("".join(current))
@@ -128,7 +141,7 @@ def wrap(text: str, columns: int, indent: str = "  ") -> list[str]:
     for line in paragraphs(text).expandtabs(4).split("\n"):
         row, gap = "", ""
         # Spaces between words are kept; at a row's end they are dropped.
-        for token in _SPACES_RE.split(line):
+        for token in _pattern(_SPACES).split(line):
             if token.startswith(" ") or not token:
                 gap = token if row else gap + token
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,23 @@ from aulalocal.datafolder import open_data_folder
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-SOURCE_DOCUMENTS = REPO.parent / "shared" / "seeds"
+
+
+def _source_documents() -> Path:
+    """The four source documents the seeds are written from, where this machine has them.
+
+    They live outside the repository (``shared/seeds/`` next to the checkout, or next to
+    the folder of worktrees); ``AULALOCAL_SOURCE_DOCUMENTS`` names another place.
+    """
+    if os.environ.get("AULALOCAL_SOURCE_DOCUMENTS"):
+        return Path(os.environ["AULALOCAL_SOURCE_DOCUMENTS"])
+    for base in (REPO.parent, REPO.parent.parent):
+        if (base / "shared" / "seeds").is_dir():
+            return base / "shared" / "seeds"
+    return REPO.parent / "shared" / "seeds"
+
+
+SOURCE_DOCUMENTS = _source_documents()
 
 
 def title(es: str, qu: str | None = None, en: str | None = None) -> dict:

@@ -119,6 +119,8 @@ ITEMS = [
     ("organization", "telefonica", "Telefonica", []),
     ("organization", "unesco", "UNESCO", []),
     ("organization", "idb", "Inter-American Development Bank", []),
+    ("organization", "movistar", "The telecommunications provider Movistar", ["Aula 365", "3,000"]),
+    ("organization", "internet-world-stats", "Internet World Stats", ["GSMA Intellligence"]),
     # Reports
     ("resource", "idb-olpc-evaluation-2012", "Technology and Child Development", ["2012", "0.12", "1.18", "26%"]),
 ]
@@ -262,3 +264,274 @@ def test_every_seed_record_is_valid_trilingual_and_its_links_resolve():
             for ref in data.get(field, []):
                 assert (target, ref) in ids, f"{where}: {field} names missing {target}/{ref}"
         assert "<" not in json.dumps(data, ensure_ascii=False), f"{where}: markup in plain text"
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalog against its sources: what the documents say, and no more (issue 15).
+# ---------------------------------------------------------------------------------------------
+
+def records() -> list[tuple[str, str, dict]]:
+    return [(kind, id_, json.loads(path.read_text(encoding="utf-8"))) for kind, id_, path in source.record_files(SEEDS)]
+
+
+def texts(value) -> list[dict]:
+    """Every localized text of a record (title, summary, body, practice, activities...)."""
+    if isinstance(value, dict) and isinstance(value.get("es"), str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in texts(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in texts(v)]
+    return []
+
+
+def clauses(text: str) -> list[str]:
+    return [c for c in re.split(r"(?<=[.;:])\s+|\n+", text) if c.strip()]
+
+
+def doc_sentences() -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", DOCS) if s.strip()]
+
+
+def test_reporting_guide_gives_the_one_channel_the_documents_name():
+    in_docs("allows people to report illegal activities")
+    in_docs("submit reports anonymously")
+    # INHOPE and Interpol are named, but never as a place to report
+    for sentence in doc_sentences():
+        if re.search(r"INHOPE|Interpol", sentence, re.IGNORECASE):
+            assert not re.search(r"report|hotline", sentence, re.IGNORECASE), sentence
+    guide = record("safety_guide", "como-denunciar")
+    assert not {"inhope", "interpol"} & set(guide["organization_ids"])
+    assert "seguros-en-internet" in guide["organization_ids"]
+    assert "only reporting channel" in guide["summary"]["en"]
+    assert "not as channels" in guide["body"]["en"]
+    for lang in LANGS:
+        assert "Seguros en Internet" in guide["summary"][lang]
+    channel_words = re.compile(r"hotline|l[íi]neas? de denuncia|willanakuna", re.IGNORECASE)
+    for kind, id_, data in records():
+        for text in texts(data):
+            for lang in LANGS:
+                for clause in clauses(text[lang]):
+                    if "INHOPE" in clause or re.search(r"\bInterpol\b", clause, re.IGNORECASE):
+                        assert not channel_words.search(clause), f"{kind}/{id_} ({lang}) presents {clause!r} as a channel"
+
+
+def test_article_183_b_and_law_30096_are_each_what_the_text_says():
+    in_docs("penalized grooming")
+    paragraphs = DOCS.split("\n")
+    if DOCS:
+        [article] = [p for p in paragraphs if "Article 183-B" in p]
+        [law] = [p for p in paragraphs if "Law 30096" in p]
+        assert "grooming" not in article and "30096" not in article and "183-B" not in law
+    for kind, id_, data in records():
+        for text in texts(data):
+            for lang in LANGS:
+                for clause in clauses(text[lang]):
+                    assert not ("183-B" in clause and "30096" in clause), f"{kind}/{id_} ({lang}) ties them: {clause!r}"
+    article = record("legal_reference", "cp-183-b")
+    for lang in LANGS:
+        assert "grooming" not in (article["title"][lang] + article["summary"][lang]).lower()
+    assert "does not say whether this article is the one that law introduced" in article["body"]["en"]
+    guide = record("safety_guide", "grooming-183-b")
+    assert "do not say that Article 183-B comes from that law" in guide["summary"]["en"]
+
+
+AUTHOR_2011 = "Inter American Children’s Instirute"  # sic, as the document writes it
+INN_NAME = "Instituto Interamericano del Niño, la Niña y Adolescente"
+
+
+def test_2011_report_keeps_its_author_as_written_and_its_inn_link_is_called_an_inference():
+    in_docs(AUTHOR_2011)
+    report = record("resource", "iin-explotacion-sexual-internet-2011")
+    assert report["publisher"].startswith(AUTHOR_2011)
+    assert "is an inference" in report["body"]["en"] and "does not link" in report["body"]["en"]
+    for kind, id_, data in records():
+        flat = json.dumps(data, ensure_ascii=False)
+        assert "Children's Institute" not in flat and "Children’s Institute" not in flat, f"{kind}/{id_} corrects the name"
+        if "Instirute" in flat:
+            assert "inn" not in data.get("organization_ids", []), f"{kind}/{id_} links the 2011 report to the INN"
+
+
+def test_inn_is_named_as_the_document_names_it_everywhere():
+    in_docs(INN_NAME + " (INN)")
+    inn = record("organization", "inn")
+    assert {inn["title"][lang] for lang in LANGS} == {INN_NAME + " (INN)"}
+    for kind, id_, data in records():
+        for text in texts(data):
+            for lang in LANGS:
+                assert not re.search(r"Instituto Interamericano del Niño(?!, la Niña y Adolescente\b)", text[lang]), f"{kind}/{id_}"
+        body = data.get("body", {})
+        for lang in LANGS:
+            if re.search(r"\bINN\b", body.get(lang, "")):
+                assert INN_NAME in body[lang], f"{kind}/{id_} ({lang}) names the INN otherwise"
+
+
+def test_oui_titles_say_what_the_document_says():
+    in_docs("Inter-American Organization (OUI)")
+    oui = record("organization", "oui")
+    assert oui["title"] == {"es": "Organización Interamericana (OUI)", "qu": "Organización Interamericana (OUI)",
+                            "en": "Inter-American Organization (OUI)"}
+    for kind, id_, data in records():
+        assert "Universitaria" not in json.dumps(data, ensure_ascii=False), f"{kind}/{id_} names the OUI otherwise"
+
+
+def test_both_statistics_sources_are_in_the_catalog():
+    in_docs("Statistics provided by, Internet World Stats and GSMA Intellligence")
+    for heading in ("Population 0‑14", "Internet Users", "Facebook Users", "Mobile Subscribers"):
+        in_docs(heading)
+    stats = english(record("organization", "internet-world-stats"))
+    for fact in ("Internet World Stats", "GSMA Intellligence", "0-14", "Internet users", "Facebook users",
+                 "mobile subscribers", "does not carry their figures"):
+        assert fact in stats, fact
+    assert "Internet World Stats" in record("organization", "gsma")["body"]["en"]
+
+
+MAPPING_FRAMING = [
+    "doesn’t always mean talking about the future",
+    "inequality, unstable connections, schools with limited resources, and teachers doing a lot with very little",
+    "rarely make the headlines",
+    "the lack of technical resources is more than compensated for by creativity",
+    "unfulfilled tech promises",
+]
+
+
+def test_second_mapping_records_keep_its_own_framing_unflattering_parts_included():
+    for quote in MAPPING_FRAMING:
+        in_docs(quote)
+    for kind, id_ in (("program", "segundo-mapeo-buenas-practicas"), ("resource", "segundo-mapeo-informe")):
+        body = record(kind, id_)["body"]
+        for quote in MAPPING_FRAMING:
+            assert quote in body["en"], f"{kind}/{id_} lacks {quote!r}"
+        assert "desigualdad, conexiones inestables" in body["es"] and "promesas tecnológicas incumplidas" in body["es"]
+    # the documents say who launched the mapping, not who published the report
+    assert "launched the Second Mapping" in DOCS or not DOCS
+    assert "publisher" not in record("resource", "segundo-mapeo-informe")
+
+
+def test_one_spanish_name_per_practice_in_spanish_and_quechua():
+    practices = {record(kind, id_)["title"]["en"]: record(kind, id_)["title"]["es"] for kind, id_, _p, _f in ITEMS[:10]}
+    for english_name in practices:
+        in_docs(english_name)
+    assert practices["Digital Citizenship and Rights for Older Adults"] == "Ciudadanía Digital y Derechos para Personas Mayores"
+    for kind, id_, data in records():
+        for text in texts(data):
+            for english_name, spanish_name in practices.items():
+                if english_name in text["en"]:
+                    for lang in ("es", "qu"):
+                        assert spanish_name in text[lang], f"{kind}/{id_} ({lang}) names {english_name!r} otherwise"
+        assert "Adultos Mayores" not in json.dumps(data, ensure_ascii=False), f"{kind}/{id_}"
+
+
+CEE_RECORDS = [("program", "construyendo-escuelas-exitosas"), ("program", "cee-modelo-tres-niveles"),
+               ("program", "cee-talleres-formacion")] + [("year_focus", f"cee-anio-{n}") for n in range(1, 6)]
+
+
+def test_cee_records_say_the_year_one_way():
+    for year in YEAR_FOCUS:
+        in_docs(f"Year {year}:")
+    for kind, id_ in CEE_RECORDS:
+        for text in texts(record(kind, id_)):
+            assert not re.search(r"grado|\d\.(?:er|º|°)", text["es"]), f"{kind}/{id_}: {text['es'][:80]!r}"
+            assert not re.search(r"\bgrade\b", text["en"], re.IGNORECASE), f"{kind}/{id_}"
+            for year in YEAR_FOCUS:
+                if f"Year {year}" in text["en"]:
+                    assert re.search(rf"\b[Aa]ño {year}\b", text["es"]), f"{kind}/{id_} es for Year {year}"
+                    assert f"{year} kaq wata" in text["qu"], f"{kind}/{id_} qu for Year {year}"
+    for year in YEAR_FOCUS:
+        assert record("year_focus", f"cee-anio-{year}")["title"]["es"].startswith(f"Año {year}:")
+
+
+def test_document_wording_in_spanish_records_is_said_to_be_the_original():
+    for kind, id_, data in records():
+        for text in texts(data):
+            assert "Nombre en el documento:" not in text["es"], f"{kind}/{id_}"
+    for article in ARTICLES:
+        data = record("legal_reference", f"cp-{article.lower()}")
+        name = re.match(r"Name in the document: “(.+)” \(Penal Code, Article ", data["body"]["en"]).group(1)
+        in_docs(f"Article {article}, Penal Code")
+        in_docs(name)
+        assert data["body"]["es"].startswith(f"Nombre original en el documento, en inglés: «{name}»"), article
+        assert data["title"]["en"].endswith(name), article
+
+
+# An organization's `kind` (and its `countries`) is supported when a phrase of the documents about that
+# organization says it: the phrase must be in the documents and hold a word of the kind (or country).
+KIND_WORDS = {
+    "government": ("ministry", "congress"),
+    "ngo": ("ngo", "nonprofit"),
+    "international": ("international", "organization of american states", "organisation of american states",
+                      "united nations"),
+    "network": ("network",),
+    "university": ("university",),
+    "company": ("provider", "company"),
+}
+ORG_KIND_EVIDENCE = {
+    "acnudh": ("international", "United nations Human Rights Office of the High Comissioner"),
+    "congreso-peru": ("government", "the National Congress of Peru"),
+    "foro-generaciones-interactivas": ("ngo", "The Interactive Generations Forum\n\nA nonprofit organization"),
+    "inn": ("international", "A specialized body of the Organization of American States (OAS)"),
+    "interpol": ("international", "INTERPOL is the world’s largest international police organization"),
+    "minedu": ("government", "Peruvian Ministry of Education (MINEDU)"),
+    "ministerio-mujer-desarrollo-social": ("government", "In January 2009 the Ministry of Women and Social Development"),
+    "movistar": ("company", "The telecommunications provider Movistar"),
+    "oas": ("international", "the Organisation of American States (OAS)"),
+    "olpc": ("ngo", "One Laptop per Child (OLPC)\n\nA nonprofit organization"),
+    "paz-y-esperanza": ("ngo", "A number of NGOs operate in Peru and Microsoft has donated software to some of them "
+                               "for the benefit of targeted groups with specific needs. The international human rights "
+                               "organization, Paz y Esperanza"),
+    "perueduca": ("government", "Peru Educational Portal\n\nLaunched by The Ministry of Educationl"),
+    "poeta": ("ngo", "The NGO, Partnership in Opportunities for Employment through Technology in The Americas (POETA)"),
+    "red-peruana-contra-pornografia-infantil": ("network", "Peruvian Network against Child Pornography"),
+    "rednatic": ("network", "The Network for the Rights of Children and Adolescents"),
+    "relpe": ("network", "Latin American Network of Educational Portals"),
+    "riate": ("network", "Latin American Network of ICT and Education"),
+    "secretaria-educacion-jalisco": ("government", "the Jalisco Ministry of Education"),
+    "unam": ("university", "National Autonomous University of Mexico (UNAM)"),
+    "universidad-de-navarra": ("university", "the University of Navarra"),
+}
+COUNTRY_WORDS = {"PE": ("peru", "peruvian", "peruano"), "MX": ("mexico",)}
+ORG_COUNTRY_EVIDENCE = {
+    "biblioteca-nacional-peru": (["PE"], "the National Library of Peru"),
+    "congreso-peru": (["PE"], "the National Congress of Peru"),
+    "ipae": (["PE"], "Instituto Peruano de Acción Empresarial (IPAE)"),
+    "minedu": (["PE"], "Peruvian Ministry of Education (MINEDU)"),
+    "ministerio-mujer-desarrollo-social": (["PE"], "Internet safety is of concern to Peruvians, with online news "
+                                                   "sources running pieces on the subject, aimed largely at parents for "
+                                                   "whom computers may be foreign territory. In January 2009 the Ministry "
+                                                   "of Women and Social Development"),
+    "perueduca": (["PE"], "Peru Educational Portal"),
+    "red-peruana-contra-pornografia-infantil": (["PE"], "Peruvian Network against Child Pornography"),
+    "secretaria-educacion-jalisco": (["MX"], "STEAM Zone – Mexico\nA programme run by the Jalisco Ministry of Education"),
+    "seguros-en-internet": (["PE"], "Seguros en Internet\n\nIs part of the Peruvian Network against Child Pornography"),
+    "unam": (["MX"], "National Autonomous University of Mexico (UNAM)"),
+}
+
+
+def test_organization_kind_and_countries_only_where_the_documents_support_them():
+    for org, (kind, phrase) in ORG_KIND_EVIDENCE.items():
+        in_docs(phrase)
+        assert any(word in phrase.lower() for word in KIND_WORDS[kind]), f"{org}: {phrase!r} does not say {kind}"
+    for org, (countries, phrase) in ORG_COUNTRY_EVIDENCE.items():
+        in_docs(phrase)
+        for country in countries:
+            assert any(word in phrase.lower() for word in COUNTRY_WORDS[country]), f"{org}: {phrase!r} is not {country}"
+    for kind, id_, data in records():
+        if kind != "organization":
+            continue
+        assert data.get("kind") == ORG_KIND_EVIDENCE.get(id_, (None,))[0], f"organization/{id_}: kind {data.get('kind')}"
+        assert data.get("countries") == ORG_COUNTRY_EVIDENCE.get(id_, (None,))[0], f"organization/{id_}: countries"
+
+
+def test_movistar_and_telefonica_are_kept_as_the_documents_keep_them():
+    if DOCS:
+        assert not [p for p in DOCS.split("\n") if "Movistar" in p and "Telef" in p]
+    assert "Movistar" not in json.dumps(record("organization", "telefonica")["title"], ensure_ascii=False)
+    assert record("program", "aula-365")["organization_ids"] == ["movistar"]
+    assert "movistar" in record("safety_guide", "aula-365")["organization_ids"]
+
+
+def test_europol_is_read_from_the_documents_spelling_and_says_so():
+    in_docs("EUROPL’s HQ")
+    assert "EUROPOL" not in DOCS
+    for kind, id_ in (("organization", "europol"), ("program", "inhope-2015")):
+        assert "EUROPL’s HQ" in record(kind, id_)["body"]["en"], f"{kind}/{id_}"

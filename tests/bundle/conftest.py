@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -36,6 +36,12 @@ class Publisher:
 def new_publisher(comment: str = "Test publisher") -> Publisher:
     public, secret = minisign.generate_keypair(comment)
     return Publisher(public, secret)
+
+
+def impostor_of(real: Publisher, comment: str = "Impostor") -> Publisher:
+    """Another key pair that claims ``real``'s key id (a key's maker chooses the id freely)."""
+    secret = replace(new_publisher(comment).secret, key_id=real.public.key_id)
+    return Publisher(secret.public_key(comment), secret)
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ import pytest
 from aulalocal.bundle import minisign, trust
 from aulalocal.catalog import userdata
 from aulalocal.datafolder import open_data_folder
-from tests.bundle.conftest import SAMPLE, make_bundle, new_publisher
+from tests.bundle.conftest import SAMPLE, impostor_of, make_bundle, new_publisher
 from tests.bundle.test_archive import _raw_bundle
 from tests.bundle.zipfactory import (
     DELETE,
@@ -37,6 +37,8 @@ from tests.bundle.zipfactory import (
 PUBLISHER = new_publisher("Ministerio de prueba")
 OTHER_CATALOG_PUBLISHER = new_publisher("ONG de otro catálogo")
 STRANGER = new_publisher("Desconocido")
+# A key pair that claims PUBLISHER's key id, its public key left beside its bundle.
+IMPOSTOR = impostor_of(PUBLISHER, "Ministerio de prueba")
 CATALOG = "minedu-pe"
 CURRENT_SEQUENCE = 3
 
@@ -208,6 +210,7 @@ CASES = {
     "no-signature": (lambda: zip_bundle(), None, 3, "signature"),
     "untrusted-key": (lambda: zip_bundle(), STRANGER, 3, STRANGER.public.key_id_hex),
     "trusted-key-of-another-catalog": (lambda: zip_bundle(), OTHER_CATALOG_PUBLISHER, 3, CATALOG),
+    "impostor-with-a-trusted-key-id": (lambda: zip_bundle(), IMPOSTOR, 3, "different key"),
     "tampered-after-signing": ("tamper", PUBLISHER, 3, "signature"),
     "truncated-after-signing": ("truncate", PUBLISHER, 3, "signature"),
     "garbage-signature-file": ("garbage-sig", PUBLISHER, 3, ""),
@@ -250,6 +253,8 @@ def write_case(case: str, folder: Path) -> Path:
     bundle.write_bytes(make())
     if signer is not None:
         signer.sign(bundle)
+    if signer is IMPOSTOR:
+        (folder / "publisher.pub").write_text(IMPOSTOR.public.to_text())
     return bundle
 
 

@@ -84,9 +84,9 @@ def test_unknown_key_beside_the_bundle_is_asked_and_remembered(empty_folder, tmp
     (tmp_path / "ong.pub").write_text(stranger.public.to_text())
     asked = []
     with pytest.raises(SignatureError):
-        import_bundle(empty_folder, bundle, trust_unknown_key=lambda key_id, comment: asked.append((key_id, comment)) or False)
+        import_bundle(empty_folder, bundle, trust_unknown_key=lambda key: asked.append((key.key_id_hex, key.comment)) or False)
     assert asked == [(stranger.public.key_id_hex, "ONG Yachay")]
-    import_bundle(empty_folder, bundle, trust_unknown_key=lambda key_id, comment: True)
+    import_bundle(empty_folder, bundle, trust_unknown_key=lambda key: True)
     assert stranger.public.key_id_hex in {k.key_id for k in trust.trusted_keys(empty_folder.keys_dir)}
 
 

@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import unicodedata
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -101,6 +102,93 @@ def test_key_id_hex_is_minisign_little_endian_padded():
 def test_public_key_garbage_is_a_signature_error(text):
     with pytest.raises(SignatureError):
         parse_public_key(text)
+
+
+def _bad_key_texts(pub: PublicKey):
+    line = pub.to_base64()
+    return [
+        f"untrusted comment: Ministerio\0de prueba\n{line}\n",  # NUL
+        f"untrusted comment: \x1b[2J\x07Ministerio\n{line}\n",  # ESC, BEL
+        f"untrusted comment: a\rb\n{line}\n",  # CR inside the comment
+        f"untrusted comment: a\u2028b\n{line}\n",  # a Unicode line break
+        f"untrusted comment: \u202egnirts\n{line}\n",  # a bidi override
+        f"untrusted comment: a\udcffb\n{line}\n",  # an undecodable byte, from argv
+        f"untrusted comment: {'x' * 1001}\n{line}\n",  # longer than minisign reads
+        f"untrusted comment: x\n{line}\x00\n",  # NUL after the key
+        f"untrusted comment: x\n\x0b{line}\n",  # vertical tab before the key
+        pub.to_text().replace("\n", "\r"),  # old Mac line ends: one line to minisign
+        pub.to_text().encode("utf-8") + b"\xff",  # bytes that are not UTF-8
+        b"untrusted comment: Educaci\xf3n\n" + line.encode() + b"\n",  # Latin-1
+    ]
+
+
+def test_malformed_key_text_is_a_signature_error(keys):
+    for text in _bad_key_texts(keys[0]):
+        with pytest.raises(SignatureError):
+            parse_public_key(text)
+
+
+def test_key_text_read_back_is_the_key_written(keys):
+    pub, _ = keys
+    named = PublicKey(pub.key_id, pub.key, "Ministerio de Educación del Perú — UGEL Cusco")
+    assert parse_public_key(named.to_text()) == named
+    assert parse_public_key(named.to_text().encode("utf-8")) == named
+    assert parse_public_key(named.to_text().replace("\n", "\r\n")) == named
+
+
+def _mutations(rng, seed_texts):
+    """Generated bad inputs: each a small, random damage to a good key text."""
+    odd = ["\0", "\x1b", "\x07", "\b", "\r", "\n", "\r\n", "\x0b", "\x0c", "\x1c", "\x85",
+           "\u2028", "\u202e", "\ufeff", "\udcff", "\t", " ", "=", "+", "/", "A", "é", "\U0001f600", ":"]
+    for _ in range(3000):
+        text = rng.choice(seed_texts)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            action = rng.randrange(6)
+            if action == 0:
+                text = text[:at] + rng.choice(odd) + text[at:]
+            elif action == 1:
+                text = text[:at] + text[at + rng.randint(1, 8):]
+            elif action == 2 and text:
+                text = text[:at] + chr(rng.randrange(0x20, 0x7F)) + text[at + 1:]
+            elif action == 3:
+                text = text[:at]
+            elif action == 4:
+                lines = text.split("\n")
+                rng.shuffle(lines)
+                text = "\n".join(lines + lines[: rng.randint(0, 1)])
+            else:
+                text = text * rng.randint(1, 3)
+        if rng.random() < 0.3:
+            raw = text.encode("utf-8", "surrogatepass")
+            at = rng.randrange(len(raw) + 1)
+            yield raw[:at] + bytes([rng.randrange(256)]) + raw[at:]
+        else:
+            yield text
+    for size in (0, 1, 41, 56, 57, 1023, 16 * 1024, 16 * 1024 + 1, 1 << 20):
+        yield bytes(rng.randrange(256) for _ in range(min(size, 4096))) * max(1, size // 4096)
+
+
+def test_fuzzed_key_texts_are_keys_or_signature_errors(keys):
+    """No other exception escapes, and a text that is accepted can be written back."""
+    import random
+
+    pub, _ = keys
+    named = PublicKey(pub.key_id, pub.key, "Ministerio de Educación")
+    seeds = [named.to_text(), pub.to_base64() + "\n", "\ufeff" + named.to_text().replace("\n", "\r\n")]
+    accepted = 0
+    for text in _mutations(random.Random(20260512), seeds):
+        try:
+            key = parse_public_key(text)
+        except SignatureError as exc:
+            assert exc.exit_code == 3 and "\n" not in exc.message()
+            continue
+        accepted += 1
+        written = key.to_text()
+        assert written.count("\n") == 2 and written.endswith("\n")
+        assert not [c for c in written if c != "\n" and unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")]
+        assert parse_public_key(written) == key
+    assert accepted > 0  # the mutations also leave some keys intact (a changed comment letter)
 
 
 def test_non_canonical_base64_is_refused(good_sig_bytes):

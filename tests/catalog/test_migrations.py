@@ -95,6 +95,21 @@ def test_catalog_version_4_rewrites_quechua_search_text_split_at_the_apostrophe(
     db.close()
 
     db = dbmod.open_catalog(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(dbmod.CATALOG_MIGRATIONS)
     assert [h.id for h in search(db, "p'unchaypi", lang="qu")] == ["zorzal"]
     assert [h.id for h in search(db, "unchaypi", lang="qu")] == []
+
+
+def test_catalog_version_5_adds_the_whole_pinned_key_and_keeps_the_pins(tmp_path):
+    # Before version 5 a catalog was pinned to its key id only (8 bytes its
+    # maker chooses); the 32-byte key is filled in from the trust store
+    # (bundle.trust.upgrade_pins), never guessed here.
+    path = tmp_path / "catalog.db"
+    old = make_old(path, dbmod.CATALOG_MIGRATIONS, 4)
+    old.execute("INSERT INTO catalogs (catalog, sequence, key_id, file_sha256) VALUES ('minedu-pe', 3, 'ABCD', 'f')")
+    old.execute("INSERT INTO applied_bundles (catalog, sequence, key_id, file_sha256) VALUES ('minedu-pe', 3, 'ABCD', 'f')")
+    old.close()
+    db = dbmod.open_catalog(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 5
+    assert db.execute("SELECT catalog, sequence, key_id, public_key FROM catalogs").fetchall() == [("minedu-pe", 3, "ABCD", None)]
+    assert db.execute("SELECT key_id, public_key FROM applied_bundles").fetchall() == [("ABCD", None)]

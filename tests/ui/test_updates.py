@@ -19,6 +19,7 @@ from aulalocal.errors import BundleError, Cancelled, SequenceError, SignatureErr
 from aulalocal.ui.drivewatcher import DriveWatcher
 from aulalocal.ui.updatedialog import ExportDialog, UpdateDialog
 from tests.bundle.conftest import SAMPLE, make_bundle, new_publisher
+from tests.bundle.test_trust import fingerprint
 from tests.conftest import title
 from tests.ui.conftest import wait_for_workers
 
@@ -118,7 +119,7 @@ def test_cancel_changes_nothing(qtbot, trusting, publisher, tmp_path):
     bundle = make_bundle(tmp_path, stranger)
     (bundle.parent / "red.pub").write_text(stranger.public.to_text())
 
-    def cancel_while_asked(key_id, publisher_name):
+    def cancel_while_asked(key):
         dialog.cancel()  # the teacher presses Cancel while the question is open
         return True
 
@@ -165,6 +166,7 @@ def test_unknown_key_asks_with_key_id_and_publisher_and_is_remembered(qtbot, sta
     assert dialog.finished_ok is True
     title_, text, details = shown[0]
     assert stranger.public.key_id_hex in details and "Red Rural de Escuelas" in details
+    assert stranger.public.fingerprint in details and fingerprint(stranger.public) in details
     assert "does not know" in text
     assert trust.find_key(state.folder.keys_dir, stranger.public.key_id_hex) is not None
     assert {c["catalog"] for c in status(state.folder.catalog)["catalogs"]} >= {"red-rural"}
@@ -175,7 +177,7 @@ def test_refusing_an_unknown_key_applies_nothing(qtbot, state, tmp_path):
     bundle = make_bundle(tmp_path, stranger, catalog="otro-catalogo")
     (bundle.parent / "otro.pub").write_text(stranger.public.to_text())
     asked = []
-    dialog = run_dialog(qtbot, state, path=bundle, confirm_trust=lambda k, p: asked.append((k, p)) or False)
+    dialog = run_dialog(qtbot, state, path=bundle, confirm_trust=lambda key: asked.append((key.key_id_hex, key.comment)) or False)
     assert asked == [(stranger.public.key_id_hex, "Otro")]
     assert dialog.finished_ok is False and isinstance(dialog.error, SignatureError)
     assert trust.find_key(state.folder.keys_dir, stranger.public.key_id_hex) is None

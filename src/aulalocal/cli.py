@@ -273,6 +273,7 @@ def cmd_bundle_verify(args) -> int:
         "base_sequence": manifest.base_sequence,
         "publisher": manifest.publisher,
         "key_id": verified.key_id,
+        "fingerprint": verified.key.fingerprint,
         "records": count,
         "up_to_date": up_to_date,
     }
@@ -333,8 +334,10 @@ def _write_private(path: Path, text: str, force: bool) -> None:
 
 
 def cmd_bundle_keygen(args) -> int:
-    from aulalocal.bundle.minisign import generate_keypair
+    from aulalocal.bundle.minisign import check_key_comment, generate_keypair
 
+    if args.comment is not None:
+        check_key_comment(args.comment, UsageError)  # before a passphrase is asked for nothing
     pub_path, key_path = Path(args.out + ".pub"), Path(args.out + ".key")
     if pub_path.exists() and not args.force:
         raise UsageError(N_("{path} already exists; use --force to overwrite it."), path=str(pub_path))
@@ -343,6 +346,7 @@ def cmd_bundle_keygen(args) -> int:
     _write_private(key_path, secret.to_text(passphrase), args.force)
     pub_path.write_text(public.to_text(), encoding="utf-8")
     _print(fill(_("Key {key_id}: public key {pub}, secret key {key}. Keep the secret key off school laptops and out of any repository."), key_id=public.key_id_hex, pub=pub_path, key=key_path))
+    _print(fill(_("Its fingerprint, to read to schools when they add the key: {fingerprint}"), fingerprint=public.fingerprint))
     return 0
 
 
@@ -396,13 +400,21 @@ def cmd_bundle_scan(args) -> int:
     folder = _open(args)
     found = scan_drive(folder, args.root)
     if args.json:
-        _print(to_json([{"path": str(b.path), "state": b.state, "catalog": b.catalog, "sequence": b.sequence, "publisher": b.publisher, "key_id": b.key_id, "message": b.message} for b in found], indent=2))
+        _print(to_json([{"path": str(b.path), "state": b.state, "catalog": b.catalog, "sequence": b.sequence, "publisher": b.publisher, "key_id": b.key_id, "fingerprint": b.fingerprint, "message": b.message} for b in found], indent=2))
         return 0
     if not found:
         _print(_("No update bundles on this drive."))
     for b in found:
         _print(fill("{name}: {state} — {message}", name=b.path.name, state=b.state, message=b.message))
+        if b.key_id:
+            _print("    " + _key_line(b.key_id, b.fingerprint))
     return 0
+
+
+def _key_line(key_id: str, fingerprint: str | None) -> str:
+    if fingerprint is None:
+        return fill(_("key {key_id}, fingerprint unknown (no key file for it beside the bundle)"), key_id=key_id)
+    return fill(_("key {key_id}, fingerprint {fingerprint}"), key_id=key_id, fingerprint=fingerprint)
 
 
 def cmd_i18n_coverage(args) -> int:
@@ -430,6 +442,7 @@ def cmd_trust_add(args) -> int:
     key = trust.load_key_argument(args.key)
     trust.add_key(folder.keys_dir, key)
     _print(fill(_("Trusted key {key_id} ({comment})."), key_id=key.key_id_hex, comment=key.comment))
+    _print("    " + _key_line(key.key_id_hex, key.fingerprint))
     return 0
 
 
@@ -437,8 +450,12 @@ def cmd_trust_list(args) -> int:
     from aulalocal.bundle import trust
 
     folder = _open(args)
-    for trusted in trust.trusted_keys(folder.keys_dir):
+    store = trust.trust_store(folder.keys_dir)
+    for trusted in store.keys:
         _print(fill("{key_id}  {comment}  [{source}]", key_id=trusted.key_id, comment=trusted.key.comment, source=trusted.source))
+        _print("    " + _key_line(trusted.key_id, trusted.fingerprint))
+    for finding in store.findings:
+        print("warning: " + finding.message(), file=sys.stderr)  # message() is one line
     return 0
 
 

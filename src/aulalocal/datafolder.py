@@ -54,7 +54,25 @@ def open_data_folder(override: str | os.PathLike | None = None, load_seed: bool 
     folder = DataFolder(path, open_catalog(path / "catalog.db"), open_userdata(path / "userdata.db"))
     if load_seed:
         load_shipped_catalog(folder)
+    _upgrade_pins(folder)
     return folder
+
+
+def _upgrade_pins(folder: DataFolder) -> None:
+    """Catalogs pinned by key id only (before catalog schema 5) get their whole key.
+
+    The usual start has none: checked without the trust code (slow to import).
+    """
+    try:
+        if not folder.catalog.execute(
+            "SELECT 1 FROM catalogs WHERE key_id IS NOT NULL AND public_key IS NULL LIMIT 1"
+        ).fetchone():
+            return
+    except sqlite3.Error:
+        return  # doctor reports a catalog that cannot be read
+    from aulalocal.bundle.trust import upgrade_pins
+
+    upgrade_pins(folder.catalog, folder.keys_dir)
 
 
 def load_shipped_catalog(folder: DataFolder, source: Path | None = None) -> None:

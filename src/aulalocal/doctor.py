@@ -49,9 +49,22 @@ def check(data_dir_override=None) -> Iterator[tuple[str, bool]]:
                 yield _("Catalog {catalog}: sequence {sequence}, {total} records").format(
                     total=total, **cat
                 ), True
+            from aulalocal.bundle.trust import pin_findings
+
+            for finding in pin_findings(db):
+                yield finding.message(), False
             db.close()
         except Exception as exc:  # reported, not raised: doctor must always finish
             yield _("The catalog cannot be read: {reason}").format(reason=exc), False
+    yield from _keys(folder)
+
+
+def _keys(folder) -> Iterator[tuple[str, bool]]:
+    """Key files and folders that are not trusted, and why (bundle.trust)."""
+    from aulalocal.bundle.trust import key_findings
+
+    for finding in key_findings(folder / "keys"):
+        yield finding.message(), False
 
 
 def repair(data_dir_override=None) -> Iterator[tuple[str, bool]]:

@@ -38,6 +38,10 @@ def _fill(template: str, params: dict) -> str:
 
 
 def _cut(value: object) -> object:
+    if isinstance(value, AulaLocalError):
+        # The reason inside another message ("the key file X cannot be used:
+        # ..."): translated with it; its own parameters are cut already.
+        return value.message()
     if isinstance(value, (int, float)):
         return value
     text = str(value)

@@ -206,7 +206,7 @@ def test_an_old_pin_without_one_trusted_key_waits_and_is_reported(tmp_path, publ
     folder.close()
     folder = open_data_folder(data)
     assert pinned_key(folder) is None
-    (finding,) = [f.message() for f in trust.pin_findings(folder)]
+    (finding,) = [f.message() for f in trust.pin_findings(folder.catalog)]
     assert "minedu-pe" in finding and publisher.public.key_id_hex in finding
     # Its bundles cannot be checked meanwhile (no trusted key has the id).
     with pytest.raises(SignatureError):
@@ -215,7 +215,7 @@ def test_an_old_pin_without_one_trusted_key_waits_and_is_reported(tmp_path, publ
     folder.close()
     folder = open_data_folder(data)
     assert pinned_key(folder) == publisher.public.key.hex()
-    assert trust.pin_findings(folder) == []
+    assert trust.pin_findings(folder.catalog) == []
     folder.close()
 
 

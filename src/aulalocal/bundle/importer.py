@@ -28,8 +28,12 @@ from aulalocal.errors import N_, SignatureError
 from aulalocal.fileio import AtomicFiles, name_synced
 
 # Asked when a bundle is signed by a key this laptop does not trust yet but
-# whose public key lies beside it on the drive: (key id, the key's comment).
-TrustQuestion = Callable[[str, str], bool]
+# whose public key lies beside it on the drive; the question shows its
+# comment, key id and fingerprint.
+TrustQuestion = Callable[[minisign.PublicKey], bool]
+
+# Public keys read beside a bundle on a drive, at most (each is tiny).
+MAX_KEYS_BESIDE = 20
 
 
 @dataclass
@@ -39,6 +43,7 @@ class VerifiedBundle:
     signature: bytes
     key_id: str
     archive: BundleArchive
+    key: minisign.PublicKey
 
     @property
     def manifest(self) -> Manifest:
@@ -56,40 +61,91 @@ def signature_path(bundle: Path) -> Path:
     return bundle.with_name(bundle.name + ".minisig")
 
 
-def _key_beside(bundle: Path, key_id: str) -> minisign.PublicKey | None:
-    """A public key with this id in the bundle's folder on the drive, if any."""
+@dataclass
+class KeysBeside:
+    """The public key files beside a bundle on a drive: hostile until a person says otherwise."""
+
+    keys: list[minisign.PublicKey]
+    bad: list[SignatureError]  # files that are not one key, each with why
+
+    def with_id(self, key_id: str) -> minisign.PublicKey | None:
+        return next((k for k in self.keys if k.key_id_hex == key_id), None)
+
+    def impostor_of(self, trusted: minisign.PublicKey) -> minisign.PublicKey | None:
+        """A key that claims a trusted key's id but is another key."""
+        return next(
+            (k for k in self.keys if k.key_id_hex == trusted.key_id_hex and not k.same_key(trusted)), None
+        )
+
+
+def keys_beside(bundle: Path) -> KeysBeside:
+    found = KeysBeside([], [])
     try:
-        candidates = sorted(bundle.parent.glob("*.pub"))[:20]
+        candidates = sorted(bundle.parent.glob("*.pub"))[:MAX_KEYS_BESIDE]
     except OSError:
-        return None
+        return found
     for path in candidates:
         try:
-            key = minisign.parse_public_key(read_small(path, minisign.MAX_KEY_TEXT_SIZE).decode("utf-8"))
-        except Exception:  # hostile or broken files beside a bundle are ignored
-            continue
-        if key.key_id_hex == key_id:
-            return key
-    return None
+            found.keys.append(trust.read_key_file(path))
+        except SignatureError as exc:
+            found.bad.append(exc)
+    return found
 
 
-def resolve_key(
-    folder: DataFolder, bundle: Path, signature: minisign.Signature, trust_unknown_key: TrustQuestion | None
-) -> minisign.PublicKey:
-    key_id = signature.key_id_hex
-    key = trust.find_key(folder.keys_dir, key_id)
-    if key is not None:
-        return key
-    beside = _key_beside(bundle, key_id) if trust_unknown_key is not None else None
-    if beside is not None and trust_unknown_key(key_id, beside.comment):
-        trust.add_key(folder.keys_dir, beside)  # the teacher's decision is remembered
-        return beside
-    raise SignatureError(
+def _untrusted(key_id: str) -> SignatureError:
+    return SignatureError(
         N_(
             "This bundle is signed by key {key_id}, which this laptop does not trust."
             " Ask your school IT helper to add the publisher's key ('aulalocal trust add')."
         ),
         key_id=key_id,
     )
+
+
+def resolve_key(
+    folder: DataFolder, bundle: Path, signature: minisign.Signature, trust_unknown_key: TrustQuestion | None
+) -> minisign.PublicKey:
+    """The trusted key that must have made ``signature``; with ``trust_unknown_key``,
+    a key beside the bundle that the teacher accepts (and that is remembered)."""
+    key_id = signature.key_id_hex
+    store = trust.trust_store(folder.keys_dir)
+    trusted = store.with_id(key_id)
+    if trusted is not None:
+        return trusted.key
+    conflict = store.conflict(key_id)
+    if conflict is not None:
+        raise conflict
+    if trust_unknown_key is None:
+        raise _untrusted(key_id)
+    beside = keys_beside(bundle)
+    key = beside.with_id(key_id)
+    if key is None and beside.bad:
+        raise SignatureError(
+            N_("This bundle is signed by key {key_id}, which this laptop does not trust. {reason}"),
+            key_id=key_id, reason=beside.bad[0],
+        )
+    if key is not None and trust_unknown_key(key):
+        trust.add_key(folder.keys_dir, key)  # the teacher's decision is remembered
+        return key
+    raise _untrusted(key_id)
+
+
+def verify_signature(
+    bundle: Path, path: Path, signature: minisign.Signature, key: minisign.PublicKey, progress=None, cancel=None,
+    blake2b_digest: bytes | None = None,
+) -> None:
+    """``minisign.verify_file``; a failure names an impostor key found beside the bundle."""
+    try:
+        minisign.verify_file(path, signature, key, progress, cancel, blake2b_digest=blake2b_digest)
+    except SignatureError:
+        impostor = keys_beside(bundle).impostor_of(key)
+        if impostor is not None:
+            raise SignatureError(
+                N_("This bundle comes with a key that claims the id {key_id} of a publisher this laptop"
+                   " trusts, but it is a different key (fingerprint {fingerprint}). It was not applied."),
+                key_id=key.key_id_hex, fingerprint=impostor.fingerprint,
+            ) from None
+        raise
 
 
 def verify_bundle(
@@ -122,7 +178,8 @@ def verify_bundle(
         progress("verify", 0, staged.size)  # the drive is not read from here on
     try:
         key = resolve_key(folder, bundle, parsed, trust_unknown_key)
-        minisign.verify_file(
+        verify_signature(
+            bundle,
             staged.path,
             parsed,
             key,
@@ -134,7 +191,7 @@ def verify_bundle(
     except BaseException:
         staged.path.unlink(missing_ok=True)
         raise
-    verified = VerifiedBundle(bundle, staged, signature, key.key_id_hex, archive)
+    verified = VerifiedBundle(bundle, staged, signature, key.key_id_hex, archive, key)
     try:
         _check_pinned_key(folder, verified)
         if check_contents:
@@ -149,16 +206,8 @@ def verify_bundle(
 
 def _check_pinned_key(folder: DataFolder, verified: VerifiedBundle) -> None:
     state = get_state(folder.catalog, verified.manifest.catalog)
-    if state is not None and state.key_id != verified.key_id:
-        raise SignatureError(
-            N_(
-                "Catalog {catalog} on this laptop comes from key {pinned}; this bundle is signed"
-                " by key {key_id}. It was not applied."
-            ),
-            catalog=verified.manifest.catalog,
-            pinned=state.key_id or "AulaLocal",
-            key_id=verified.key_id,
-        )
+    if trust.pinned_elsewhere(state, verified.key):
+        raise trust.pin_error(verified.manifest.catalog, state, verified.key)
 
 
 def _write_media(
@@ -293,6 +342,7 @@ def _apply(folder, verified: VerifiedBundle, files, early, progress, cancel) -> 
             manifest,
             lines,
             key_id=verified.key_id,
+            public_key=verified.key.key.hex(),
             file_sha256=verified.staged.sha256,
             stored_file=stored,
             progress=progress,

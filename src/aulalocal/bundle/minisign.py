@@ -36,11 +36,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from aulalocal.errors import N_, BundleError, Cancelled, SignatureError, StorageError
+from aulalocal.errors import N_, AulaLocalError, BundleError, Cancelled, SignatureError, StorageError
 
 __all__ = [
     "PublicKey",
     "SecretKey",
+    "check_key_comment",
+    "fingerprint_of",
     "Signature",
     "generate_keypair",
     "load_secret_key",
@@ -145,9 +147,38 @@ def _check_cancel(cancel: Optional[CancelCheck]) -> None:
 # Public keys
 
 
+# Characters a key comment may not hold: controls (NUL, ESC, CR...), format
+# characters (bidi overrides), surrogates, private use, line and paragraph
+# separators. A comment is shown to a teacher as the publisher's name.
+_UNPRINTABLE = frozenset(("Cc", "Cf", "Cs", "Co", "Zl", "Zp"))
+
+
+def check_key_comment(comment: str, error: type[AulaLocalError] = SignatureError) -> None:
+    """Raise ``error`` unless ``comment`` can be a public key's comment:
+    what minisign reads back, and what can be shown to a teacher as it is."""
+    import unicodedata
+
+    try:
+        size = len(comment.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate: an undecodable byte from the command line
+        size = MAX_UNTRUSTED_COMMENT_BYTES + 1
+    if size > MAX_UNTRUSTED_COMMENT_BYTES or any(
+        unicodedata.category(c) in _UNPRINTABLE for c in comment
+    ):
+        raise error(
+            N_("A key's comment must be one line of printable text of at most {limit} bytes."),
+            limit=MAX_UNTRUSTED_COMMENT_BYTES,
+        )
+
+
 @dataclass(frozen=True)
 class PublicKey:
-    """A minisign public key: 8-byte key id and 32-byte Ed25519 key."""
+    """A minisign public key: 8-byte key id and 32-byte Ed25519 key.
+
+    The key id is a name its maker chooses freely: two different keys can
+    carry the same id. The key is its 32 bytes; compare those (``same_key``),
+    and show people the ``fingerprint``.
+    """
 
     key_id: bytes
     key: bytes
@@ -162,6 +193,19 @@ class PublicKey:
         """The key id as minisign shows it: 16 uppercase hex digits."""
         return _key_id_hex(self.key_id)
 
+    @property
+    def fingerprint(self) -> str:
+        """What a person reads aloud to compare keys: the first 128 bits of
+        the SHA-256 of the 32-byte key, as 8 groups of 4 hex digits.
+
+        Finding another key with the same fingerprint takes about 2^128
+        tries; anyone can check it with ``sha256sum`` (docs/publishing.md).
+        """
+        return fingerprint_of(self.key)
+
+    def same_key(self, other: "PublicKey") -> bool:
+        return hmac.compare_digest(self.key, other.key)
+
     def to_base64(self) -> str:
         """The key's base64 line, as ``minisign -P`` takes it."""
         return _b64encode(SIGALG + self.key_id + self.key)
@@ -173,25 +217,44 @@ class PublicKey:
         return f"{COMMENT_PREFIX}{comment}\n{self.to_base64()}\n"
 
 
-def parse_public_key(text: str) -> PublicKey:
+def fingerprint_of(key: bytes) -> str:
+    """The ``PublicKey.fingerprint`` of 32 key bytes (also of a pinned key read back)."""
+    digits = hashlib.sha256(key).hexdigest().upper()[:32]
+    return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+
+
+def _not_a_key() -> SignatureError:
+    return SignatureError(N_("This is not a minisign public key."))
+
+
+def parse_public_key(data: "str | bytes") -> PublicKey:
     """Read a minisign public key: a whole ``.pub`` file, or only its base64 line.
 
-    Raises ``SignatureError`` for anything that is not exactly one key.
+    ``data`` is the text, or the bytes of a file (UTF-8). Lines end in LF or
+    CRLF; a byte-order mark, blank lines and spaces around the key are
+    allowed, as Windows editors add them. Anything else that is not exactly
+    one key, whose comment minisign could read and AulaLocal can write back
+    and show, raises ``SignatureError``, never another exception.
     """
-    if len(text) > MAX_KEY_TEXT_SIZE:
-        raise SignatureError(N_("This is not a minisign public key."))
-    # Windows editors like to add a byte-order mark and CRLF line ends.
-    lines = [line.strip() for line in text.lstrip("\ufeff").splitlines()]
+    if len(data) > MAX_KEY_TEXT_SIZE:
+        raise SignatureError(N_("The key file is too large to be a minisign public key."))
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise SignatureError(N_("A public key file is plain UTF-8 text; this one is not.")) from None
+    lines = [line.rstrip("\r").strip(" \t") for line in data.lstrip("\ufeff").split("\n")]
     lines = [line for line in lines if line]
     comment = ""
     if len(lines) == 2 and lines[0].startswith(COMMENT_PREFIX.rstrip()):
-        comment = lines[0][len(COMMENT_PREFIX.rstrip()):].strip()
+        comment = lines[0][len(COMMENT_PREFIX.rstrip()):].strip(" \t")
+        check_key_comment(comment)
         lines = lines[1:]
     if len(lines) != 1:
-        raise SignatureError(N_("This is not a minisign public key."))
+        raise _not_a_key()
     raw = _b64decode_strict(lines[0], _PUBLIC_KEY_STRUCT_BYTES)
     if raw is None:
-        raise SignatureError(N_("This is not a minisign public key."))
+        raise _not_a_key()
     if raw[:2] != SIGALG:
         raise SignatureError(N_("This public key uses an algorithm AulaLocal does not support."))
     return PublicKey(key_id=raw[2:10], key=raw[10:], comment=comment)

@@ -10,9 +10,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from aulalocal.bundle import minisign
+from aulalocal.bundle import minisign, trust
 from aulalocal.bundle.archive import open_archive
-from aulalocal.bundle.importer import resolve_key, signature_path
+from aulalocal.bundle.importer import keys_beside, resolve_key, signature_path, verify_signature
 from aulalocal.bundle.staging import read_small
 from aulalocal.catalog.store import get_state
 from aulalocal.datafolder import DataFolder
@@ -32,6 +32,9 @@ class DriveBundle:
     publisher: str | None = None
     key_id: str | None = None
     message: str = ""
+    # The signing key's fingerprint: of the trusted key, or for an untrusted
+    # bundle of the key beside it on the drive (what the teacher will be asked).
+    fingerprint: str | None = None
 
     @property
     def can_apply(self) -> bool:
@@ -67,8 +70,12 @@ def check_bundle(folder: DataFolder, path: Path) -> DriveBundle:
         try:
             key = resolve_key(folder, path, signature, None)
         except SignatureError as exc:
-            return DriveBundle(path, "untrusted", key_id=signature.key_id_hex, message=exc.message())
-        minisign.verify_file(path, signature, key)
+            beside = keys_beside(path).with_id(signature.key_id_hex)
+            return DriveBundle(
+                path, "untrusted", key_id=signature.key_id_hex, message=exc.message(),
+                fingerprint=beside.fingerprint if beside else None,
+            )
+        verify_signature(path, path, signature, key)
         with open_archive(path) as archive:
             manifest = archive.manifest
     except AulaLocalError as exc:
@@ -79,10 +86,11 @@ def check_bundle(folder: DataFolder, path: Path) -> DriveBundle:
         base_sequence=manifest.base_sequence,
         publisher=manifest.publisher,
         key_id=key.key_id_hex,
+        fingerprint=key.fingerprint,
     )
     state = get_state(folder.catalog, manifest.catalog)
     current = state.sequence if state else 0
-    if state is not None and state.key_id != key.key_id_hex:
+    if trust.pinned_elsewhere(state, key):
         return DriveBundle(path, "invalid", message=_msg(N_("Signed by a key other than this catalog's.")), **info)
     if manifest.sequence == current:
         if state and state.file_sha256 == _sha256(path):

@@ -193,7 +193,16 @@ def _catalog_v4(db: sqlite_utils.Database) -> None:
             )
 
 
-CATALOG_MIGRATIONS: list[Migration] = [_catalog_v1, _catalog_v2, _catalog_v3, _catalog_v4]
+def _catalog_v5(db: sqlite_utils.Database) -> None:
+    # Catalogs were pinned to a key id, 8 bytes a key's maker chooses freely:
+    # pin the whole 32-byte key (hex). Old pins get it from the one trusted
+    # key with their id when the data folder opens (bundle.trust.upgrade_pins).
+    for table in ("catalogs", "applied_bundles"):
+        if "public_key" not in db[table].columns_dict:
+            db[table].add_column("public_key", str)
+
+
+CATALOG_MIGRATIONS: list[Migration] = [_catalog_v1, _catalog_v2, _catalog_v3, _catalog_v4, _catalog_v5]
 
 
 def _userdata_v1(db: sqlite_utils.Database) -> None:

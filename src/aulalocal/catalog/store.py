@@ -24,15 +24,33 @@ class CatalogState:
     publisher: str | None = None
     created: str | None = None
     applied_at: str | None = None
+    # The 32 bytes of the key the catalog is bound to, as hex: the key id
+    # alone is a name its maker chooses. None for the shipped catalog, and
+    # for a catalog pinned before version 5 until bundle.trust.upgrade_pins.
+    public_key: str | None = None
 
 
 def get_state(conn: sqlite3.Connection, catalog: str) -> CatalogState | None:
     row = conn.execute(
-        "SELECT catalog, sequence, key_id, file_sha256, publisher, created, applied_at"
+        "SELECT catalog, sequence, key_id, file_sha256, publisher, created, applied_at, public_key"
         " FROM catalogs WHERE catalog = ?",
         (catalog,),
     ).fetchone()
     return CatalogState(*row) if row else None
+
+
+def pinned_by_id_only(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(catalog, key id) of the catalogs whose pin has no whole key yet."""
+    return conn.execute(
+        "SELECT catalog, key_id FROM catalogs WHERE key_id IS NOT NULL AND public_key IS NULL ORDER BY catalog"
+    ).fetchall()
+
+
+def pin_whole_key(conn: sqlite3.Connection, catalog: str, key_id: str, public_key: str) -> None:
+    conn.execute(
+        "UPDATE catalogs SET public_key = ? WHERE catalog = ? AND key_id = ? AND public_key IS NULL",
+        (public_key, catalog, key_id),
+    )
 
 
 # Rows per INSERT statement (fewer where SQLite allows fewer variables).
@@ -385,13 +403,14 @@ def record_applied(
 ) -> None:
     """The ledger row and the catalog's new state, in the apply transaction."""
     conn.execute(
-        "INSERT INTO applied_bundles (catalog, sequence, base_sequence, key_id, file_sha256,"
-        " publisher, created, applied_at, stored_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO applied_bundles (catalog, sequence, base_sequence, key_id, public_key, file_sha256,"
+        " publisher, created, applied_at, stored_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             state.catalog,
             state.sequence,
             base_sequence,
             state.key_id,
+            state.public_key,
             state.file_sha256,
             state.publisher,
             state.created,
@@ -400,12 +419,13 @@ def record_applied(
         ),
     )
     conn.execute(
-        "INSERT OR REPLACE INTO catalogs (catalog, sequence, key_id, publisher, created,"
-        " applied_at, file_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO catalogs (catalog, sequence, key_id, public_key, publisher, created,"
+        " applied_at, file_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             state.catalog,
             state.sequence,
             state.key_id,
+            state.public_key,
             state.publisher,
             state.created,
             state.applied_at,

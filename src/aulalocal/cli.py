@@ -39,7 +39,7 @@ def _window_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=i18n.LANGUAGES, help=_("language of the window and messages"))
     p.add_argument("--screenshot", metavar="PATH", help=_("save a picture of the window and exit"))
     p.add_argument("--size", default="1024x600", help=_("window size for --screenshot, e.g. 1024x600"))
-    p.add_argument("--view", default="home", help=_("view for --screenshot: home, programs, safety, years, organizations, reports, favorites, notes, detail:KIND:ID, update"))
+    p.add_argument("--view", default="home", help=_("view for --screenshot: home, programs, safety, years, organizations, reports, favorites, notes, detail:KIND:ID, update, trust"))
     return p
 
 

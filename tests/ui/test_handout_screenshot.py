@@ -70,7 +70,7 @@ def run_cli(*args, data_dir):
     )
 
 
-@pytest.mark.parametrize("view", ["programs", "update"])
+@pytest.mark.parametrize("view", ["programs", "update", "trust"])
 def test_screenshot_writes_a_png_of_the_window(seeded_dir, tmp_path, view):
     out = tmp_path / f"{view}.png"
     result = run_cli("--screenshot", str(out), "--view", view, data_dir=seeded_dir)

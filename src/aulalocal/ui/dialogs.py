@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from aulalocal.i18n import gettext as _
 
@@ -34,7 +34,7 @@ def message(parent: QWidget | None, icon: str, text: str, informative: str = "",
     box.exec()
 
 
-def confirm(
+def confirm_box(
     parent: QWidget | None,
     text: str,
     yes: str,
@@ -44,8 +44,8 @@ def confirm(
     title: str = "",
     icon: str = "warning",
     default_yes: bool = False,
-) -> bool:
-    """True when the teacher chose ``yes``; the safe answer is the default."""
+) -> tuple[QMessageBox, QPushButton]:
+    """The question of ``confirm``, not shown yet, and its ``yes`` button."""
     box = _box(parent, icon, text, informative, title)
     yes_button = box.addButton(yes, QMessageBox.AcceptRole)
     no_button = box.addButton(no, QMessageBox.RejectRole)
@@ -53,5 +53,11 @@ def confirm(
     no_button.setAccessibleName(no)
     box.setDefaultButton(yes_button if default_yes else no_button)
     box.setEscapeButton(no_button)
+    return box, yes_button
+
+
+def confirm(parent: QWidget | None, text: str, yes: str, no: str, **options) -> bool:
+    """True when the teacher chose ``yes``; the safe answer is the default."""
+    box, yes_button = confirm_box(parent, text, yes, no, **options)
     box.exec()
     return box.clickedButton() is yes_button

@@ -478,10 +478,25 @@ class MainWindow(QMainWindow):
             self.update_preview = UpdateDialog(self.state, self)
             self.update_preview.show()
             return True
+        if view == "trust":
+            self.update_preview = self._trust_preview()
+            return True
         if view in BY_KEY:
             self.go_to(view)
             return True
         return False
+
+    def _trust_preview(self):
+        """The question asked for a bundle signed by an unknown key, with a made-up key."""
+        import os
+
+        from aulalocal.bundle.minisign import PublicKey
+        from aulalocal.ui.updatedialog import trust_question
+
+        key = PublicKey(os.urandom(8), os.urandom(32), "Ministerio de Educación del Perú")
+        box, _yes = trust_question(self, key)
+        box.show()
+        return box
 
     def is_idle(self) -> bool:
         if not self._settled or self.state.busy:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QStorageInfo, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -30,6 +31,9 @@ from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
 from aulalocal.ui import worker
 from aulalocal.ui.sections import CATALOG_SECTIONS
+
+if TYPE_CHECKING:
+    from aulalocal.bundle.minisign import PublicKey
 
 PHASES = {
     "copy": N_("Copying the update from the drive…"),
@@ -111,6 +115,31 @@ def _export_size(folder) -> int:
     return export_size(folder)
 
 
+def trust_question(parent: QWidget | None, key: PublicKey):
+    """The question for a bundle signed by an unknown key found beside it: (box, its yes button).
+
+    Anyone can write any name and choose any key id, so the teacher is asked
+    to compare the fingerprint, which only that key has.
+    """
+    from aulalocal.ui.dialogs import confirm_box
+
+    return confirm_box(
+        parent,
+        _("This update comes from a publisher this laptop does not know."),
+        _("Trust this publisher and update"),
+        _("Do not update"),
+        informative=_(
+            "Publisher: {publisher}\nKey: {key_id}\nFingerprint: {fingerprint}\n\n"
+            "Anyone can make an update that looks official, with any name. Before you accept, compare"
+            " the fingerprint, all 8 groups, with the one the publisher gave you on paper or read to"
+            " you by phone (for example your UGEL or your school network). If one letter or digit"
+            " differs, do not update. If you accept, this laptop will trust updates signed with this"
+            " key from now on."
+        ).format(publisher=key.comment or _("(no name)"), key_id=key.key_id_hex, fingerprint=key.fingerprint),
+        title=_("Unknown publisher"),
+    )
+
+
 class BundleListModel(QAbstractListModel):
     """The bundles a drive holds, with what each would do here."""
 
@@ -180,7 +209,7 @@ class UpdateDialog(QDialog):
         bundles: list | None = None,
         path: Path | None = None,
         import_fn: Callable | None = None,
-        confirm_trust: Callable[[str, str], bool] | None = None,
+        confirm_trust: Callable[[PublicKey], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self.state = state
@@ -300,7 +329,7 @@ class UpdateDialog(QDialog):
         self.progress_page.reset(_("Preparing {name}…").format(name=path.name))
         op = worker.Op(
             self.import_fn, self.state.folder, path, owner=self, state=self.state,
-            trust_unknown_key=lambda key_id, comment: op.ask(self.confirm_trust, key_id, comment),
+            trust_unknown_key=lambda key: op.ask(self.confirm_trust, key),
         )
         self.op = op
         op.progress(self.progress_page.update_progress).success(self._applied).failure(self._failed).run()
@@ -351,22 +380,10 @@ class UpdateDialog(QDialog):
             lines += ["", worker.error_text(self.error), "", what_to_do(self.error)]
         self.result_text.setText("\n".join(lines).strip())
 
-    def _confirm_trust(self, key_id: str, publisher: str) -> bool:
-        from aulalocal.ui.dialogs import confirm
-
-        return confirm(
-            self,
-            _("This update comes from a publisher this laptop does not know."),
-            _("Trust this publisher and update"),
-            _("Do not update"),
-            informative=_(
-                "Publisher: {publisher}\nKey: {key_id}\n\n"
-                "Apply it only if you know who gave you this drive and trust them, for example your UGEL"
-                " or your school network. Anyone can make an update that looks official. If you accept,"
-                " this laptop will trust updates signed with this key from now on."
-            ).format(publisher=publisher or _("(no name)"), key_id=key_id),
-            title=_("Unknown publisher"),
-        )
+    def _confirm_trust(self, key: PublicKey) -> bool:
+        box, yes = trust_question(self, key)
+        box.exec()
+        return box.clickedButton() is yes
 
     # -- pages --------------------------------------------------------------
     def _page(self, n: int) -> None:

@@ -442,7 +442,7 @@ def cmd_trust_add(args) -> int:
     key = trust.load_key_argument(args.key)
     trust.add_key(folder.keys_dir, key)
     _print(fill(_("Trusted key {key_id} ({comment})."), key_id=key.key_id_hex, comment=key.comment))
-    _print("    " + _key_line(key.key_id_hex, key.fingerprint))
+    _print("    " + fill(_("fingerprint {fingerprint}"), fingerprint=key.fingerprint))
     return 0
 
 
@@ -453,7 +453,7 @@ def cmd_trust_list(args) -> int:
     store = trust.trust_store(folder.keys_dir)
     for trusted in store.keys:
         _print(fill("{key_id}  {comment}  [{source}]", key_id=trusted.key_id, comment=trusted.key.comment, source=trusted.source))
-        _print("    " + _key_line(trusted.key_id, trusted.fingerprint))
+        _print("    " + fill(_("fingerprint {fingerprint}"), fingerprint=trusted.fingerprint))
     for finding in store.findings:
         print("warning: " + finding.message(), file=sys.stderr)  # message() is one line
     return 0

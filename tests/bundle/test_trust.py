@@ -174,19 +174,22 @@ def test_an_impostor_bundle_is_refused_even_with_its_key_on_the_drive(tmp_path, 
 # Pins written before whole keys were pinned
 
 
-def forget_pinned_keys(folder):
-    """What a laptop's catalog looks like after the migration: key ids only."""
-    folder.catalog.execute("UPDATE catalogs SET public_key = NULL")
-
-
-def test_an_old_pin_is_upgraded_from_the_one_trusted_key_with_its_id(tmp_path, publisher):
+def old_laptop(tmp_path, publisher, *, key_kept: bool):
+    """A data folder whose catalog was applied before whole keys were pinned
+    (what the migration leaves: key ids only), with or without the key trusted."""
     data = tmp_path / "data"
     folder = open_data_folder(data)
     trust.add_key(folder.keys_dir, publisher.public)
     import_bundle(folder, make_bundle(tmp_path, publisher, sequence=1))
-    forget_pinned_keys(folder)
+    folder.catalog.execute("UPDATE catalogs SET public_key = NULL")
+    if not key_kept:
+        trust.remove_key(folder.keys_dir, publisher.public.key_id_hex)
     folder.close()
-    folder = open_data_folder(data)
+    return data
+
+
+def test_an_old_pin_is_upgraded_from_the_one_trusted_key_with_its_id(tmp_path, publisher):
+    folder = open_data_folder(old_laptop(tmp_path, publisher, key_kept=True))
     assert pinned_key(folder) == publisher.public.key.hex()
     impostor = impostor_of(publisher)
     trust.remove_key(folder.keys_dir, publisher.public.key_id_hex)
@@ -197,13 +200,7 @@ def test_an_old_pin_is_upgraded_from_the_one_trusted_key_with_its_id(tmp_path, p
 
 
 def test_an_old_pin_without_one_trusted_key_waits_and_is_reported(tmp_path, publisher):
-    data = tmp_path / "data"
-    folder = open_data_folder(data)
-    trust.add_key(folder.keys_dir, publisher.public)
-    import_bundle(folder, make_bundle(tmp_path, publisher, sequence=1))
-    forget_pinned_keys(folder)
-    trust.remove_key(folder.keys_dir, publisher.public.key_id_hex)
-    folder.close()
+    data = old_laptop(tmp_path, publisher, key_kept=False)
     folder = open_data_folder(data)
     assert pinned_key(folder) is None
     (finding,) = [f.message() for f in trust.pin_findings(folder.catalog)]
@@ -274,6 +271,9 @@ def test_a_world_writable_key_folder_or_file_is_not_trusted(trusted, publisher, 
         assert str(target) in finding and "every user" in finding
         with pytest.raises(SignatureError):
             import_bundle(trusted, make_bundle(tmp_path, publisher))
+        if what == "folder":  # and no key is saved where it would not be trusted
+            with pytest.raises(SignatureError, match="every user"):
+                trust.add_key(trusted.keys_dir, new_publisher().public)
     finally:
         target.chmod(mode)
     assert trust.find_key(trusted.keys_dir, publisher.public.key_id_hex).key == publisher.public.key

@@ -204,6 +204,9 @@ def add_key(keys_dir: Path, key: PublicKey) -> Path:
         raise conflict
     try:
         keys_dir.mkdir(parents=True, exist_ok=True)
+        unsafe = _unsafe(os.stat(keys_dir), keys_dir)
+        if unsafe is not None:
+            raise unsafe  # a key saved there would not be trusted
         target = keys_dir / f"{key.key_id_hex}.pub"
         write_atomically(target, [key.to_text().encode("utf-8")])
     except OSError as exc:

@@ -405,9 +405,9 @@ def cmd_bundle_scan(args) -> int:
     if not found:
         _print(_("No update bundles on this drive."))
     for b in found:
-        _print(fill("{name}: {state} — {message}", name=b.path.name, state=b.state, message=b.message))
-        if b.key_id:
-            _print("    " + _key_line(b.key_id, b.fingerprint))
+        line = fill("{name}: {state} — {message}", name=b.path.name, state=b.state, message=b.message)
+        # The key on the bundle's own line: one line per bundle, whatever its name holds.
+        _print(f"{line} ({_key_line(b.key_id, b.fingerprint)})" if b.key_id else line)
     return 0
 
 

@@ -148,6 +148,11 @@ def test_a_made_up_kind_gets_a_section_of_its_own(radio, qapp):
     assert "School radio" in [model.index(n).data() for n in range(model.rowCount())]
 
 
+def test_a_section_may_not_take_the_place_of_one_of_the_apps_own_pages():
+    with pytest.raises(KindTableError, match="section 'notes' is one of the app's own pages"):
+        sections_of(kinds.STANDARD.with_kind(_radio(section=Section("notes", "Radio notes"))))
+
+
 def _radio(**changes) -> Kind:
     parts = {
         "code": RADIO.code, "label": RADIO.label, "section": RADIO.section, "fields": RADIO.fields, "facets": RADIO.facets,

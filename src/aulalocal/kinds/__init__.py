@@ -1,9 +1,11 @@
 """The record kinds: one table says what each kind is; ``catalog``, ``bundle`` and the faces derive from it.
 
 ``active()`` is the table in use: ``STANDARD``, the kinds of bundle format 1,
-unless ``use()`` puts another in place (a test with a made-up kind). Code asks
-for it when it needs it rather than keeping a copy, so there is one table at
-a time. This package imports only ``aulalocal.errors`` and the standard library.
+unless ``use()`` puts another in place (a test with a made-up kind). The core
+and the CLI ask for it when they need it rather than keeping a copy; the UI
+builds its sidebar from it once, at import (``ui.sections.sections_of``
+builds one for any table). This package imports only ``aulalocal.errors``
+and the standard library; docs/architecture.md tells where a new kind goes.
 """
 
 from __future__ import annotations

@@ -32,18 +32,23 @@ ICONS = {
 }
 
 
+HOME = Section("home", N_("Home"), icon="SP_DirHomeIcon")
+OWN = (
+    Section("favorites", N_("Favorites"), icon="SP_DialogYesButton"),
+    Section("notes", N_("Notes"), icon="SP_FileDialogInfoView"),
+)
+
+
 def sections_of(table: kinds.Table) -> tuple[Section, ...]:
     """Home, one section per section of the kind table, then the teacher's favorites and notes."""
     listed = tuple(
         Section(s.key, s.label, table.kinds_in(s), table.filters_in(s), ICONS.get(s.key, "SP_FileIcon"))
         for s in table.sections
     )
-    return (
-        Section("home", N_("Home"), icon="SP_DirHomeIcon"),
-        *listed,
-        Section("favorites", N_("Favorites"), icon="SP_DialogYesButton"),
-        Section("notes", N_("Notes"), icon="SP_FileDialogInfoView"),
-    )
+    for section in listed:
+        if section.key in {HOME.key, *(s.key for s in OWN)}:
+            raise kinds.KindTableError(f"section '{section.key}' is one of the app's own pages")
+    return (HOME, *listed, *OWN)
 
 
 SECTIONS: tuple[Section, ...] = sections_of(kinds.active())

@@ -16,21 +16,25 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 PACKAGE = "aulalocal"
 QT = {"PySide6", "shiboken6"}
 
+# Plain helpers any part may import; they import only the standard library
+# (errors also i18n, at call time, and safetext).
+BASE = {"errors", "safetext", "paths", "fileio"}
 # Core part -> the parts of aulalocal it may import (standard library and
 # third-party packages are free, Qt is not).
 ALLOWED: dict[str, set[str]] = {
     "__main__": {"cli"},
-    "errors": {"i18n"},  # message() translates, at call time
+    "errors": {"i18n", "safetext"},  # message() translates, at call time
+    "safetext": set(),
     "paths": set(),
     "fileio": set(),
     "i18n": {"paths"},
     "kinds": {"errors"},
-    "catalog": {"kinds", "i18n", "errors", "paths", "fileio"},
-    "datafolder": {"catalog", "kinds", "i18n", "errors", "paths", "fileio"},
-    "bundle": {"datafolder", "catalog", "kinds", "i18n", "errors", "paths", "fileio"},
-    "doctor": {"bundle", "datafolder", "catalog", "kinds", "i18n", "errors", "paths", "fileio"},
-    "recordtext": {"catalog", "kinds", "i18n", "errors"},
-    "translation_coverage": {"i18n", "errors", "paths"},
+    "catalog": BASE | {"kinds", "i18n"},
+    "datafolder": BASE | {"catalog", "kinds", "i18n"},
+    "bundle": BASE | {"datafolder", "catalog", "kinds", "i18n"},
+    "doctor": BASE | {"bundle", "datafolder", "catalog", "kinds", "i18n"},
+    "recordtext": BASE | {"catalog", "kinds", "i18n"},
+    "translation_coverage": BASE | {"i18n"},
 }
 # The faces import the core, not one another, except: the CLI starts the
 # window through the launcher, which imports the window.

@@ -121,9 +121,9 @@ def test_a_made_up_kind_is_shown_by_the_command_line(radio, seeded, seeded_dir, 
     apply_radio(seeded.catalog)
     assert main(["--data-dir", str(seeded_dir), "show", "radio_show", "hora-del-cuento"]) == 0
     out = capsys.readouterr().out
-    assert "La hora del cuento" in out
-    assert "== Script\nBuenos días, niños: hoy leemos el zorzal." in out
-    assert "Station: Radio Quillabamba" in out and "Days: mon, fri" in out
+    assert "== Radio show\n  La hora del cuento\n" in out
+    assert "== Script\n  Buenos días, niños: hoy leemos el zorzal.\n" in out
+    assert "== Details\n  Station: Radio Quillabamba\n  Days: mon, fri\n" in out
     assert "organization/ugel-cusco  UGEL Cusco" in out
     assert main(["--data-dir", str(seeded_dir), "search", "quillabamba", "--kind", "radio_show", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == [

@@ -175,7 +175,7 @@ def cmd_search(args) -> int:
 
 def cmd_show(args) -> int:
     from aulalocal.catalog.queries import get_record, related
-    from aulalocal.recordtext import KIND_NAMES, record_sections
+    from aulalocal.recordtext import kind_name, record_sections
 
     folder = _open(args)
     lang = args.content_lang or i18n.current_language()
@@ -199,7 +199,7 @@ def cmd_show(args) -> int:
     # the title too (under the kind's name), is indented below them.
     for index, (heading, text, fallback) in enumerate(record_sections(record, lang)):
         if index == 0:  # the title: one line, as in the window and in search
-            heading, text = _(KIND_NAMES[record.kind]), one_line(text)
+            heading, text = kind_name(record.kind), one_line(text)
         _print(fill("== {heading} [{fallback}]" if fallback else "== {heading}", heading=heading, fallback=fallback))
         _print_text(text)
         _print()

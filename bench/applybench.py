@@ -110,7 +110,7 @@ def raw_rows(bundle: Path) -> tuple[list[dict], list[dict]]:
                     "data": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
                     "title_es": titles.get("es"), "title_qu": titles.get("qu"), "title_en": titles.get("en"),
                 })
-                for record, lang, title, body in search_rows(rowid, data):
+                for record, lang, title, body in search_rows(rowid, op["kind"], data):
                     texts.append({"record": record, "lang": lang, "title": title, "body": body})
     return records, texts
 

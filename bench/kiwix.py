@@ -57,7 +57,7 @@ def write_pages(records: Iterable[tuple[tuple[str, str], dict]], folder: Path) -
     count = 0
     for n, ((kind, id_), data) in enumerate(records, start=1):
         parts = []
-        for _rec, lang, title, body in search_rows(n, data):
+        for _rec, lang, title, body in search_rows(n, kind, data):
             paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in body.split("\n") if p.strip())
             parts.append(f'<section lang="{lang}"><h2>{html.escape(title)}</h2>{paragraphs}</section>')
         title_es = html.escape(data["title"]["es"])

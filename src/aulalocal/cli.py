@@ -18,12 +18,10 @@ import sys
 import traceback
 from pathlib import Path
 
-from aulalocal import __version__, i18n
+from aulalocal import __version__, i18n, kinds
 from aulalocal.errors import N_, AulaLocalError, UsageError, message
 from aulalocal.i18n import gettext as _
 from aulalocal.safetext import fill, one_line, paragraphs, to_json, wrap
-
-KIND_CHOICES = ("program", "safety_guide", "year_focus", "organization", "resource", "legal_reference")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,6 +43,7 @@ def _window_parser() -> argparse.ArgumentParser:
 
 def _parser() -> argparse.ArgumentParser:
     p = _window_parser()
+    kind_choices = tuple(kinds.active())
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     catalog = sub.add_parser("catalog", help=_("the catalogs on this laptop"))
@@ -55,12 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help=_("search the catalog"))
     search.add_argument("query")
     search.add_argument("--lang", dest="content_lang", choices=i18n.LANGUAGES)
-    search.add_argument("--kind", choices=KIND_CHOICES)
+    search.add_argument("--kind", choices=kind_choices)
     search.add_argument("--limit", type=int, default=50)
     search.add_argument("--json", action="store_true", help=_("print JSON"))
 
     show = sub.add_parser("show", help=_("show one record"))
-    show.add_argument("kind", choices=KIND_CHOICES)
+    show.add_argument("kind", choices=kind_choices)
     show.add_argument("id")
     show.add_argument("--lang", dest="content_lang", choices=i18n.LANGUAGES)
     show.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -176,7 +175,7 @@ def cmd_search(args) -> int:
 
 def cmd_show(args) -> int:
     from aulalocal.catalog.queries import get_record, related
-    from aulalocal.recordtext import KIND_NAMES, record_sections
+    from aulalocal.recordtext import kind_name, record_sections
 
     folder = _open(args)
     lang = args.content_lang or i18n.current_language()
@@ -200,7 +199,7 @@ def cmd_show(args) -> int:
     # the title too (under the kind's name), is indented below them.
     for index, (heading, text, fallback) in enumerate(record_sections(record, lang)):
         if index == 0:  # the title: one line, as in the window and in search
-            heading, text = _(KIND_NAMES[record.kind]), one_line(text)
+            heading, text = kind_name(record.kind), one_line(text)
         _print(fill("== {heading} [{fallback}]" if fallback else "== {heading}", heading=heading, fallback=fallback))
         _print_text(text)
         _print()

@@ -2,39 +2,12 @@
 
 from __future__ import annotations
 
+from aulalocal import kinds
 from aulalocal.catalog.queries import Record
 from aulalocal.errors import N_
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import localized
 
-# (field, heading) of the localized fields, in reading order.
-LOCALIZED_SECTIONS = (
-    ("summary", N_("Summary")),
-    ("focus", N_("Focus")),
-    ("body", N_("Description")),
-    ("evidence", N_("Evidence")),
-    ("penalty", N_("Penalty")),
-)
-PRACTICE_SECTIONS = (
-    ("equity", N_("Equity")),
-    ("systematisation", N_("Systematisation")),
-    ("replicability", N_("Replicability")),
-)
-FACT_FIELDS = (
-    ("instrument", N_("Instrument")),
-    ("article", N_("Article")),
-    ("year", N_("Year")),
-    ("year_start", N_("Since")),
-    ("year_end", N_("Until")),
-    ("countries", N_("Countries")),
-    ("regions", N_("Regions")),
-    ("settings", N_("Rural or urban")),
-    ("levels", N_("Levels")),
-    ("audience", N_("For")),
-    ("topics", N_("Topics")),
-    ("authors", N_("Authors")),
-    ("publisher", N_("Publisher")),
-)
 # Enumerated values shown in the user's language.
 VALUE_NAMES = {
     "rural": N_("rural"),
@@ -54,14 +27,12 @@ VALUE_NAMES = {
     "sexual-exploitation": N_("sexual exploitation"),
     "reporting": N_("reporting"),
 }
-KIND_NAMES = {
-    "program": N_("Program or practice"),
-    "safety_guide": N_("Digital safety guide"),
-    "year_focus": N_("Year focus"),
-    "organization": N_("Organization"),
-    "resource": N_("Report"),
-    "legal_reference": N_("Law"),
-}
+
+
+def kind_name(kind: str) -> str:
+    """The kind's display name in the user's language (its id for a kind this version does not know)."""
+    known = kinds.active().get(kind)
+    return _(known.label) if known else kind
 
 
 def value_name(value) -> str:
@@ -86,27 +57,30 @@ def record_sections(record: Record, lang: str) -> list[tuple[str, str, str | Non
         if text:
             sections.append((_(label), text, used if used != lang else None))
 
-    for field, label in LOCALIZED_SECTIONS:
-        add(label, data.get(field))
-    for field, label in PRACTICE_SECTIONS:
-        add(label, (data.get("practice") or {}).get(field))
-    activities = [localized(a, lang) for a in data.get("activities") or []]
-    if activities:
-        fell_back = next((used for _t, used in activities if used != lang), None)
-        sections.append((_("Classroom activities"), "\n".join(f"• {t}" for t, _u in activities), fell_back))
     facts = []
-    for field, label in FACT_FIELDS:
-        value = data.get(field)
-        if value in (None, [], ""):
+    links = None
+    for field in kinds.active().kind(record.kind).reading_order:
+        value = data.get(field.name)
+        type_ = field.type
+        if isinstance(type_, kinds.LocalizedParts):
+            for part, label in type_.parts.items():
+                add(label, (value or {}).get(part))
+        elif not field.label or value in (None, [], ""):
             continue
-        if record.kind in ("organization", "resource") and field == "kind":
-            continue
-        shown = ", ".join(value_name(v) for v in value) if isinstance(value, list) else value_name(value)
-        facts.append(f"{_(label)}: {shown}")
+        elif isinstance(type_, kinds.Localized):
+            add(field.label, value)
+        elif isinstance(type_, kinds.LocalizedList):
+            items = [localized(item, lang) for item in value]
+            fell_back = next((used for _t, used in items if used != lang), None)
+            sections.append((_(field.label), "\n".join(f"• {t}" for t, _u in items), fell_back))
+        elif isinstance(type_, kinds.Links):
+            lines = [f"{localized(link.get('label'), lang)[0]}: {link.get('url')}" for link in value]
+            links = (_(field.label), "\n".join(lines), None)
+        else:
+            shown = ", ".join(value_name(v) for v in value) if isinstance(value, list) else value_name(value)
+            facts.append(f"{_(field.label)}: {shown}")
     if facts:
         sections.append((_("Details"), "\n".join(facts), None))
-    links = data.get("links") or []
     if links:
-        lines = [f"{localized(link.get('label'), lang)[0]}: {link.get('url')}" for link in links]
-        sections.append((_("Links (no internet needed to read this; open only when connected)"), "\n".join(lines), None))
+        sections.append(links)
     return sections

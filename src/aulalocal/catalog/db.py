@@ -182,11 +182,11 @@ def _catalog_v4(db: sqlite_utils.Database) -> None:
     from aulalocal.catalog.text import search_rows
 
     rows = db.execute(
-        "SELECT rowid, data FROM records WHERE data LIKE '%''%' OR data LIKE '%\u2019%'"
+        "SELECT rowid, kind, data FROM records WHERE data LIKE '%''%' OR data LIKE '%\u2019%'"
         " OR data LIKE '%\u02bc%' OR data LIKE '%\u00b4%' OR data LIKE '%`%'"
     ).fetchall()
-    for rowid, data in rows:
-        for record, lang, title, body in search_rows(rowid, json.loads(data)):
+    for rowid, kind, data in rows:
+        for record, lang, title, body in search_rows(rowid, kind, json.loads(data)):
             db.execute(
                 "UPDATE search_text SET title = ?, body = ? WHERE record = ? AND lang = ?",
                 (title, body, record, lang),

@@ -7,12 +7,7 @@ from dataclasses import dataclass
 
 import sqlite3
 
-# Record field -> kind of the records it names.
-RELATIONS = {
-    "organization_ids": "organization",
-    "legal_reference_ids": "legal_reference",
-    "program_ids": "program",
-}
+from aulalocal import kinds
 
 
 @dataclass(frozen=True)
@@ -74,8 +69,9 @@ def related(db: sqlite3.Connection, record: Record, lang: str) -> list[Related]:
     # and needs none of the search module.
     from aulalocal.catalog.search import title_sql
 
+    table = kinds.active()
     out: list[Related] = []
-    for field, kind in RELATIONS.items():
+    for field, kind in table.kind(record.kind).relations.items():
         for id_ in record.data.get(field) or []:
             row = db.execute(
                 f"SELECT {title_sql(lang)} FROM records r WHERE catalog = ? AND kind = ? AND id = ?",
@@ -84,15 +80,14 @@ def related(db: sqlite3.Connection, record: Record, lang: str) -> list[Related]:
             out.append(Related(field, record.catalog, kind, id_, row[0] if row else None))
     # Reverse links: who names this record. Bounded by the catalog size; the
     # LIKE prefilter keeps json_each off most rows.
-    for field, kind in RELATIONS.items():
-        if kind != record.kind:
-            continue
+    for field, naming in table.named_by(record.kind).items():
+        marks = ", ".join("?" * len(naming))
         rows = db.execute(
             f"""SELECT r.kind, r.id, {title_sql(lang)} FROM records r
-                WHERE r.catalog = ? AND r.data LIKE ? AND EXISTS (
+                WHERE r.catalog = ? AND r.kind IN ({marks}) AND r.data LIKE ? AND EXISTS (
                   SELECT 1 FROM json_each(r.data, '$.{field}') WHERE value = ?)
                 ORDER BY 3""",
-            (record.catalog, f'%"{record.id}"%', record.id),
+            (record.catalog, *naming, f'%"{record.id}"%', record.id),
         ).fetchall()
         out.extend(Related("named_by", record.catalog, k, i, t) for k, i, t in rows)
     return out

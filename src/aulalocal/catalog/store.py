@@ -291,7 +291,7 @@ class RecordWriter:
         self.hashes[(kind, id_)] = data_sha256
         search = [
             (search_rowid(record, lang, kind), record, lang, title, body)
-            for record, lang, title, body in search_rows(rowid, data)
+            for record, lang, title, body in search_rows(rowid, kind, data)
         ]
         self._pending[rowid] = (search, facet_rows(rowid, kind, data))
         self._pending_chars += len(data_json) + sum(len(row[4]) for row in search)

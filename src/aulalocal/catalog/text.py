@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from aulalocal import kinds
 from aulalocal.i18n import LANGUAGES, localized
 
 # Typed variants of the Quechua apostrophe (spec section 7). Inside a word they
@@ -40,34 +41,29 @@ def fold_apostrophes(text: str) -> str:
 
 
 # The rowid of a search_text row says what it is: bits 32 and up hold the
-# language and the kind, the low 32 bits the record's rowid. A search in one
-# language (and kind) is then a rowid range, which FTS5 answers inside the
-# index instead of joining every match to its row.
+# language and the kind (its code in the kind table, 3 bits), the low 32 bits
+# the record's rowid. A search in one language (and kind) is then a rowid
+# range, which FTS5 answers inside the index instead of joining every match
+# to its row.
 LANG_CODES = {"es": 0, "qu": 1, "en": 2}
-KIND_CODES = {
-    "program": 0,
-    "safety_guide": 1,
-    "year_focus": 2,
-    "organization": 3,
-    "resource": 4,
-    "legal_reference": 5,
-}
-OTHER_CODE = 7  # a language or kind not listed above (a newer app's data)
+# A language or kind not listed (a newer app's data).
+OTHER_CODE = kinds.OTHER_CODE
 RECORD_BITS = 32
 RECORD_MASK = (1 << RECORD_BITS) - 1
 
 
 def search_rowid(record: int, lang: str, kind: str) -> int:
     """The search_text rowid of a record's text in ``lang``."""
-    code = LANG_CODES.get(lang, OTHER_CODE) * 8 + KIND_CODES.get(kind, OTHER_CODE)
+    code = LANG_CODES.get(lang, OTHER_CODE) * 8 + kinds.active().code(kind)
     return (code << RECORD_BITS) | record
 
 
 def rowid_range(lang: str, kind: str | None = None) -> tuple[int, int] | None:
     """Lowest and highest search_text rowid of ``lang`` (and ``kind``); None when not known."""
-    if lang not in LANG_CODES or (kind is not None and kind not in KIND_CODES):
+    table = kinds.active()
+    if lang not in LANG_CODES or (kind is not None and kind not in table):
         return None
-    first = LANG_CODES[lang] * 8 + (KIND_CODES[kind] if kind is not None else 0)
+    first = LANG_CODES[lang] * 8 + (table.code(kind) if kind is not None else 0)
     last = first if kind is not None else LANG_CODES[lang] * 8 + 7
     return first << RECORD_BITS, ((last + 1) << RECORD_BITS) - 1
 
@@ -75,61 +71,37 @@ def rowid_range(lang: str, kind: str | None = None) -> tuple[int, int] | None:
 def search_rowid_sql(record: str, lang: str, kind: str) -> str:
     """SQL computing ``search_rowid`` from column expressions (for migrations)."""
     langs = " ".join(f"WHEN '{k}' THEN {v}" for k, v in LANG_CODES.items())
-    kinds = " ".join(f"WHEN '{k}' THEN {v}" for k, v in KIND_CODES.items())
+    codes = " ".join(f"WHEN '{k}' THEN {v}" for k, v in kinds.active().codes.items())
     return (
         f"(((CASE {lang} {langs} ELSE {OTHER_CODE} END) * 8"
-        f" + (CASE {kind} {kinds} ELSE {OTHER_CODE} END)) << {RECORD_BITS}) | {record}"
+        f" + (CASE {kind} {codes} ELSE {OTHER_CODE} END)) << {RECORD_BITS}) | {record}"
     )
-
-
-# Facet name -> record field, per kind.
-FACET_FIELDS = {
-    "program": {"region": "regions", "level": "levels", "setting": "settings", "country": "countries"},
-    "safety_guide": {"audience": "audience", "topic": "topics"},
-    "year_focus": {"year": "year"},
-    "organization": {"country": "countries"},
-}
-FACETS = ("region", "level", "setting", "audience", "topic", "year", "country")
 
 
 def facet_rows(record: int, kind: str, data: dict) -> list[tuple[int, str, str]]:
     rows = []
-    for facet, field in FACET_FIELDS.get(kind, {}).items():
-        value = data.get(field)
+    for facet in kinds.active().kind(kind).facets:
+        value = data.get(facet.field)
         values = value if isinstance(value, list) else [value] if value is not None else []
-        rows.extend((record, facet, str(v)) for v in values)
+        rows.extend((record, facet.name, str(v)) for v in values)
     return rows
 
 
-def _localized_fields(data: dict) -> list[dict]:
-    fields = [data.get("summary"), data.get("body"), data.get("evidence"), data.get("focus"), data.get("penalty")]
-    practice = data.get("practice") or {}
-    fields += [practice.get(k) for k in ("equity", "systematisation", "replicability")]
-    fields += list(data.get("activities") or [])
-    fields += [link.get("label") for link in data.get("links") or []]
-    return [f for f in fields if isinstance(f, dict)]
+def search_rows(record: int, kind: str, data: dict) -> list[tuple[int, str, str, str]]:
+    """One row per language: (record, lang, title, body), Spanish where a text is missing.
 
-
-def _plain_fields(data: dict) -> list[str]:
-    values: list[str] = []
-    for key in ("tags", "regions", "countries", "authors"):
-        values += [v for v in data.get(key) or [] if isinstance(v, str)]
-    for key in ("instrument", "article", "publisher"):
-        if isinstance(data.get(key), str):
-            values.append(data[key])
-    for key in ("year", "year_start", "year_end"):
-        if isinstance(data.get(key), int):
-            values.append(str(data[key]))
-    return values
-
-
-def search_rows(record: int, data: dict) -> list[tuple[int, str, str, str]]:
-    """One row per language: (record, lang, title, body), Spanish where a text is missing."""
-    plain = _plain_fields(data)
-    localized_fields = _localized_fields(data)
+    The body is the kind's searched fields: their localized texts, then their plain values.
+    """
+    texts: list[dict] = []
+    plain: list[str] = []
+    for field, type_ in kinds.active().kind(kind).searched:
+        value = data.get(field)
+        if value is not None:
+            texts += type_.texts(value)
+            plain += type_.words(value)
     rows = []
     for lang in LANGUAGES:
         title = localized(data.get("title"), lang)[0]
-        body = "\n".join([localized(f, lang)[0] for f in localized_fields] + plain)
+        body = "\n".join([localized(f, lang)[0] for f in texts] + plain)
         rows.append((record, lang, fold_apostrophes(title), fold_apostrophes(body)))
     return rows

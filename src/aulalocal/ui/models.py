@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer,
 from aulalocal.catalog.search import HIGHLIGHT
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import localized
-from aulalocal.recordtext import KIND_NAMES
+from aulalocal.recordtext import kind_name
 from aulalocal.ui import worker
 from aulalocal.ui.roles import (
     FallbackRole,
@@ -45,11 +45,6 @@ def fallback_marker(lang: str | None) -> str:
         "en": _("(in English)"),
         "qu": _("(in Quechua)"),
     }.get(lang, "({lang})".format(lang=lang))
-
-
-def kind_name(kind: str) -> str:
-    name = KIND_NAMES.get(kind)
-    return _(name) if name else kind
 
 
 def split_highlight(snippet: str) -> tuple[str, list[tuple[int, int]]]:

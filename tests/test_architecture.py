@@ -1,0 +1,219 @@
+"""The parts of the package import only what docs/architecture.md allows them.
+
+Every module is parsed (nothing is imported) and every import in it counts,
+also one inside a function, a relative one, and ``importlib.import_module("...")``.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+PACKAGE = "aulalocal"
+QT = {"PySide6", "shiboken6"}
+
+# Plain helpers any part may import; they import only the standard library
+# (errors also i18n, at call time, and safetext).
+BASE = {"errors", "safetext", "paths", "fileio"}
+# Core part -> the parts of aulalocal it may import (standard library and
+# third-party packages are free, Qt is not).
+ALLOWED: dict[str, set[str]] = {
+    "__main__": {"cli"},
+    "errors": {"i18n", "safetext"},  # message() translates, at call time
+    "safetext": set(),
+    "paths": set(),
+    "fileio": set(),
+    "i18n": {"paths"},
+    "kinds": {"errors"},
+    "catalog": BASE | {"kinds", "i18n"},
+    "datafolder": BASE | {"catalog", "kinds", "i18n"},
+    "bundle": BASE | {"datafolder", "catalog", "kinds", "i18n"},
+    "doctor": BASE | {"bundle", "datafolder", "catalog", "kinds", "i18n"},
+    "recordtext": BASE | {"catalog", "kinds", "i18n"},
+    "translation_coverage": BASE | {"i18n"},
+}
+# The faces import the core, not one another, except: the CLI starts the
+# window through the launcher, which imports the window.
+FACES = {"ui", "cli", "web", "launcher"}
+FACE_BRIDGES = {"cli": {"launcher"}, "launcher": {"ui"}}
+QT_ALLOWED = {"ui"}
+
+
+def may_import(part: str, target: str) -> bool:
+    """Whether ``part`` may import ``target`` (a part, or "PySide6")."""
+    if target == "PySide6":
+        return part in QT_ALLOWED
+    if part in ALLOWED:
+        return target in ALLOWED[part]
+    if part in FACES:
+        return target not in FACES or target in FACE_BRIDGES.get(part, set())
+    return target not in FACES  # a new core part: the core, never a face
+
+
+# Imports that break the rules today, each with the issue that removes it.
+# When it is gone, this test fails until its line here goes too.
+KNOWN_EXCEPTIONS = {
+    # Seed loading moves next to the one header validator (issue 13 point 2).
+    ("aulalocal.datafolder", "aulalocal.bundle.apply"),
+    ("aulalocal.datafolder", "aulalocal.bundle.source"),
+}
+
+
+def imported_names(tree: ast.AST, module: str, is_package: bool) -> set[str]:
+    """Dotted names of every module ``tree`` (of ``module``) imports, wherever in it."""
+    package = module if is_package else module.rpartition(".")[0]
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")
+                parent = parent[: len(parent) - (node.level - 1)]
+                base = ".".join([*parent, base] if base else parent)
+            # "from aulalocal import kinds" imports the module aulalocal.kinds;
+            # "from aulalocal.catalog.search import title_sql", aulalocal.catalog.search.
+            for alias in node.names:
+                name = f"{base}.{alias.name}"
+                names.add(name if _is_module(name) else base)
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if called in ("import_module", "__import__") and isinstance(node.args[0].value, str):
+                names.add(node.args[0].value)
+    return names
+
+
+def _is_module(name: str) -> bool:
+    path = SRC.joinpath(*name.split("."))
+    return path.is_dir() or path.with_suffix(".py").exists()
+
+
+def part_of(name: str) -> str | None:
+    """The part of aulalocal a dotted name belongs to, "PySide6" for Qt, None for anything else."""
+    top, _, rest = name.partition(".")
+    if top in QT:
+        return "PySide6"
+    if top != PACKAGE:
+        return None
+    first = rest.partition(".")[0]
+    if not first or not _is_module(f"{PACKAGE}.{first}"):
+        return "__init__"  # the package itself, or a name defined in it (__version__)
+    return first
+
+
+def modules() -> list[tuple[str, Path]]:
+    """(dotted name, path) of every module of the package."""
+    found = []
+    for path in sorted((SRC / PACKAGE).rglob("*.py")):
+        parts = list(path.relative_to(SRC).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        found.append((".".join(parts), path))
+    return found
+
+
+def module_part(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+@functools.cache
+def breaches() -> frozenset[tuple[str, str]]:
+    """(module, imported name) of every import its part may not make."""
+    found = set()
+    for module, path in modules():
+        part = module_part(module)
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for name in imported_names(tree, module, path.name == "__init__.py"):
+            target = part_of(name)
+            if target not in (None, part, "__init__") and not may_import(part, target):
+                found.add((module, name))
+    return frozenset(found)
+
+
+def test_every_part_imports_only_what_it_may():
+    unexpected = sorted(breaches() - KNOWN_EXCEPTIONS)
+    assert unexpected == [], "imports the architecture forbids (docs/architecture.md): " + ", ".join(
+        f"{module} imports {name}" for module, name in unexpected
+    )
+
+
+def test_every_known_exception_still_happens():
+    gone = sorted(KNOWN_EXCEPTIONS - breaches())
+    assert gone == [], f"fixed, remove from KNOWN_EXCEPTIONS: {gone}"
+
+
+def test_the_rules_name_real_parts():
+    parts = {module_part(m) for m, _ in modules()}
+    named = set(ALLOWED) | {p for allowed in ALLOWED.values() for p in allowed} | FACES
+    assert named - parts <= {"web"}  # web: the coming face
+
+
+def _names(source: str, module: str = "aulalocal.catalog.example") -> set[str]:
+    return imported_names(ast.parse(source), module, is_package=False)
+
+
+def test_the_checker_sees_imports_inside_functions_relative_ones_and_import_module():
+    source = '''
+import importlib
+
+def later():
+    from aulalocal.ui.app import run_app
+    import PySide6.QtWidgets
+
+class Lazy:
+    def load(self):
+        return importlib.import_module("aulalocal.bundle.apply")
+
+def relative():
+    from ..bundle import records
+    from . import text
+    __import__("aulalocal.cli")
+'''
+    names = _names(source)
+    assert {"aulalocal.ui.app", "PySide6.QtWidgets", "aulalocal.bundle.apply", "aulalocal.bundle.records",
+            "aulalocal.catalog.text", "aulalocal.cli"} <= names
+    assert {part_of(n) for n in names} >= {"ui", "PySide6", "bundle", "cli", "catalog"}
+
+
+@pytest.mark.parametrize(
+    ("part", "name"),
+    [
+        ("catalog", "aulalocal.bundle.records"),
+        ("catalog", "aulalocal.ui.worker"),
+        ("bundle", "aulalocal.cli"),
+        ("bundle", "PySide6.QtCore"),
+        ("i18n", "aulalocal.ui"),
+        ("kinds", "aulalocal.catalog.text"),
+        ("kinds", "aulalocal.bundle"),
+        ("web", "aulalocal.ui.models"),
+        ("web", "PySide6.QtCore"),
+        ("ui", "aulalocal.cli"),
+        ("speech", "PySide6.QtMultimedia"),  # a part not named in the rules is core: no Qt,
+        ("speech", "aulalocal.ui"),  # no face
+    ],
+)
+def test_the_rules_forbid_what_the_architecture_forbids(part, name):
+    assert not may_import(part, part_of(name))
+
+
+@pytest.mark.parametrize(
+    ("part", "name"),
+    [
+        ("ui", "PySide6.QtWidgets"),
+        ("ui", "aulalocal.bundle.importer"),
+        ("web", "aulalocal.catalog.search"),
+        ("cli", "aulalocal.launcher"),
+        ("bundle", "aulalocal.catalog.store"),
+        ("kinds", "aulalocal.errors"),
+        ("speech", "aulalocal.i18n"),
+    ],
+)
+def test_the_rules_allow_what_the_architecture_allows(part, name):
+    assert may_import(part, part_of(name))

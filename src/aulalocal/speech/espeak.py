@@ -24,6 +24,7 @@ from aulalocal.i18n import LANGUAGE_NAMES
 VOICES = {"es": "es-419", "qu": "qu", "en": "en"}
 SAMPLE_WIDTH = 2  # bytes: 16-bit signed, mono
 MIN_RATE, DEFAULT_RATE, MAX_RATE = 80, 150, 260  # words per minute (eSpeak's own default is 175)
+RATE_SETTING = "speech_rate"  # in userdata.db: the speed the teacher chose last
 
 _ENS_OK = 0
 _OUTPUT_SYNCHRONOUS = 0x0001
@@ -119,7 +120,7 @@ class Engine:
         """``text`` said in ``lang`` at ``rate`` words a minute: 16-bit mono samples at ``sample_rate``."""
         with _LOCK:
             self.use_voice(lang)
-            self._lib.espeak_ng_SetParameter(_RATE, max(MIN_RATE, min(MAX_RATE, int(rate))), 0)
+            self._lib.espeak_ng_SetParameter(_RATE, clamp_rate(rate), 0)
             data = text.encode("utf-8") + b"\0"
             self._audio, self._cancel = bytearray(), cancel
             try:
@@ -131,6 +132,20 @@ class Engine:
             if status != _ENS_OK:
                 raise SpeechError(N_("The text could not be read aloud ({reason})."), reason=self._status_text(status))
             return bytes(audio)
+
+
+def clamp_rate(rate: int) -> int:
+    return max(MIN_RATE, min(MAX_RATE, int(rate)))
+
+
+def saved_rate(userdata_db) -> int:
+    """The speed chosen last (in the window), or the default."""
+    from aulalocal.catalog.userdata import get_setting
+
+    try:
+        return clamp_rate(int(get_setting(userdata_db, RATE_SETTING) or DEFAULT_RATE))
+    except ValueError:
+        return DEFAULT_RATE
 
 
 def engine() -> Engine:

@@ -23,6 +23,7 @@ from aulalocal.i18n import LANGUAGE_NAMES
 
 VOICES = {"es": "es-419", "qu": "qu", "en": "en"}
 SAMPLE_WIDTH = 2  # bytes: 16-bit signed, mono
+SAMPLE_RATE = 22050  # eSpeak NG's, for every voice: a sound output can open before the engine loads
 MIN_RATE, DEFAULT_RATE, MAX_RATE = 80, 150, 260  # words per minute (eSpeak's own default is 175)
 RATE_SETTING = "speech_rate"  # in userdata.db: the speed the teacher chose last
 
@@ -88,6 +89,11 @@ class Engine:
             lib.espeak_ng_InitializeOutput(_OUTPUT_SYNCHRONOUS, 0, None)
             lib.espeak_SetSynthCallback(self._callback)
             self.sample_rate = lib.espeak_ng_GetSampleRate()
+        if self.sample_rate != SAMPLE_RATE:
+            raise SpeechError(
+                N_("The speech data is missing or damaged ({reason}). Reinstall AulaLocal."),
+                reason=f"{self.sample_rate} Hz",
+            )
 
     def _status_text(self, status: int) -> str:
         buffer = ctypes.create_string_buffer(512)

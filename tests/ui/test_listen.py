@@ -135,7 +135,7 @@ def test_speed_is_remembered_and_applies_from_the_sentence_being_read(detail, qt
     heard(qtbot, bar, output, 1)
     qtbot.mouseClick(bar.faster_button, Qt.LeftButton)
     assert userdata.get_setting(seeded.userdata, RATE_SETTING) == str(DEFAULT_RATE + listen.RATE_STEP)
-    assert "170 words a minute" in bar.status.text()
+    assert bar.speed.text() == "170 words a minute"
     # The sentence being read is made again at the new speed, and reading goes on from it.
     assert bar._reading.position == 1
     qtbot.waitUntil(lambda: not bar._reading.waiting(), timeout=5000)

@@ -92,12 +92,21 @@ class ListenBar(QWidget):
         self.slower_button.clicked.connect(lambda: self.change_rate(-RATE_STEP))
         self.faster_button = QPushButton()
         self.faster_button.clicked.connect(lambda: self.change_rate(RATE_STEP))
+        self.speed = QLabel()
+        self.speed.setTextFormat(Qt.PlainText)
         self.status = QLabel()
         self.status.setObjectName("meta")
         self.status.setTextFormat(Qt.PlainText)
+        # "−  150 words a minute  +": the speed between its two buttons, kept on one line.
+        speed_group = QWidget()
+        speed_row = QHBoxLayout(speed_group)
+        speed_row.setContentsMargins(0, 0, 0, 0)
+        speed_row.setSpacing(6)
+        for widget in (self.slower_button, self.speed, self.faster_button):
+            speed_row.addWidget(widget)
         self.controls = QWidget()
-        row = FlowLayout(self.controls)
-        for widget in (self.stop_button, self.slower_button, self.faster_button, self.status):
+        row = FlowLayout(self.controls, spacing=10)
+        for widget in (self.stop_button, speed_group, self.status):
             row.addWidget(widget)
 
         self.save_label = QLabel()
@@ -415,21 +424,25 @@ class ListenBar(QWidget):
         self.faster_button.setEnabled(rate < MAX_RATE)
         if self._reading is None:
             return
+        self.speed.setText(_("{rate} words a minute").format(rate=rate))
         if self._reading.waiting() and not self._reading.paused:
-            text = _("Preparing…")
+            self.status.setText(_("Preparing…"))
         else:
-            text = _("Sentence {number} of {total}").format(
-                number=min(self._reading.position + 1, len(self._sentences)), total=len(self._sentences)
+            self.status.setText(
+                _("Sentence {number} of {total}").format(
+                    number=min(self._reading.position + 1, len(self._sentences)), total=len(self._sentences)
+                )
             )
-        self.status.setText(text + " · " + _("{rate} words a minute").format(rate=rate))
 
     def retranslate(self, *_args) -> None:
         self.save_action.setText(_("Save for a parent's phone…"))
         self.stop_button.setText(_("■ Stop"))
         self.stop_button.setAccessibleName(_("Stop reading"))
-        self.slower_button.setText(_("Slower"))
+        self.slower_button.setText("−")
+        self.slower_button.setToolTip(_("Read more slowly"))
         self.slower_button.setAccessibleName(_("Read more slowly"))
-        self.faster_button.setText(_("Faster"))
+        self.faster_button.setText("+")
+        self.faster_button.setToolTip(_("Read faster"))
         self.faster_button.setAccessibleName(_("Read faster"))
         self.save_label.setText(_("Saving for a parent's phone…"))
         self.cancel_button.setText(_("Cancel"))

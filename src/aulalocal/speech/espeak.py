@@ -21,7 +21,7 @@ from collections.abc import Callable
 from aulalocal.errors import N_, Cancelled, SpeechError
 from aulalocal.i18n import LANGUAGE_NAMES
 
-VOICES = {"es": "es-419", "qu": "qu", "en": "en"}
+VOICES = {"es": "es-419", "qu": "qu", "en": "en-us"}  # Latin American Spanish and English
 SAMPLE_WIDTH = 2  # bytes: 16-bit signed, mono
 SAMPLE_RATE = 22050  # eSpeak NG's, for every voice: a sound output can open before the engine loads
 MIN_RATE, DEFAULT_RATE, MAX_RATE = 80, 150, 260  # words per minute (eSpeak's own default is 175)

@@ -133,6 +133,8 @@ import json, sys
 import espeakng_loader
 from aulalocal.speech.espeak import Engine
 from aulalocal.errors import SpeechError
+from aulalocal import i18n
+i18n.set_language("en")
 out = {}
 try:
     Engine(espeakng_loader.get_library_path(), sys.argv[1])

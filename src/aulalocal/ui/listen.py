@@ -72,6 +72,7 @@ class ListenBar(QWidget):
         self._synth = None
         self._save = None
         self._shown = -1  # the sentence highlighted
+        self._rate: int | None = None
 
         self.button = QToolButton(parent)
         self.button.setObjectName("listenButton")
@@ -165,9 +166,12 @@ class ListenBar(QWidget):
 
     @property
     def rate(self) -> int:
-        from aulalocal.speech.espeak import saved_rate
+        """The speed in words a minute (read from userdata.db once, then kept here)."""
+        if self._rate is None:
+            from aulalocal.speech.espeak import saved_rate
 
-        return saved_rate(self.state.folder.userdata)
+            self._rate = saved_rate(self.state.folder.userdata)
+        return self._rate
 
     def set_record(self, record, lang: str) -> None:
         """The record now shown (None: none, or removed); a new one stops the reading."""
@@ -240,8 +244,8 @@ class ListenBar(QWidget):
         """Slower or faster, remembered; a reading goes on at the new speed from its sentence."""
         from aulalocal.speech.espeak import RATE_SETTING, clamp_rate
 
-        rate = clamp_rate(self.rate + step)
-        userdata.set_setting(self.state.folder.userdata, RATE_SETTING, str(rate))
+        self._rate = clamp_rate(self.rate + step)
+        userdata.set_setting(self.state.folder.userdata, RATE_SETTING, str(self._rate))
         if self._reading is not None and not self._reading.finished:
             if self._synth is not None:
                 self._synth.cancel()

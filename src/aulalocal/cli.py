@@ -233,9 +233,7 @@ def cmd_say(args) -> int:
         raise AulaLocalError(N_("No {kind} with id '{id}' in the catalog."), kind=args.kind, id=args.id)
     rate = args.rate or saved_rate(folder.userdata)
     path = save_reading(args.out, record_reading(record, lang), rate, progress=_progress_printer(args))
-    if sys.stderr.isatty():
-        sys.stderr.write("\n")
-    print(_("Saved: {path}").format(path=path))
+    _print(_("Saved: {path}").format(path=path))
     return 0
 
 

@@ -9,6 +9,8 @@
 # 3. a publisher's round trip: bundle keygen, a tiny source folder,
 #    bundle build, bundle sign, trust add, bundle apply (and the record is found)
 # 4. --screenshot offscreen in Quechua: a non-empty PNG
+# 5. say: a law read aloud in Quechua as MP3 and in Spanish as WAV (the
+#    shipped eSpeak voices), and a clean error for an unknown record
 #
 # Fails (non-zero exit) on the first error. Needs only bash and coreutils; the
 # JSON answers are checked by the packaged program's own output, not by a
@@ -88,5 +90,21 @@ QT_QPA_PLATFORM=offscreen run --screenshot "$work/shot.png" --lang qu --size 102
 [ -s "$work/shot.png" ] || fail "--screenshot wrote no picture"
 [ "$(head -c 8 "$work/shot.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || fail "--screenshot did not write a PNG"
 step "  $(wc -c < "$work/shot.png" | tr -d ' ') bytes"
+
+step "say: read aloud to MP3 (qu) and WAV (es)"
+run say legal_reference cp-183-b --lang qu --out "$work/say-qu.mp3" > /dev/null
+[ "$(wc -c < "$work/say-qu.mp3" | tr -d ' ')" -gt 100000 ] || fail "say wrote a too small MP3"
+# An MPEG audio frame starts with 11 bits set (0xFFE or 0xFFF...).
+case "$(head -c 2 "$work/say-qu.mp3" | od -An -tx1 | tr -d ' \n')" in
+  ffe*|fff*) ;;
+  *) fail "say did not write an MP3" ;;
+esac
+run say legal_reference cp-183-b --lang es --out "$work/say-es.wav" > /dev/null
+[ "$(head -c 4 "$work/say-es.wav")" = "RIFF" ] || fail "say did not write a WAV"
+if run say legal_reference no-such-law --out "$work/none.mp3" 2> "$work/say.err"; then
+  fail "say of an unknown record succeeded"
+fi
+grep -q '^error: ' "$work/say.err" || fail "say of an unknown record printed: $(cat "$work/say.err")"
+step "  $(wc -c < "$work/say-qu.mp3" | tr -d ' ') bytes of MP3, $(wc -c < "$work/say-es.wav" | tr -d ' ') bytes of WAV"
 
 step "OK: $dist"

@@ -64,6 +64,13 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--lang", dest="content_lang", choices=i18n.LANGUAGES)
     show.add_argument("--json", action="store_true", help=_("print JSON"))
 
+    say = sub.add_parser("say", help=_("save a record read aloud as an audio file"))
+    say.add_argument("kind", choices=KIND_CHOICES)
+    say.add_argument("id")
+    say.add_argument("--lang", dest="content_lang", choices=i18n.LANGUAGES, help=_("language to read in"))
+    say.add_argument("--out", required=True, type=Path, metavar="FILE", help=_("the audio file: .mp3 or .wav"))
+    say.add_argument("--rate", type=int, metavar="WPM", help=_("words a minute, 80 to 260 (default: the speed chosen in the app)"))
+
     doctor = sub.add_parser("doctor", help=_("check both databases"))
     doctor.add_argument("--repair", action="store_true", help=_("rebuild a damaged catalog from the shipped one and the kept updates"))
 
@@ -208,6 +215,24 @@ def cmd_show(args) -> int:
         for r in links:
             title = r.title if r.title is not None else _("(not available)")
             _print_text(fill("{kind}/{id}  {title}", kind=r.kind, id=r.id, title=title))
+    return 0
+
+
+def cmd_say(args) -> int:
+    from aulalocal.catalog.queries import get_record
+    from aulalocal.speech.audio import audio_format, save_reading
+    from aulalocal.speech.espeak import saved_rate
+    from aulalocal.speech.reading import record_reading
+
+    folder = _open(args)
+    lang = args.content_lang or i18n.current_language()
+    audio_format(args.out)  # a wrong extension fails before any work
+    record = get_record(folder.catalog, args.kind, args.id)
+    if record is None:
+        raise AulaLocalError(N_("No {kind} with id '{id}' in the catalog."), kind=args.kind, id=args.id)
+    rate = args.rate or saved_rate(folder.userdata)
+    path = save_reading(args.out, record_reading(record, lang), rate, progress=_progress_printer(args))
+    _print(_("Saved: {path}").format(path=path))
     return 0
 
 
@@ -471,6 +496,7 @@ COMMANDS = {
     ("catalog", "status"): cmd_catalog_status,
     ("search", None): cmd_search,
     ("show", None): cmd_show,
+    ("say", None): cmd_say,
     ("doctor", None): cmd_doctor,
     ("bundle", "verify"): cmd_bundle_verify,
     ("bundle", "apply"): cmd_bundle_apply,

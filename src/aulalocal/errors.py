@@ -95,3 +95,9 @@ class Cancelled(AulaLocalError):
     """The user cancelled; nothing was changed."""
 
     exit_code = 1
+
+
+class SpeechError(AulaLocalError):
+    """Reading aloud is not possible: the voice data is missing or damaged, or there is no sound output."""
+
+    exit_code = 1

@@ -107,6 +107,7 @@ sys.exit(run_app(Namespace(data_dir=sys.argv[1], lang=None, screenshot=None)))
     loaded = json.loads(result.stdout.splitlines()[-1])
     assert "aulalocal.ui.mainwindow" in loaded["modules"]
     assert not {"aulalocal.ui.models", "aulalocal.ui.browse", "aulalocal.catalog.search"} & set(loaded["modules"])
+    assert not {"aulalocal.speech", "aulalocal.ui.listen", "miniaudio", "espeakng_loader"} & set(loaded["modules"])
     assert "QMainWindow" in loaded["qtwidgets"] and "QTabWidget" not in loaded["qtwidgets"]
 
 

@@ -27,6 +27,8 @@ from aulalocal.catalog.queries import Record
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import localized
 from aulalocal.ui import worker
+from aulalocal.ui.flowlayout import FlowLayout
+from aulalocal.ui.listen import ListenBar
 from aulalocal.ui.models import LinksModel, RelatedModel, fallback_marker, kind_name
 from aulalocal.ui.roles import KeyRole, ValueRole
 from aulalocal.ui.theme import scaled_font
@@ -96,8 +98,8 @@ class DetailView(QWidget):
         self.meta_label.setObjectName("meta")
         layout.addWidget(self.meta_label)
 
-        buttons = QHBoxLayout()
-        buttons.setSpacing(6)
+        button_row = QWidget()
+        buttons = FlowLayout(button_row)
         self.back_button = QPushButton()
         self.back_button.clicked.connect(self.go_back)
         self.star_button = QPushButton()
@@ -113,8 +115,11 @@ class DetailView(QWidget):
         buttons.addWidget(self.back_button)
         buttons.addWidget(self.star_button)
         buttons.addWidget(self.handout_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        self.text = QTextEdit()
+        self.listen = ListenBar(state, self.text, self.title_label, page)
+        buttons.addWidget(self.listen.button)
+        layout.addWidget(button_row)
+        layout.addWidget(self.listen)
 
         self.removed_label = QLabel()
         self.removed_label.setObjectName("warning")
@@ -124,7 +129,6 @@ class DetailView(QWidget):
 
         self.splitter = QSplitter(Qt.Vertical)
         self.splitter.setChildrenCollapsible(False)
-        self.text = QTextEdit()
         self.text.setReadOnly(True)
         self.text.setAcceptRichText(False)
         self.text.setUndoRedoEnabled(False)
@@ -198,7 +202,8 @@ class DetailView(QWidget):
 
         self.setTabOrder(self.back_button, self.star_button)
         self.setTabOrder(self.star_button, self.handout_button)
-        self.setTabOrder(self.handout_button, self.text)
+        self.setTabOrder(self.handout_button, self.listen.button)
+        self.setTabOrder(self.listen.button, self.text)
         self.setTabOrder(self.text, self.tabs)
 
         state.languageChanged.connect(self._language_changed)
@@ -246,6 +251,7 @@ class DetailView(QWidget):
         self.flush_note()
         self._key = None
         self._record = None
+        self.listen.set_record(None, self.state.lang)
         self._history.clear()
         self._serial += 1
         self._loaded_serial = self._serial
@@ -327,6 +333,7 @@ class DetailView(QWidget):
             self.links_model.set_links(links)
             if links:
                 self.links_view.setCurrentIndex(self.links_model.index(0))
+        self.listen.set_record(record, lang)
         self._loading_note = True
         self.note_edit.setPlainText(userdata.get_note(self.state.folder.userdata, *data.key))
         self._loading_note = False
@@ -454,6 +461,8 @@ class DetailView(QWidget):
 
     def hideEvent(self, event) -> None:
         self.flush_note()
+        if not event.spontaneous():  # left for another page; a minimized window reads on
+            self.listen.stop()
         super().hideEvent(event)
 
     # -- language and looks -------------------------------------------------

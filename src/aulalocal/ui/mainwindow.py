@@ -446,6 +446,7 @@ class MainWindow(QMainWindow):
             _("Arrow keys: move in a list; Enter: read the record"),
             _("Page Up and Page Down: scroll the text"),
             _("Ctrl+D: add to or remove from favorites"),
+            _("Ctrl+L: listen to the record read aloud; again to pause"),
             _("Ctrl+P: print; Alt+Left: back to the previous record"),
             _("Ctrl+,: settings (language, text size, contrast)"),
         ]

@@ -60,6 +60,9 @@ KNOWN_EXCEPTIONS = {
     # Seed loading moves next to the one header validator (issue 13 point 2).
     ("aulalocal.datafolder", "aulalocal.bundle.apply"),
     ("aulalocal.datafolder", "aulalocal.bundle.source"),
+    # Old id-only catalog pins upgraded when the folder opens (issue 12 point 2);
+    # moves out of datafolder with seed loading (issue 13 point 2).
+    ("aulalocal.datafolder", "aulalocal.bundle.trust"),
 }
 
 

@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help=_("print JSON"))
 
     say = sub.add_parser("say", help=_("save a record read aloud as an audio file"))
-    say.add_argument("kind", choices=KIND_CHOICES)
+    say.add_argument("kind", choices=kind_choices)
     say.add_argument("id")
     say.add_argument("--lang", dest="content_lang", choices=i18n.LANGUAGES, help=_("language to read in"))
     say.add_argument("--out", required=True, type=Path, metavar="FILE", help=_("the audio file: .mp3 or .wav"))

@@ -52,6 +52,21 @@ def test_status_on_a_new_data_folder_holds_the_seed(capsys, tmp_path):
     assert seed["sequence"] >= 1
 
 
+@pytest.mark.parametrize(
+    "lang, line",
+    [("es", "Fecha del contenido: 24 de noviembre de 2026"), ("qu", "Qillqakunapa p'unchawnin: 24 nuwimri 2026"),
+     ("en", "Content date: November 24, 2026")],
+)
+def test_status_shows_each_catalogs_content_date_in_the_language(capsys, seeded_dir, real_translations, lang, line):
+    code, out, _ = run(capsys, "--data-dir", str(seeded_dir), "--lang", lang, "catalog", "status")
+    assert code == 0
+    # seeds/catalog.json: "created": "2026-11-24T00:00:00Z"
+    assert line in out.splitlines()[1]
+    code, out, _ = run(capsys, "--data-dir", str(seeded_dir), "catalog", "status", "--json")
+    (seed,) = [c for c in json.loads(out)["catalogs"] if c["catalog"] == "aulalocal-seed"]
+    assert seed["created"] == "2026-11-24T00:00:00Z"
+
+
 def test_data_dir_from_environment(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("AULALOCAL_DATA_DIR", str(tmp_path / "env"))
     code, _, _ = run(capsys, "catalog", "status", "--json")

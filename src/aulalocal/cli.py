@@ -156,6 +156,9 @@ def cmd_catalog_status(args) -> int:
         return 0
     for cat in data["catalogs"]:
         _print(fill(_("{catalog}: sequence {sequence}, from {publisher}"), **cat))
+        created = i18n.parse_timestamp(cat["created"])
+        if created:
+            _print(fill("  " + _("Content date: {date}"), date=i18n.format_date(created)))
         for kind, n in sorted(cat["counts"].items()):
             _print(fill("  {kind}: {count}", kind=kind, count=i18n.format_number(n)))
     return 0

@@ -11,7 +11,7 @@ import gettext as _gettext
 import io
 import locale
 import os
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from aulalocal.paths import translations_dir
 
@@ -137,9 +137,26 @@ def babel_locale(lang: str | None = None):
 
 
 def format_date(value: date | datetime, lang: str | None = None) -> str:
+    """A date in words: "24 de noviembre de 2026", "24 nuwimri 2026", "November 24, 2026"."""
+    lang = lang or _current
+    if lang == "qu":
+        # CLDR's Quechua months are the Spanish words.
+        from aulalocal import quechua_dates
+
+        return quechua_dates.format_date(value)
     from babel.dates import format_date as _format_date
 
     return _format_date(value, format="long", locale=babel_locale(lang))
+
+
+def parse_timestamp(value: str | None) -> datetime | None:
+    """A stored ``2026-11-24T10:00:00Z`` time, or None when missing or unreadable."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def format_number(value: float, lang: str | None = None) -> str:
@@ -148,22 +165,47 @@ def format_number(value: float, lang: str | None = None) -> str:
     return format_decimal(value, locale=babel_locale(lang))
 
 
+def _duration_unit(delta: timedelta) -> tuple[int, str]:
+    """The number and the unit that say how long ``delta`` is: (12, "day").
+
+    The largest unit the duration reaches, as babel chooses it, except that
+    days count up to six weeks ("hace 12 días", not "hace 2 semanas").
+    """
+    from babel.dates import TIMEDELTA_UNITS
+
+    seconds = abs(delta.total_seconds())
+    days = int(seconds // 86400)
+    threshold = days if 1 <= days < 45 else 1.0
+    for unit, per_unit in TIMEDELTA_UNITS:
+        value = seconds / per_unit
+        if value >= threshold:
+            return int(round(value)), unit
+    return (max(1, int(round(seconds))) if seconds else 0), "second"
+
+
+def format_duration(delta: timedelta, lang: str | None = None) -> str:
+    """"12 días", "12 p'unchaw", "12 days": a duration in words of the language."""
+    lang = lang or _current
+    value, unit = _duration_unit(delta)
+    if lang == "qu":
+        # CLDR's Quechua units are Spanish words ("segundo", "punchaw").
+        from aulalocal import quechua_dates
+
+        return quechua_dates.format_duration(format_number(value, lang), unit)
+    from babel.units import format_unit
+
+    return format_unit(value, f"duration-{unit}", length="long", locale=babel_locale(lang))
+
+
 def format_ago(when: datetime, now: datetime | None = None, lang: str | None = None) -> str:
     """"hace 12 días": how long ago, in words of the language.
 
-    babel gives the number and unit ("12 días", "12 punchaw"); the word order
-    around it comes from our catalogs, since CLDR's Quechua lacks relative
-    phrases for some units (it would print "-1 y" for a year ago).
+    The word order around the duration comes from our catalogs, since CLDR's
+    Quechua lacks relative phrases for some units (it would print "-1 y").
     """
-    from babel.dates import format_timedelta
-
     now = now or datetime.now(timezone.utc)
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    delta = abs(now - when)
-    # Days up to six weeks ("hace 12 días", not "hace 2 semanas"): babel picks
-    # the largest unit whose value reaches the threshold.
-    threshold = delta.days if 1 <= delta.days < 45 else 1.0
-    duration = format_timedelta(delta, threshold=threshold, locale=babel_locale(lang))
     lang = lang or _current
+    duration = format_duration(now - when, lang)
     return _load(lang).gettext("{duration} ago").format(duration=duration)

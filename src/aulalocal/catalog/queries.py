@@ -37,8 +37,8 @@ def status(db: sqlite3.Connection) -> dict:
     ):
         counts.setdefault(catalog, {})[kind] = n
     catalogs = []
-    for catalog, sequence, key_id, publisher, applied_at in db.execute(
-        "SELECT catalog, sequence, key_id, publisher, applied_at FROM catalogs ORDER BY catalog"
+    for catalog, sequence, key_id, publisher, created, applied_at in db.execute(
+        "SELECT catalog, sequence, key_id, publisher, created, applied_at FROM catalogs ORDER BY catalog"
     ).fetchall():
         catalogs.append(
             {
@@ -46,6 +46,7 @@ def status(db: sqlite3.Connection) -> dict:
                 "sequence": sequence,
                 "key_id": key_id,
                 "publisher": publisher,
+                "created": created,
                 "applied_at": applied_at,
                 "counts": counts.get(catalog, {}),
             }

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
@@ -12,15 +10,6 @@ from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
 from aulalocal.ui.sections import CATALOG_SECTIONS
 from aulalocal.ui.theme import scaled_font
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def _number(n: int) -> str:
@@ -142,7 +131,7 @@ class HomeView(QScrollArea):
     def _updated_text(self) -> str:
         if not self.catalogs:
             return _("The catalog is empty. Plug in a USB drive with an AulaLocal update to fill it.")
-        times = [t for t in (_parse_time(c.get("applied_at")) for c in self.catalogs) if t]
+        times = [t for t in (i18n.parse_timestamp(c.get("applied_at")) for c in self.catalogs) if t]
         publishers = sorted({c.get("publisher") or c["catalog"] for c in self.catalogs})
         sources = _("Content from: {publishers}.").format(publishers=", ".join(publishers))
         if not times:

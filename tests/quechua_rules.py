@@ -20,6 +20,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from aulalocal import kinds
+
 REPO = Path(__file__).resolve().parent.parent
 GLOSSARY = REPO / "translations" / "glossary-qu.md"
 SEEDS = REPO / "seeds"
@@ -27,7 +29,6 @@ PO = {lang: REPO / "translations" / lang / "LC_MESSAGES" / "aulalocal.po" for la
 
 SPELLING_TABLE = "One spelling and one word"
 REQUIRED_TABLE = "Where the Spanish says it, the Quechua says it"
-NAMES_TABLE = "Names kept in their official form"
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Text:
     es: str
     qu: str
     en: str
+    proper_name: bool = False  # listed in the record's proper_names
 
 
 def _cells(row: str) -> list[str]:
@@ -97,21 +99,9 @@ def required_words() -> list[tuple[re.Pattern, re.Pattern, str]]:
     return [(re.compile(_code(es)), re.compile(_code(qu), re.IGNORECASE), note) for es, qu, note in table(REQUIRED_TABLE)]
 
 
-def official_names() -> list[str]:
-    """Names whose official form holds English words (kept as they are in Quechua text)."""
-    return [_code(name) for name, *_ in table(NAMES_TABLE)]
-
-
-def _localized(value, path: str):
-    """(path, localized dict) for every localized text inside a record's data."""
-    if isinstance(value, dict) and isinstance(value.get("es"), str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _localized(item, f"{path}.{key}" if path else key)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _localized(item, f"{path}[{i}]")
+def localized_fields(path: Path, data: dict) -> list[tuple[str, dict]]:
+    """Every localized text of the record file ``seeds/<kind>/<id>.json``."""
+    return kinds.active().kind(path.parent.name).localized_texts(data)
 
 
 def seed_files() -> list[Path]:
@@ -122,10 +112,11 @@ def seed_texts() -> list[Text]:
     texts = []
     for path in seed_files():
         data = json.loads(path.read_text(encoding="utf-8"))
-        for field, value in _localized(data, ""):
+        names = data.get("proper_names") or []
+        for field, value in localized_fields(path, data):
             if value.get("qu"):
                 where = f"{path.parent.name}/{path.stem}: {field}"
-                texts.append(Text(where, value["es"], value["qu"], value.get("en", "")))
+                texts.append(Text(where, value["es"], value["qu"], value.get("en", ""), field in names))
     return texts
 
 
@@ -177,7 +168,7 @@ def rewrite(write: bool = True) -> list[tuple[str, str, str]]:
     for path in seed_files():
         raw = path.read_text(encoding="utf-8")
         data = json.loads(raw)
-        for field, value in _localized(data, ""):
+        for field, value in localized_fields(path, data):
             if value.get("qu"):
                 value["qu"] = fix(f"{path.parent.name}/{path.stem}: {field}", value["qu"])
         new = json.dumps(data, ensure_ascii=False, indent=2) + ("\n" if raw.endswith("\n") else "")

@@ -91,3 +91,50 @@ def test_coverage_command_passes_the_thresholds(tmp_path):
     assert report["failures"] == []
     assert all(report["ui"][lang]["percent"] == 100.0 for lang in LANGUAGES)
     assert all(share == 100.0 for kind in report["content"]["qu"].values() for field, share in kind.items() if field != "body")
+
+
+def _coverage_of(*records):
+    import json
+    import sqlite3
+
+    from aulalocal.translation_coverage import content_coverage
+
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE records (kind TEXT, data TEXT)")
+    db.executemany("INSERT INTO records VALUES (?, ?)", [(kind, json.dumps(data)) for kind, data in records])
+    return content_coverage(db)
+
+
+def test_coverage_counts_a_copied_text_as_untranslated_unless_a_proper_name():
+    copied = {"title": {"es": "Semilla Digital", "qu": "Semilla Digital", "en": "Digital Seed"},
+              "summary": {"es": "Un proyecto.", "qu": "Huk proyecto.", "en": "Huk proyecto."}}
+    named = {"title": {"es": "Semilla Digital", "qu": "Semilla Digital", "en": "Semilla Digital"},
+             "summary": {"es": "Un proyecto.", "qu": "Huk proyecto.", "en": "A project."},
+             "proper_names": ["title"]}
+    assert _coverage_of(("program", copied))["qu"]["program"] == {"title": 0.0, "summary": 0.0}
+    assert _coverage_of(("program", copied))["en"]["program"] == {"title": 100.0, "summary": 0.0}
+    assert _coverage_of(("program", named))["qu"]["program"] == {"title": 100.0, "summary": 100.0}
+    assert _coverage_of(("program", copied), ("program", named))["qu"]["program"]["title"] == 50.0
+
+
+def test_coverage_counts_every_localized_field():
+    record = {
+        "title": {"es": "Año 1", "qu": "1 kaq wata"},
+        "focus": {"es": "Lectura", "qu": "Ñawinchay"},
+        "activities": [{"es": "Leer", "qu": "Ñawinchay"}, {"es": "Escribir", "qu": "Escribir"}, {"es": "Contar"}],
+        "practice": {"equity": {"es": "Para todos", "qu": "Llapanpaq"}},
+        "penalty": {"es": "Prisión", "qu": "Prisión"},
+        "evidence": {"es": "Poca", "qu": "Pisi"},
+        "links": [{"label": {"es": "Informe", "qu": "Willakuy qillqa"}, "url": "https://example.org/"}],
+    }
+    shares = _coverage_of(("year_focus", record))["qu"]["year_focus"]
+    assert shares == {"title": 100.0, "focus": 100.0, "activities": 100.0 / 3, "practice.equity": 100.0,
+                      "penalty": 0.0, "evidence": 100.0, "links.label": 100.0}
+
+
+def test_coverage_fails_under_the_threshold_in_any_field():
+    from aulalocal.translation_coverage import Coverage
+
+    ui = {lang: {"percent": 100.0} for lang in LANGUAGES}
+    content = {"qu": {"year_focus": {"activities": 99.0, "body": 96.0, "title": 100.0}}}
+    assert Coverage(ui, content).failures() == ["content qu year_focus.activities: 99.0% < 100.0%"]

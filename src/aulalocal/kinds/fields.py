@@ -51,6 +51,10 @@ class FieldType:
         raise NotImplementedError
 
     def texts(self, value) -> list[dict]:
+        return [text for _path, text in self.texts_at(value, "")]
+
+    def texts_at(self, value, field: str) -> list[tuple[str, dict]]:
+        """(path, localized text) inside ``value``: ``field``, ``field[2]``, ``field.equity``, ``field[0].label``."""
         return []
 
     def words(self, value) -> list[str]:
@@ -61,8 +65,8 @@ class Localized(FieldType):
     def check(self, value, field: str) -> None:
         check_localized(value, field)
 
-    def texts(self, value) -> list[dict]:
-        return [value] if isinstance(value, dict) else []
+    def texts_at(self, value, field: str) -> list[tuple[str, dict]]:
+        return [(field, value)] if isinstance(value, dict) else []
 
 
 class LocalizedList(FieldType):
@@ -72,8 +76,10 @@ class LocalizedList(FieldType):
         for i, item in enumerate(value):
             check_localized(item, f"{field}[{i}]")
 
-    def texts(self, value) -> list[dict]:
-        return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+    def texts_at(self, value, field: str) -> list[tuple[str, dict]]:
+        if not isinstance(value, list):
+            return []
+        return [(f"{field}[{i}]", item) for i, item in enumerate(value) if isinstance(item, dict)]
 
 
 class LocalizedParts(FieldType):
@@ -89,10 +95,10 @@ class LocalizedParts(FieldType):
             if key in value:
                 check_localized(value[key], f"{field}.{key}")
 
-    def texts(self, value) -> list[dict]:
+    def texts_at(self, value, field: str) -> list[tuple[str, dict]]:
         if not isinstance(value, dict):
             return []
-        return [t for t in (value.get(key) for key in self.parts) if isinstance(t, dict)]
+        return [(f"{field}.{key}", value[key]) for key in self.parts if isinstance(value.get(key), dict)]
 
 
 class Links(FieldType):
@@ -106,11 +112,14 @@ class Links(FieldType):
                 raise Invalid(field, WRONG_TYPE)
             check_localized(link.get("label"), f"{field}.label")
 
-    def texts(self, value) -> list[dict]:
+    def texts_at(self, value, field: str) -> list[tuple[str, dict]]:
         if not isinstance(value, list):
             return []
-        labels = (link.get("label") for link in value if isinstance(link, dict))
-        return [label for label in labels if isinstance(label, dict)]
+        return [
+            (f"{field}[{i}].label", link["label"])
+            for i, link in enumerate(value)
+            if isinstance(link, dict) and isinstance(link.get("label"), dict)
+        ]
 
 
 class Strings(FieldType):

@@ -81,6 +81,14 @@ class Kind:
         self.relations = {f.name: f.type.kind for f in fields if isinstance(f.type, Ids)}
         self.filters = tuple(f for f in facets if f.label)
 
+    def localized_texts(self, data: dict) -> list[tuple[str, dict]]:
+        """(path, text) of every localized text of a record of this kind, in reading order.
+
+        Paths: ``title``, ``body``, ``practice.equity``, ``activities[2]``,
+        ``links[0].label``; a record's ``proper_names`` names texts the same way.
+        """
+        return [pair for f in self.reading_order for pair in f.type.texts_at(data.get(f.name), f.name)]
+
     def __repr__(self) -> str:
         return f"Kind({self.name!r})"
 

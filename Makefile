@@ -12,7 +12,7 @@ MO_FILES := $(foreach l,$(LANGS),translations/$(l)/LC_MESSAGES/aulalocal.mo)
 SYSTEM_PACKAGES := minisign xvfb xdotool libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test i18n i18n-extract i18n-update mo system-deps bench clean screenshots \
+.PHONY: run test i18n i18n-extract i18n-update mo qu-spelling system-deps bench clean screenshots \
 	package package-test package-deps package-start-time icons
 
 run: $(INSTALLED) mo
@@ -60,6 +60,11 @@ i18n-update: $(INSTALLED)
 	done
 
 mo: $(MO_FILES)
+
+# Quechua texts (seeds and qu.po) rewritten with the glossary's spelling rules
+# (translations/glossary-qu.md); tests/test_quechua.py checks what is left.
+qu-spelling: $(INSTALLED)
+	$(BIN)/python -m tests.quechua_rules
 
 translations/%/LC_MESSAGES/aulalocal.mo: translations/%/LC_MESSAGES/aulalocal.po | $(INSTALLED)
 	$(BIN)/pybabel compile --use-fuzzy -d translations -D aulalocal -l $*

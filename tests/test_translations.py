@@ -118,18 +118,24 @@ def test_coverage_counts_a_copied_text_as_untranslated_unless_a_proper_name():
 
 
 def test_coverage_counts_every_localized_field():
-    record = {
+    year = {
         "title": {"es": "Año 1", "qu": "1 kaq wata"},
+        "year": 1,
         "focus": {"es": "Lectura", "qu": "Ñawinchay"},
         "activities": [{"es": "Leer", "qu": "Ñawinchay"}, {"es": "Escribir", "qu": "Escribir"}, {"es": "Contar"}],
-        "practice": {"equity": {"es": "Para todos", "qu": "Llapanpaq"}},
-        "penalty": {"es": "Prisión", "qu": "Prisión"},
-        "evidence": {"es": "Poca", "qu": "Pisi"},
         "links": [{"label": {"es": "Informe", "qu": "Willakuy qillqa"}, "url": "https://example.org/"}],
     }
-    shares = _coverage_of(("year_focus", record))["qu"]["year_focus"]
-    assert shares == {"title": 100.0, "focus": 100.0, "activities": 100.0 / 3, "practice.equity": 100.0,
-                      "penalty": 0.0, "evidence": 100.0, "links.label": 100.0}
+    program = {
+        "title": {"es": "Feria", "qu": "Feria"},
+        "practice": {"equity": {"es": "Para todos", "qu": "Llapanpaq"}},
+        "evidence": {"es": "Poca", "qu": "Pisi"},
+        "proper_names": ["title"],
+    }
+    law = {"title": {"es": "Artículo 1", "qu": "1 articulo"}, "penalty": {"es": "Prisión", "qu": "Prisión"}}
+    shares = _coverage_of(("year_focus", year), ("program", program), ("legal_reference", law))["qu"]
+    assert shares["year_focus"] == {"title": 100.0, "focus": 100.0, "activities": 100.0 / 3, "links.label": 100.0}
+    assert shares["program"] == {"title": 100.0, "practice.equity": 100.0, "evidence": 100.0}
+    assert shares["legal_reference"] == {"title": 100.0, "penalty": 0.0}
 
 
 def test_coverage_fails_under_the_threshold_in_any_field():

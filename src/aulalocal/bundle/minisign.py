@@ -376,11 +376,23 @@ def parse_signature(data: bytes) -> Signature:
     )
 
 
+def not_a_signature_file(path: "os.PathLike[str] | str") -> SignatureError:
+    """The error for a ``.minisig`` that is a FIFO, a folder, a device or a link."""
+    return SignatureError(
+        N_("{path} is not a signature file: it is a link, a folder or a special file."
+           " Copy the bundle and its .minisig file to the drive again."),
+        path=os.fspath(path),
+    )
+
+
 def read_signature_file(path: "os.PathLike[str] | str") -> Signature:
     """Read and parse a ``.minisig`` file, never reading more than the size cap."""
+    from aulalocal.fileio import NotAFile, read_small_file
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_SIGNATURE_FILE_SIZE + 1)
+        data = read_small_file(path, MAX_SIGNATURE_FILE_SIZE)
+    except NotAFile:
+        raise not_a_signature_file(path) from None
     except OSError:
         raise StorageError(
             N_("Could not read {path}. Check that the drive is still connected, then try again."),

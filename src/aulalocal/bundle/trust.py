@@ -31,7 +31,7 @@ from aulalocal import paths
 from aulalocal.bundle.minisign import MAX_KEY_TEXT_SIZE, PublicKey, fingerprint_of, parse_public_key
 from aulalocal.catalog.store import pin_whole_key, pinned_by_id_only
 from aulalocal.errors import N_, AulaLocalError, SignatureError, StorageError
-from aulalocal.fileio import write_atomically
+from aulalocal.fileio import ensure_folder, write_atomically
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ def add_key(keys_dir: Path, key: PublicKey) -> Path:
     if conflict is not None:
         raise conflict
     try:
-        keys_dir.mkdir(parents=True, exist_ok=True)
+        ensure_folder(keys_dir)
         unsafe = _unsafe(os.stat(keys_dir), keys_dir)
         if unsafe is not None:
             raise unsafe  # a key saved there would not be trusted

@@ -26,10 +26,12 @@ from tests.bundle.zipfactory import (
     DELETE,
     SYMLINK,
     central_records,
+    insert_bytes,
     make_zip,
     manifest_dict,
     patch_central,
     patch_local,
+    png,
     records_jsonl,
     sha256_hex,
 )
@@ -136,6 +138,14 @@ def overlapping() -> bytes:
     return _raw_bundle("overlap")
 
 
+def bytes_inserted(where: str) -> bytes:
+    """A good bundle with bytes that belong to no entry, every offset made right."""
+    data = zip_bundle()
+    records = central_records(data)
+    at = {"front": 0, "between": records[1].fields["header_offset"], "before-directory": records[0].offset}[where]
+    return insert_bytes(data, at, png(8, 8) if where == "front" else b"hidden bytes")
+
+
 def manifest_raw(text: bytes) -> bytes:
     return zip_bundle(manifest=text)
 
@@ -183,6 +193,10 @@ CASES = {
     "unknown-compression": (lambda: patched("records/0001.jsonl", compress_type=12), PUBLISHER, 4, "compression"),
     "encrypted-entry": (encrypted, PUBLISHER, 4, "encrypted"),
     "overlapping-entries": (overlapping, PUBLISHER, 4, "overlap"),
+    "png-zip-polyglot": (lambda: bytes_inserted("front"), PUBLISHER, 4, "belong to none"),
+    "bytes-between-entries": (lambda: bytes_inserted("between"), PUBLISHER, 4, "belong to none"),
+    "bytes-before-the-central-directory": (lambda: bytes_inserted("before-directory"), PUBLISHER, 4, "belong to none"),
+    "bytes-after-the-end-record": (lambda: zip_bundle() + b"trailing bytes", PUBLISHER, 4, "not a valid bundle"),
     "manifest-not-json": (lambda: manifest_raw(b"{not json"), PUBLISHER, 4, "manifest.json"),
     "manifest-duplicate-keys": (lambda: manifest_raw(b'{"format":"aulalocal-bundle","format":"x"}'), PUBLISHER, 4, "manifest.json"),
     "manifest-deep-nesting": (lambda: manifest_raw(b"[" * 40 + b"]" * 40), PUBLISHER, 4, "manifest.json"),

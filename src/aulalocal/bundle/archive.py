@@ -101,6 +101,7 @@ _LOCAL_SIG = b"PK\x03\x04"
 # here, so a directory far bigger than this per entry is junk, read for nothing.
 _MAX_CENTRAL_RECORD = 1024
 _CENTRAL_RECORD = 46  # its fixed part
+_CENTRAL_SIG = b"PK\x01\x02"
 _S_IFMT = 0o170000
 _FLAG_ENCRYPTED = 0x0001
 _FLAG_STRONG_ENCRYPTION = 0x0040
@@ -436,6 +437,21 @@ def _check_layout(fh: BinaryIO, infos: list[zipfile.ZipInfo], cd_offset: int) ->
     if position != cd_offset:
         raise _unaccounted()
     return data_offsets
+
+
+def _check_central_records(fh: BinaryIO, end: _DirectoryEnd) -> None:
+    """The central records, as long as they say they are, fill the central
+    directory exactly (zipfile stops at its size, and reads a last record
+    cut short as if it were whole)."""
+    directory = _read_exact(fh, end.cd_offset, end.cd_size)
+    pos = 0
+    for _ in range(end.entries):
+        if not directory.startswith(_CENTRAL_SIG, pos) or pos + _CENTRAL_RECORD > len(directory):
+            raise _not_a_bundle()
+        name_len, extra_len, comment_len = struct.unpack_from("<3H", directory, pos + 28)
+        pos += _CENTRAL_RECORD + name_len + extra_len + comment_len
+    if pos != len(directory):
+        raise _unaccounted()
 
 
 def _unaccounted() -> BundleError:
@@ -939,11 +955,7 @@ def _validate(path: "os.PathLike[str] | str", fh: BinaryIO, zf: zipfile.ZipFile,
         if total > limits.max_total_size:
             raise BundleError(N_("The bundle holds more than {limit} bytes once uncompressed."),
                               limit=limits.max_total_size)
-    # The central records fill the central directory exactly (zipfile stops
-    # at its size, reading a last record cut short as if it were whole).
-    if sum(_CENTRAL_RECORD + len(i.orig_filename) + len(i.extra) + len(i.comment)
-           for i in infos) != end.cd_size:
-        raise _unaccounted()
+    _check_central_records(fh, end)
     data_offsets = _check_layout(fh, infos, end.cd_offset)
 
     manifest_info = seen.get(MANIFEST_NAME)

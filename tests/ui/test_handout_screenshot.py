@@ -32,6 +32,25 @@ def test_record_handout_pdf(state, seeded, tmp_path):
     assert b"%%EOF" in data[-1024:]
 
 
+@pytest.mark.parametrize("planted", ["link", "folder"])
+def test_a_handout_is_never_written_through_what_has_its_name(state, seeded, tmp_path, planted):
+    from aulalocal.fileio import InTheWay
+
+    victim = tmp_path / "userdata.db"
+    victim.write_bytes(b"notes")
+    target = tmp_path / "feria.pdf"
+    if planted == "link":
+        target.symlink_to(victim)
+    else:
+        target.mkdir()
+    doc = handout.record_handout(get_record(seeded.catalog, "program", seeded.catalog.execute(
+        "SELECT id FROM records WHERE kind='program' LIMIT 1").fetchone()[0]), "es")
+    with pytest.raises(InTheWay):
+        handout.write_pdf(doc, target, "Feria")
+    assert victim.read_bytes() == b"notes"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
 def test_long_record_handout_has_several_pages_with_footer(state, seeded, tmp_path):
     long_body = "\n\n".join(f"Párrafo {n}: " + "texto para las familias " * 40 for n in range(40))
     records = {("program", "largo"): {"title": title("Largo"), "body": {"es": long_body}}}

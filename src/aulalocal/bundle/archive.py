@@ -32,7 +32,7 @@ from typing import BinaryIO, Callable, Iterator, Mapping, Optional
 
 from aulalocal.bundle.strictjson import loads
 from aulalocal.errors import N_, BundleError, Cancelled, StorageError
-from aulalocal.fileio import HashingCopier
+from aulalocal.fileio import HashingCopier, NotAFile, open_regular
 
 __all__ = [
     "BundleArchive",
@@ -891,10 +891,10 @@ def open_archive(path: "os.PathLike[str] | str", limits: Limits = Limits()) -> B
     here: call ``verify_all`` (or stream each file) for that.
     """
     try:
-        # stat before open: opening a FIFO or a device could block or never end.
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise BundleError(N_("The bundle is not a regular file."))
-        fh = open(path, "rb")
+        # Never opened as a FIFO or a device (which could block or never end).
+        fh = io.BufferedReader(open_regular(path, follow_links=True))
+    except NotAFile:
+        raise BundleError(N_("The bundle is not a regular file.")) from None
     except OSError:
         raise _unreadable(path) from None
     try:

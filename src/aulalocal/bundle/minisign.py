@@ -26,7 +26,6 @@ import binascii
 import hashlib
 import hmac
 import os
-import stat
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Optional
 
@@ -37,6 +36,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from aulalocal.errors import N_, AulaLocalError, BundleError, Cancelled, SignatureError, StorageError
+from aulalocal.fileio import NotAFile, open_regular, read_small_file
 
 __all__ = [
     "PublicKey",
@@ -387,8 +387,6 @@ def not_a_signature_file(path: "os.PathLike[str] | str") -> SignatureError:
 
 def read_signature_file(path: "os.PathLike[str] | str") -> Signature:
     """Read and parse a ``.minisig`` file, never reading more than the size cap."""
-    from aulalocal.fileio import NotAFile, read_small_file
-
     try:
         data = read_small_file(path, MAX_SIGNATURE_FILE_SIZE)
     except NotAFile:
@@ -472,10 +470,12 @@ def verify_file(
         _verify_message(public, signature, blake2b_digest)
         return
     try:
-        # stat before open: opening a FIFO or a device could block forever.
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise BundleError(N_("The bundle is not a regular file."))
-        with open(path, "rb") as fh:
+        # Never opened as a FIFO or a device (which could block for ever).
+        try:
+            fh = open_regular(path, follow_links=True)
+        except NotAFile:
+            raise BundleError(N_("The bundle is not a regular file.")) from None
+        with fh:
             total = os.fstat(fh.fileno()).st_size
             if signature.prehashed:
                 hasher = hashlib.blake2b(digest_size=64)

@@ -190,10 +190,11 @@ class StagingFolder:
             # locks, never interleave: a folder just made is not yet locked.
             with open_lock_file(staging_dir.with_name(staging_dir.name + ".lock")) as guard:
                 hold(guard)
-                remove_stale(staging_dir)
+                _remove_stale(staging_dir)
                 self.path = Path(tempfile.mkdtemp(dir=staging_dir, prefix=f"{os.getpid()}-"))
                 self._lock = open_lock_file(self.path / LOCK_NAME)
                 if not try_hold(self._lock):  # a fresh file in a fresh folder: never
+                    self._lock.close()
                     raise OSError(errno.EBUSY, "staging folder already locked", str(self.path))
         except OSError as exc:
             raise disk_error(exc, staging_dir) from exc
@@ -228,7 +229,7 @@ def _remove(folder: Path, lock) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def remove_stale(staging_dir: Path) -> None:
+def _remove_stale(staging_dir: Path) -> None:
     """Remove what operations that died left in ``staging_dir``: the folders
     whose lock nobody holds, and the copies older versions made at its top."""
     for entry in staging_dir.iterdir():

@@ -17,7 +17,8 @@ PACKAGE = "aulalocal"
 QT = {"PySide6", "shiboken6"}
 
 # Plain helpers any part may import; they import only the standard library
-# (errors also i18n, at call time, and safetext).
+# (errors also i18n, at call time, and safetext; fileio errors, for the one
+# message of something in the way of a file).
 BASE = {"errors", "safetext", "paths", "fileio"}
 # Core part -> the parts of aulalocal it may import (standard library and
 # third-party packages are free, Qt is not).
@@ -26,7 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "errors": {"i18n", "safetext"},  # message() translates, at call time
     "safetext": set(),
     "paths": set(),
-    "fileio": set(),
+    "fileio": {"errors"},  # InTheWay, a StorageError
     "i18n": {"paths", "quechua_dates"},
     "quechua_dates": set(),
     "kinds": {"errors"},

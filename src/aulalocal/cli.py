@@ -346,32 +346,23 @@ def _read_passphrase(prompt: str, confirm: bool) -> str:
     return first
 
 
-def _write_private(path: Path, text: str, force: bool) -> None:
-    """A secret key file, readable by its owner only (0600), like minisign's."""
+def cmd_bundle_keygen(args) -> int:
     import os
 
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
-    try:
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError:
-        raise UsageError(N_("{path} already exists; use --force to overwrite it."), path=str(path)) from None
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.chmod(path, 0o600)
-
-
-def cmd_bundle_keygen(args) -> int:
     from aulalocal.bundle.minisign import check_key_comment, generate_keypair
+    from aulalocal.fileio import write_atomically
 
     if args.comment is not None:
         check_key_comment(args.comment, UsageError)  # before a passphrase is asked for nothing
     pub_path, key_path = Path(args.out + ".pub"), Path(args.out + ".key")
-    if pub_path.exists() and not args.force:
-        raise UsageError(N_("{path} already exists; use --force to overwrite it."), path=str(pub_path))
+    for path in (pub_path, key_path):
+        if os.path.lexists(path) and not args.force:
+            raise UsageError(N_("{path} already exists; use --force to overwrite it."), path=str(path))
     passphrase = None if args.no_passphrase else _read_passphrase(_("Passphrase for the new secret key: "), confirm=True)
     public, secret = generate_keypair(args.comment)
-    _write_private(key_path, secret.to_text(passphrase), args.force)
-    pub_path.write_text(public.to_text(), encoding="utf-8")
+    # The secret key readable by its owner only (0600), like minisign's.
+    write_atomically(key_path, [secret.to_text(passphrase).encode("utf-8")], mode=0o600)
+    write_atomically(pub_path, [public.to_text().encode("utf-8")])
     _print(fill(_("Key {key_id}: public key {pub}, secret key {key}. Keep the secret key off school laptops and out of any repository."), key_id=public.key_id_hex, pub=pub_path, key=key_path))
     _print(fill(_("Its fingerprint, to read to schools when they add the key: {fingerprint}"), fingerprint=public.fingerprint))
     return 0
@@ -405,7 +396,9 @@ def cmd_bundle_sign(args) -> int:
     comment = args.comment or f"timestamp:{int(time.time())}\tfile:{one_line(args.path.name)}\thashed"
     signature = minisign.sign_file(args.path, secret, comment)
     target = args.path.with_name(args.path.name + ".minisig")
-    target.write_bytes(signature)
+    from aulalocal.fileio import write_atomically
+
+    write_atomically(target, [signature])
     _print(fill(_("Signed: {path}"), path=target))
     return 0
 
@@ -573,8 +566,9 @@ def _log_crash(argv: list[str]) -> str:
             folder = Path(argv[argv.index("--data-dir") + 1])
         folder.mkdir(parents=True, exist_ok=True)
         log = folder / "aulalocal.log"
-        with log.open("a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc() + "\n")
+        from aulalocal.fileio import append_text
+
+        append_text(log, traceback.format_exc() + "\n")
         return str(log)
-    except OSError:
+    except (OSError, AulaLocalError):
         return "(no log)"

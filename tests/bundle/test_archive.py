@@ -20,6 +20,7 @@ from .zipfactory import (
     central_records,
     deflate,
     end_record,
+    insert_bytes,
     local_header,
     make_zip,
     manifest_dict,
@@ -27,6 +28,7 @@ from .zipfactory import (
     patch_central,
     patch_local,
     patch_name,
+    png,
     records_jsonl,
     sha256_hex,
     write_bundle,
@@ -164,6 +166,87 @@ def test_junk_before_or_after_the_archive(bundle):
     data = make_zip(entries())
     refused(bundle(b"MZ self-extractor stub" + data))
     refused(bundle(data + b"trailing junk"))
+
+
+# Every byte of the file is an entry's, the central directory's or the end
+# record's (issue 12): with the offsets all made right, zipfile reads each of
+# these archives happily.
+
+
+def _unaccounted(bundle, data: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert zf.read("records/0001.jsonl") == RECORDS  # a lenient reader sees a good bundle
+    assert "belong to none of its entries" in str(refused(bundle(data)))
+
+
+def test_png_in_front_with_offsets_that_count_it(bundle):
+    _unaccounted(bundle, insert_bytes(make_zip(entries()), 0, png(16, 16)))
+
+
+def test_bytes_between_two_entries(bundle):
+    data = make_zip(entries())
+    second = sorted(r.fields["header_offset"] for r in central_records(data))[1]
+    _unaccounted(bundle, insert_bytes(data, second, b"\x00" * 100))
+
+
+def test_bytes_between_the_last_entry_and_the_central_directory(bundle):
+    data = make_zip(entries())
+    _unaccounted(bundle, insert_bytes(data, central_records(data)[0].offset, b"hidden bytes"))
+
+
+def test_a_central_record_that_reaches_into_the_end_record(bundle):
+    data = make_zip(entries())
+    last = central_records(data)[-1]
+    data = patch_central(data, last.name.decode(), comment_len=10)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert len(zf.infolist()) == 4  # zipfile reads the record cut short
+    refused(bundle(data))
+
+
+def test_a_local_header_that_hides_an_entry_in_another_ones_data(bundle):
+    """A streaming reader that trusts the local sizes would see another file."""
+    data = make_zip(entries(), compression=zipfile.ZIP_STORED)
+    assert "disagree" in str(refused(bundle(patch_local(data, "records/0001.jsonl", compress_size=0))))
+
+
+class _Unseekable(io.RawIOBase):
+    """A pipe, to zipfile: it then writes every entry's sizes after its data."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:
+        self.data += b
+        return len(b)
+
+
+@pytest.mark.parametrize("zip64", [False, True])
+def test_entries_with_data_descriptors_are_fine(bundle, zip64):
+    files = entries()
+    out = _Unseekable()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in {"manifest.json": json.dumps(manifest_dict(files)).encode(), **files}.items():
+            with zf.open(name, "w", force_zip64=zip64) as fh:
+                fh.write(content)
+    data = bytes(out.data)
+    assert all(r.fields["flag_bits"] & 0x08 for r in central_records(data))
+    with open_archive(bundle(data)) as arc:
+        arc.verify_all()
+
+
+def test_a_data_descriptor_that_does_not_match_its_entry(bundle):
+    files = entries()
+    out = _Unseekable()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in {"manifest.json": json.dumps(manifest_dict(files)).encode(), **files}.items():
+            zf.writestr(name, content)
+    data = bytearray(out.data)
+    descriptor = data.index(b"PK\x07\x08")
+    data[descriptor + 8] ^= 1  # its compressed size
+    refused(bundle(bytes(data)))
 
 
 def test_entry_count_that_disagrees_with_the_directory(bundle):

@@ -15,7 +15,7 @@ from aulalocal.bundle.archive import BundleArchive, open_archive
 from aulalocal.bundle.importer import import_bundle
 from aulalocal.catalog.store import get_state
 from aulalocal.datafolder import open_data_folder
-from aulalocal.errors import SignatureError, StorageError
+from aulalocal.errors import BundleError, SignatureError, StorageError
 from aulalocal.fileio import AtomicFiles
 
 from .zipfactory import default_records, local_header, make_zip, media_name, write_bundle
@@ -74,7 +74,8 @@ def feed(raw: bytes, sizes: list[int], folder) -> dict:
             early.update(memoryview(raw[position:position + size]))
             position += size
             turn += 1
-        found = {name: (copy.offset, copy.size, copy.sha256, copy.part.read_bytes())
+        # Each copy is flushed by its sync, on a helper thread: read it after.
+        found = {name: (copy.offset, copy.size, copy.sha256, copy.synced.result() or copy.part.read_bytes())
                  for name, copy in early.copies.items()}
     assert list(folder.iterdir()) == []  # nothing taken: every copy removed
     return found
@@ -108,20 +109,27 @@ def behind_hidden_header(real: bytes, hidden: bytes) -> bytes:
 
 def test_a_copy_from_bytes_the_archive_does_not_place_there_is_not_used(trusted, publisher, tmp_path, copied_later):
     """A local header hidden before the archive's entries, with the same name
-    and content: copied first, but the archive puts the entry elsewhere."""
+    and content: copied first, but the archive puts the entry elsewhere. And
+    bytes in front of the first entry make the whole bundle invalid."""
     real = os.urandom(LARGE)
     name = media_name(real)
-    import_bundle(trusted, signed(tmp_path, publisher, behind_hidden_header(real, real)))
-    assert copied_later == [name]
-    assert media_files(trusted) == {name[6:]: real}
+    raw = behind_hidden_header(real, real)
+    offset, size, sha, content = feed(raw, [1 << 20], tmp_path / "fed")[name]
+    assert content == real  # copied early, from the hidden header's bytes
+    with open_archive(write_bundle(tmp_path, stored([real]))) as archive:
+        assert not archive.holds(name, offset, size, sha, zlib.crc32(real))
+    with pytest.raises(BundleError):
+        import_bundle(trusted, signed(tmp_path, publisher, raw))
+    assert copied_later == []
+    assert media_files(trusted) == {}
     assert list(trusted.staging_dir.iterdir()) == []
 
 
 def test_a_hidden_copy_with_other_bytes_never_becomes_the_media(trusted, publisher, tmp_path, copied_later):
     real = os.urandom(LARGE)
-    name = media_name(real)
-    import_bundle(trusted, signed(tmp_path, publisher, behind_hidden_header(real, os.urandom(LARGE))))
-    assert media_files(trusted) == {name[6:]: real}
+    with pytest.raises(BundleError):
+        import_bundle(trusted, signed(tmp_path, publisher, behind_hidden_header(real, os.urandom(LARGE))))
+    assert media_files(trusted) == {}
 
 
 def test_sizes_in_a_data_descriptor_stop_the_early_copies(tmp_path):

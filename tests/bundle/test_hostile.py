@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import zipfile
@@ -26,10 +27,12 @@ from tests.bundle.zipfactory import (
     DELETE,
     SYMLINK,
     central_records,
+    insert_bytes,
     make_zip,
     manifest_dict,
     patch_central,
     patch_local,
+    png,
     records_jsonl,
     sha256_hex,
 )
@@ -136,6 +139,14 @@ def overlapping() -> bytes:
     return _raw_bundle("overlap")
 
 
+def bytes_inserted(where: str) -> bytes:
+    """A good bundle with bytes that belong to no entry, every offset made right."""
+    data = zip_bundle()
+    records = central_records(data)
+    at = {"front": 0, "between": records[1].fields["header_offset"], "before-directory": records[0].offset}[where]
+    return insert_bytes(data, at, png(8, 8) if where == "front" else b"hidden bytes")
+
+
 def manifest_raw(text: bytes) -> bytes:
     return zip_bundle(manifest=text)
 
@@ -183,6 +194,10 @@ CASES = {
     "unknown-compression": (lambda: patched("records/0001.jsonl", compress_type=12), PUBLISHER, 4, "compression"),
     "encrypted-entry": (encrypted, PUBLISHER, 4, "encrypted"),
     "overlapping-entries": (overlapping, PUBLISHER, 4, "overlap"),
+    "png-zip-polyglot": (lambda: bytes_inserted("front"), PUBLISHER, 4, "belong to none"),
+    "bytes-between-entries": (lambda: bytes_inserted("between"), PUBLISHER, 4, "belong to none"),
+    "bytes-before-the-central-directory": (lambda: bytes_inserted("before-directory"), PUBLISHER, 4, "belong to none"),
+    "bytes-after-the-end-record": (lambda: zip_bundle() + b"trailing bytes", PUBLISHER, 4, "not a valid bundle"),
     "manifest-not-json": (lambda: manifest_raw(b"{not json"), PUBLISHER, 4, "manifest.json"),
     "manifest-duplicate-keys": (lambda: manifest_raw(b'{"format":"aulalocal-bundle","format":"x"}'), PUBLISHER, 4, "manifest.json"),
     "manifest-deep-nesting": (lambda: manifest_raw(b"[" * 40 + b"]" * 40), PUBLISHER, 4, "manifest.json"),
@@ -284,3 +299,69 @@ def test_hostile_bundle_is_refused_and_changes_nothing(case, template, tmp_path)
     assert list((data / "staging").glob("*")) == []
     # No kept copy of a refused bundle.
     assert sorted(p.name for p in (data / "bundles").iterdir()) == sorted(p.name for p in (template / "bundles").iterdir())
+
+
+# A .minisig that is not a regular file: a signature problem (exit 3), found
+# without ever opening it for long, waiting on it (a FIFO with no writer
+# blocks an ordinary open forever) or following it (issue 12).
+SIGNATURE_NOT_A_FILE = ("fifo", "folder", "device", "link-to-a-device", "link-to-a-good-signature", "dangling-link")
+
+
+def make_signature_not_a_file(kind: str, sig: Path, elsewhere: Path) -> None:
+    good = sig.read_bytes()
+    sig.unlink()
+    if kind == "fifo":
+        os.mkfifo(sig)
+    elif kind == "folder":
+        sig.mkdir()
+    elif kind == "device":
+        try:  # /dev/zero's numbers: endless bytes
+            os.mknod(sig, 0o666 | stat.S_IFCHR, os.makedev(1, 5))
+        except PermissionError:  # not root: reached through a link (the core test reads /dev/zero itself)
+            sig.symlink_to("/dev/zero")
+    elif kind == "link-to-a-device":
+        sig.symlink_to("/dev/zero")
+    elif kind == "link-to-a-good-signature":
+        elsewhere.write_bytes(good)
+        sig.symlink_to(elsewhere)
+    elif kind == "dangling-link":
+        sig.symlink_to(elsewhere)
+
+
+@pytest.mark.parametrize("command", ["verify", "apply"])
+@pytest.mark.parametrize("kind", SIGNATURE_NOT_A_FILE)
+def test_a_signature_file_that_is_not_a_file_is_a_signature_error(kind, command, template, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(template, data)
+    before = {name: (data / name).read_bytes() for name in ("catalog.db", "userdata.db")}
+    bundle = tmp_path / "drive" / "update.aulabundle"
+    bundle.parent.mkdir()
+    bundle.write_bytes(zip_bundle())
+    make_signature_not_a_file(kind, PUBLISHER.sign(bundle), tmp_path / "elsewhere.minisig")
+    proc = subprocess.run(
+        [sys.executable, "-m", "aulalocal", "--data-dir", str(data), "bundle", command, str(bundle)],
+        capture_output=True, text=True, env=dict(os.environ, LANGUAGE="en"), timeout=60,
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1, proc.stderr
+    assert "signature" in proc.stderr and proc.stdout == ""
+    assert {name: (data / name).read_bytes() for name in ("catalog.db", "userdata.db")} == before
+    assert list((data / "staging").glob("*")) == []
+    scan = subprocess.run(
+        [sys.executable, "-m", "aulalocal", "--data-dir", str(data), "bundle", "scan", str(bundle.parent), "--json"],
+        capture_output=True, text=True, env=dict(os.environ, LANGUAGE="en"), timeout=60,
+    )
+    assert scan.returncode == 0, scan.stderr
+    assert [b["state"] for b in json.loads(scan.stdout)] == ["unsigned" if kind == "dangling-link" else "invalid"]
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "/dev/null"])
+def test_a_device_is_not_read_as_a_signature(path):
+    from aulalocal.bundle import staging
+    from aulalocal.errors import SignatureError
+
+    with pytest.raises(SignatureError) as err:
+        staging.read_small(Path(path))
+    assert err.value.exit_code == 3
+    with pytest.raises(SignatureError):
+        minisign.read_signature_file(path)

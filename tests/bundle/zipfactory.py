@@ -5,7 +5,9 @@
 - ``patch_central`` / ``patch_local`` rewrite header fields in the bytes, to
   make archives that lie (sizes, flags, methods, modes, offsets).
 - ``local_header`` / ``central_header`` / ``end_record`` assemble layouts
-  zipfile refuses to write, such as overlapping entries.
+  zipfile refuses to write, such as overlapping entries; ``insert_bytes``
+  puts bytes that belong to no entry anywhere before the central directory
+  (a PNG in front: ``png``), with every offset still right.
 - ``write_signed_bundle`` writes ``NAME.aulabundle`` and its ``.minisig``.
 """
 
@@ -225,6 +227,33 @@ def patch_local(data: bytes, name: str, index: int = 0, **fields: Any) -> bytes:
     values = dict(zip(LOCAL_FIELDS, LOCAL.unpack_from(data, offset)), **fields)
     packed = LOCAL.pack(*(values[f] for f in LOCAL_FIELDS))
     return data[:offset] + packed + data[offset + LOCAL.size:]
+
+
+def insert_bytes(data: bytes, at: int, junk: bytes) -> bytes:
+    """``junk`` put at offset ``at`` (up to the central directory's start), and
+    every offset after it moved to match: an archive whose offsets all agree,
+    with bytes that belong to no entry (a file in front: a polyglot)."""
+    _count, cd_offset, eocd = _end(data)
+    assert 0 <= at <= cd_offset
+    patched = bytearray(data)
+    for record in central_records(data):
+        if record.fields["header_offset"] >= at:
+            values = dict(record.fields, header_offset=record.fields["header_offset"] + len(junk))
+            patched[record.offset:record.offset + CENTRAL.size] = CENTRAL.pack(*(values[f] for f in CENTRAL_FIELDS))
+    end = list(EOCD.unpack_from(data, eocd))
+    end[6] = cd_offset + len(junk)
+    patched[eocd:eocd + EOCD.size] = EOCD.pack(*end)
+    return bytes(patched[:at]) + junk + bytes(patched[at:])
+
+
+def png(width: int = 1, height: int = 1) -> bytes:
+    """A small valid PNG (grey pixels), to put in front of an archive."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">L", len(body)) + kind + body + struct.pack(">L", zlib.crc32(kind + body))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">2L5B", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def patch_name(data: bytes, old: str, new: str) -> bytes:

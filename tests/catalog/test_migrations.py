@@ -11,6 +11,7 @@ from aulalocal.bundle.apply import apply_operations
 from aulalocal.catalog.search import browse, search
 from aulalocal.errors import StorageError
 from tests.conftest import title, write_source
+from tests.test_fileio import IN_THE_WAY, plant, unchanged, victim  # noqa: F401 (a fixture)
 
 
 def make_old(path, migrations, version):
@@ -113,3 +114,19 @@ def test_catalog_version_5_adds_the_whole_pinned_key_and_keeps_the_pins(tmp_path
     assert db.execute("PRAGMA user_version").fetchone()[0] == 5
     assert db.execute("SELECT catalog, sequence, key_id, public_key FROM catalogs").fetchall() == [("minedu-pe", 3, "ABCD", None)]
     assert db.execute("SELECT key_id, public_key FROM applied_bundles").fetchall() == [("ABCD", None)]
+
+
+@pytest.mark.parametrize("planted", IN_THE_WAY)
+def test_the_backup_before_a_migration_is_never_written_through_what_has_its_name(tmp_path, victim, planted):
+    path = tmp_path / "userdata.db"
+    old = make_old(path, dbmod.USERDATA_MIGRATIONS, 1)
+    old.execute("INSERT INTO notes (catalog, kind, id, text, updated) VALUES ('c', 'program', 'p', 'Mi nota', 'x')")
+    old.close()
+    plant(planted, tmp_path / "userdata.db.v1.bak", victim)
+    with pytest.raises(StorageError) as err:
+        dbmod.open_userdata(path)
+    assert "in its place" in err.value.message()
+    unchanged(victim)
+    kept = dbmod.connect(path)  # not migrated: the notes are as they were
+    assert kept.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert kept.execute("SELECT text FROM notes").fetchall() == [("Mi nota",)]

@@ -16,6 +16,7 @@ from aulalocal.catalog import userdata
 from aulalocal.catalog.queries import get_record
 from aulalocal.ui import handout
 from tests.conftest import REPO, title, write_source
+from tests.test_fileio import IN_THE_WAY, leftovers, plant, unchanged, victim  # noqa: F401 (a fixture)
 from tests.ui.conftest import apply_folder
 
 
@@ -30,6 +31,20 @@ def test_record_handout_pdf(state, seeded, tmp_path):
     data = out.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 1000
     assert b"%%EOF" in data[-1024:]
+
+
+@pytest.mark.parametrize("planted", IN_THE_WAY)
+def test_a_handout_is_never_written_through_what_has_its_name(state, seeded, tmp_path, victim, planted):
+    from aulalocal.fileio import InTheWay
+
+    target = tmp_path / "feria.pdf"
+    plant(planted, target, victim)
+    doc = handout.record_handout(get_record(seeded.catalog, "program", seeded.catalog.execute(
+        "SELECT id FROM records WHERE kind='program' LIMIT 1").fetchone()[0]), "es")
+    with pytest.raises(InTheWay):
+        handout.write_pdf(doc, target, "Feria")
+    unchanged(victim)
+    assert leftovers(tmp_path) == []
 
 
 def test_long_record_handout_has_several_pages_with_footer(state, seeded, tmp_path):

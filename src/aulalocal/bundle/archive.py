@@ -8,9 +8,11 @@ signed manifest gives; nothing is extracted to a path taken from the archive.
 
 The declared sizes in a ZIP are not trusted: entry data is counted as it comes
 out and checked against the manifest's size and SHA-256. The ZIP structure is
-checked by hand where ``zipfile`` is lenient: the end records must close the
-file exactly, and no two entries may share bytes (the "better zip bomb" of
-overlapping entries), whatever the Python version.
+checked by hand where ``zipfile`` is lenient: every byte of the file belongs
+to an entry, the central directory or the end records, exactly once (no file
+in front, nothing between entries, no two entries sharing bytes: the "better
+zip bomb"), and each local header says what the central directory says,
+whatever the Python version.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from typing import BinaryIO, Callable, Iterator, Mapping, Optional
 
 from aulalocal.bundle.strictjson import loads
 from aulalocal.errors import N_, BundleError, Cancelled, StorageError
-from aulalocal.fileio import HashingCopier
+from aulalocal.fileio import HashingCopier, NotAFile, open_regular
 
 __all__ = [
     "BundleArchive",
@@ -98,11 +100,16 @@ _LOCAL_SIG = b"PK\x03\x04"
 # A central record is 46 bytes plus name, extra and comment; names are short
 # here, so a directory far bigger than this per entry is junk, read for nothing.
 _MAX_CENTRAL_RECORD = 1024
+_CENTRAL_RECORD = 46  # its fixed part
+_CENTRAL_SIG = b"PK\x01\x02"
 _S_IFMT = 0o170000
 _FLAG_ENCRYPTED = 0x0001
 _FLAG_STRONG_ENCRYPTION = 0x0040
 _FLAG_MASKED_HEADERS = 0x2000
 _FLAG_PATCHED = 0x0020
+_FLAG_DESCRIPTOR = 0x0008
+_DESCRIPTOR_SIG = b"PK\x07\x08"
+_ZIP64_EXTRA = 0x0001
 
 
 @dataclass(frozen=True)
@@ -336,10 +343,52 @@ def _check_entry(info: zipfile.ZipInfo, limits: Limits) -> None:
         )
 
 
+def _local_size(extra: bytes, csize: int) -> tuple[int, bool]:
+    """A local header's compressed size, from its ZIP64 extra field when the
+    header says so (APPNOTE.TXT 4.5.3: there the field holds both sizes), and
+    whether it has that field (then a data descriptor has 8-byte sizes)."""
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, size = struct.unpack_from("<2H", extra, pos)
+        if tag == _ZIP64_EXTRA:
+            if csize != 0xFFFFFFFF:
+                return csize, True
+            if size < 16 or pos + 4 + 16 > len(extra):
+                return -1, True  # which no size equals
+            return struct.unpack_from("<Q", extra, pos + 12)[0], True
+        pos += 4 + size
+    return csize, False
+
+
+def _descriptor_size(fh: BinaryIO, info: zipfile.ZipInfo, at: int, limit: int, zip64: bool) -> int:
+    """The length of the data descriptor at ``at``: the entry's CRC-32 and
+    sizes, 8 bytes each with ZIP64, after an optional signature. Anything
+    else there is not this entry's descriptor."""
+    expected = struct.pack("<L", info.CRC) + struct.pack(
+        "<2Q" if zip64 else "<2L", info.compress_size, info.file_size
+    )
+    found = _read_exact(fh, at, min(4 + len(expected), max(0, limit - at)))
+    if found.startswith(_DESCRIPTOR_SIG) and found[4:] == expected:
+        return 4 + len(expected)
+    if found[:len(expected)] == expected:
+        return len(expected)
+    raise _headers_disagree(info.orig_filename)
+
+
+def _headers_disagree(name: str) -> BundleError:
+    return BundleError(N_("Entry {name} is damaged: its two headers disagree."), name=_shown(name))
+
+
 def _check_layout(fh: BinaryIO, infos: list[zipfile.ZipInfo], cd_offset: int) -> dict[str, int]:
-    """Every entry's local header and data lie before the central directory and
-    share no byte with another entry's: overlapping entries are how a small
-    file inflates to petabytes, and how two tools can see two different files.
+    """Every byte before the central directory belongs to exactly one entry.
+
+    The first local header is at byte 0, each entry (local header, data,
+    data descriptor) starts where the one before ends, and the last ends
+    where the central directory starts: no other file in front (a PNG+ZIP
+    polyglot), nothing hidden between entries, and no two entries sharing
+    bytes (overlapping entries are how a small file inflates to petabytes).
+    Each local header, what streaming unzip tools read, says what the
+    central directory says: so every tool sees the same files.
 
     Returns where each entry's data starts, as zipfile reads it (after the
     local header, its name and its extra field).
@@ -350,30 +399,66 @@ def _check_layout(fh: BinaryIO, infos: list[zipfile.ZipInfo], cd_offset: int) ->
         start = info.header_offset
         if start < 0 or start + _LOCAL.size > cd_offset:
             raise _not_a_bundle()
-        (sig, _version, flags, method, _time, _date, _crc, _csize, _usize,
+        (sig, _version, flags, method, _time, _date, _crc, csize, _usize,
          name_len, extra_len) = _LOCAL.unpack(_read_exact(fh, start, _LOCAL.size))
         if sig != _LOCAL_SIG:
             raise _not_a_bundle()
         local_name = _read_exact(fh, start + _LOCAL.size, name_len)
-        # The local header is what many unzip tools read: it must say the same.
+        extra = _read_exact(fh, start + _LOCAL.size + name_len, extra_len)
+        csize, zip64 = _local_size(extra, csize)
+        described = flags & _FLAG_DESCRIPTOR
+        # The compressed size says where the next entry starts, to a tool that
+        # reads the local headers; with a data descriptor it may be 0 there.
         if (local_name != info.orig_filename.encode("ascii") or method != info.compress_type
-                or (flags & _FLAG_ENCRYPTED) != (info.flag_bits & _FLAG_ENCRYPTED)):
-            raise BundleError(N_("Entry {name} is damaged: its two headers disagree."),
-                              name=_shown(info.orig_filename))
-        end = start + _LOCAL.size + name_len + extra_len + info.compress_size
+                or (flags & _FLAG_ENCRYPTED) != (info.flag_bits & _FLAG_ENCRYPTED)
+                or described != info.flag_bits & _FLAG_DESCRIPTOR
+                or csize not in ((info.compress_size, 0) if described else (info.compress_size,))):
+            raise _headers_disagree(info.orig_filename)
+        data = start + _LOCAL.size + name_len + extra_len
+        end = data + info.compress_size
         if end > cd_offset:
             raise _not_a_bundle()
+        if described:
+            end += _descriptor_size(fh, info, end, cd_offset, zip64)
         spans.append((start, end, info.orig_filename))
-        data_offsets[info.orig_filename] = end - info.compress_size
+        data_offsets[info.orig_filename] = data
     spans.sort()
-    for (_s1, end1, name1), (start2, _e2, name2) in zip(spans, spans[1:]):
-        if start2 < end1:
+    position, before = 0, None
+    for start, end, name in spans:
+        if start < position:
             raise BundleError(
                 N_("Entries {first} and {second} overlap in the archive, "
                    "which bundles do not allow."),
-                first=_shown(name1), second=_shown(name2),
+                first=_shown(before), second=_shown(name),
             )
+        if start > position:
+            raise _unaccounted()
+        position, before = end, name
+    if position != cd_offset:
+        raise _unaccounted()
     return data_offsets
+
+
+def _check_central_records(fh: BinaryIO, end: _DirectoryEnd) -> None:
+    """The central records, as long as they say they are, fill the central
+    directory exactly (zipfile stops at its size, and reads a last record
+    cut short as if it were whole)."""
+    directory = _read_exact(fh, end.cd_offset, end.cd_size)
+    pos = 0
+    for _ in range(end.entries):
+        if not directory.startswith(_CENTRAL_SIG, pos) or pos + _CENTRAL_RECORD > len(directory):
+            raise _not_a_bundle()
+        name_len, extra_len, comment_len = struct.unpack_from("<3H", directory, pos + 28)
+        pos += _CENTRAL_RECORD + name_len + extra_len + comment_len
+    if pos != len(directory):
+        raise _unaccounted()
+
+
+def _unaccounted() -> BundleError:
+    return BundleError(
+        N_("The bundle holds bytes that belong to none of its entries (before, between or"
+           " after them), which bundles do not allow. Copy it again from the publisher.")
+    )
 
 
 # --------------------------------------------------------------------------
@@ -806,10 +891,10 @@ def open_archive(path: "os.PathLike[str] | str", limits: Limits = Limits()) -> B
     here: call ``verify_all`` (or stream each file) for that.
     """
     try:
-        # stat before open: opening a FIFO or a device could block or never end.
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise BundleError(N_("The bundle is not a regular file."))
-        fh = open(path, "rb")
+        # Never opened as a FIFO or a device (which could block or never end).
+        fh = io.BufferedReader(open_regular(path, follow_links=True))
+    except NotAFile:
+        raise BundleError(N_("The bundle is not a regular file.")) from None
     except OSError:
         raise _unreadable(path) from None
     try:
@@ -870,6 +955,7 @@ def _validate(path: "os.PathLike[str] | str", fh: BinaryIO, zf: zipfile.ZipFile,
         if total > limits.max_total_size:
             raise BundleError(N_("The bundle holds more than {limit} bytes once uncompressed."),
                               limit=limits.max_total_size)
+    _check_central_records(fh, end)
     data_offsets = _check_layout(fh, infos, end.cd_offset)
 
     manifest_info = seen.get(MANIFEST_NAME)

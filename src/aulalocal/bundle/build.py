@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import zipfile
@@ -19,6 +18,7 @@ from pathlib import Path
 from aulalocal.bundle import source as src
 from aulalocal.bundle.records import parse_operation
 from aulalocal.errors import N_, BundleError, UsageError
+from aulalocal.fileio import new_file
 
 LINES_PER_FILE = 10_000
 CHUNK = 1024 * 1024
@@ -109,8 +109,7 @@ def build_bundle(
         "languages": info.languages,
         "files": files,
     }
-    tmp = out.with_name(out.name + ".part")
-    with zipfile.ZipFile(tmp, "w") as zf:
+    with new_file(out) as fh, zipfile.ZipFile(fh, "w") as zf:
         _add(zf, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
         for name, data in records.items():
             _add(zf, name, data)
@@ -119,9 +118,8 @@ def build_bundle(
             # near copy speed. Streamed, so a large file is never in memory.
             info = _info(name, zipfile.ZIP_STORED)
             info.file_size = files[name]["size"]
-            with path.open("rb") as fh, zf.open(info, "w", force_zip64=info.file_size > 2**31) as out_fh:
-                shutil.copyfileobj(fh, out_fh, CHUNK)
-    os.replace(tmp, out)
+            with path.open("rb") as media_fh, zf.open(info, "w", force_zip64=info.file_size > 2**31) as out_fh:
+                shutil.copyfileobj(media_fh, out_fh, CHUNK)
     return manifest
 
 

@@ -24,7 +24,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from aulalocal.fileio import AtomicFiles
+from aulalocal.fileio import AtomicFiles, create_new
 
 _LOCAL = struct.Struct("<4s5H3L2H")  # APPNOTE.TXT 4.3.7
 _LOCAL_SIG = b"PK\x03\x04"
@@ -57,10 +57,10 @@ class _Copying:
     """The media entry being copied: its file and its hashes so far."""
 
     def __init__(self, part: Path, name: str, offset: int, size: int) -> None:
-        # Made as open() makes files (not mkstemp's owner-only mode): the
-        # media folder's files all look alike. The staging folder is cleaned
-        # under the import lock first, so the name is free.
-        self.file = open(part, "xb")
+        # Made as the media folder's other files are (not owner-only): they
+        # all look alike. The staging folder is this import's own, so the
+        # name is free.
+        self.file = create_new(part)
         self.part = part
         self.name = name
         self.offset = offset

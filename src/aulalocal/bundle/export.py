@@ -1,9 +1,11 @@
 """Passing updates on: the signed bundles this laptop applied, written to a drive.
 
 For each catalog, the last full bundle and the deltas after it: enough for
-another laptop to reach the same catalog. Files are written under a temporary
-name and renamed when complete, so a pulled drive or a full disk never leaves
-a file that looks whole.
+another laptop to reach the same catalog. Files are written under a new
+temporary name and renamed when complete, so a pulled drive or a full disk
+never leaves a file that looks whole, and nothing found on the drive (a link
+planted where a file or the ``AulaLocal`` folder goes) is ever written
+through (``fileio``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from aulalocal.datafolder import DataFolder
 from aulalocal.errors import N_, Cancelled, StorageError
-from aulalocal.fileio import write_atomically
+from aulalocal.fileio import ensure_folder, write_atomically
 
 CHUNK = 1024 * 1024
 
@@ -51,7 +53,7 @@ def export_bundles(folder: DataFolder, dest_dir: Path, *, progress=None, cancel=
     needed = sum(f.stat().st_size for f, _sha in files)
     target_dir = dest_dir / "AulaLocal"
     try:
-        target_dir.mkdir(parents=True, exist_ok=True)
+        ensure_folder(target_dir)
         free = shutil.disk_usage(target_dir).free
     except OSError as exc:
         raise _write_error(exc, dest_dir) from exc

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import os
-import shutil
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +21,11 @@ from aulalocal.bundle.apply import ApplyResult, CancelCheck, Progress, apply_ope
 from aulalocal.bundle.archive import BundleArchive, Limits, Manifest, open_archive
 from aulalocal.bundle.earlymedia import EarlyMedia
 from aulalocal.bundle.lock import import_lock
-from aulalocal.bundle.staging import StagedFile, clean_staging, disk_error, read_small, stage
+from aulalocal.bundle.staging import StagedFile, StagingFolder, disk_error, read_small, stage
 from aulalocal.catalog.store import get_state
 from aulalocal.datafolder import DataFolder
 from aulalocal.errors import N_, SignatureError
-from aulalocal.fileio import AtomicFiles, name_synced
+from aulalocal.fileio import AtomicFiles, ensure_folder, link_or_copy, name_synced, write_atomically
 
 # Asked when a bundle is signed by a key this laptop does not trust yet but
 # whose public key lies beside it on the drive; the question shows its
@@ -44,6 +44,7 @@ class VerifiedBundle:
     key_id: str
     archive: BundleArchive
     key: minisign.PublicKey
+    staging: StagingFolder | None  # made for this bundle alone, removed with it
 
     @property
     def manifest(self) -> Manifest:
@@ -55,6 +56,8 @@ class VerifiedBundle:
             self.staged.path.unlink()
         except OSError:
             pass
+        if self.staging is not None:
+            self.staging.close()
 
 
 def signature_path(bundle: Path) -> Path:
@@ -158,22 +161,31 @@ def verify_bundle(
     limits: Limits = Limits(),
     check_contents: bool = True,
     early_media: EarlyMedia | None = None,
+    staging: StagingFolder | None = None,
 ) -> VerifiedBundle:
     """Steps 1 and 2 of spec section 6 on a staged copy; the caller must ``close()`` it.
 
     ``check_contents=False`` leaves the per-file SHA-256 checks to the reader
     that streams each file anyway (the importer), so nothing is read twice.
-    ``early_media`` copies media out as the bundle is staged (the importer).
+    ``early_media`` copies media out as the bundle is staged into ``staging``
+    (the importer's, which it removes); without it, a staging folder is made
+    for the bundle and removed by ``close()``.
     """
     sig_file = signature_path(bundle)
-    if not sig_file.exists():
+    if not os.path.lexists(sig_file):
         raise SignatureError(
             N_("{name} has no signature file ({name}.minisig beside it), so it cannot be trusted."),
             name=bundle.name,
         )
     signature = read_small(sig_file)
     parsed = minisign.parse_signature(signature)
-    staged = stage(bundle, folder.staging_dir, limits.max_archive_size, progress, cancel, early_media)
+    own = StagingFolder(folder.staging_dir) if staging is None else None
+    try:
+        staged = stage(bundle, (staging or own).path, limits.max_archive_size, progress, cancel, early_media)
+    except BaseException:
+        if own is not None:
+            own.close()
+        raise
     if progress:
         progress("verify", 0, staged.size)  # the drive is not read from here on
     try:
@@ -190,8 +202,10 @@ def verify_bundle(
         archive = open_archive(staged.path, limits)
     except BaseException:
         staged.path.unlink(missing_ok=True)
+        if own is not None:
+            own.close()
         raise
-    verified = VerifiedBundle(bundle, staged, signature, key.key_id_hex, archive, key)
+    verified = VerifiedBundle(bundle, staged, signature, key.key_id_hex, archive, key, own)
     try:
         _check_pinned_key(folder, verified)
         if check_contents:
@@ -240,7 +254,7 @@ def _write_media(
             target = media_dir / name.split("/", 1)[1]
             size = verified.manifest.files[name].size
             if not target.exists():
-                media_dir.mkdir(parents=True, exist_ok=True)
+                ensure_folder(media_dir)
                 created.append(target)
                 copy = early.copies.get(name)
                 if copy and verified.archive.holds(name, copy.offset, copy.size, copy.sha256, copy.crc32):
@@ -267,17 +281,14 @@ def _keep_original(folder: DataFolder, verified: VerifiedBundle) -> str:
     """
     manifest = verified.manifest
     name = f"{manifest.catalog}-{manifest.sequence:06d}-{verified.staged.sha256[:12]}.aulabundle"
-    folder.bundles_dir.mkdir(parents=True, exist_ok=True)
-    target = folder.bundles_dir / name
-    if not target.exists():
-        part = target.with_name(name + ".part")
-        part.unlink(missing_ok=True)
-        try:
-            os.link(verified.staged.path, part)
-        except OSError:
-            shutil.copyfile(verified.staged.path, part)
-        os.replace(part, target)
-    target.with_name(name + ".minisig").write_bytes(verified.signature)
+    target = ensure_folder(folder.bundles_dir) / name
+    try:
+        kept = stat.S_ISREG(os.lstat(target).st_mode)
+    except FileNotFoundError:
+        kept = False
+    if not kept:
+        link_or_copy(verified.staged.path, target)
+    write_atomically(target.with_name(name + ".minisig"), [verified.signature])
     return name
 
 
@@ -300,15 +311,14 @@ def import_bundle(
 ) -> ApplyResult:
     """Verify, then apply, all or nothing. One import at a time per data folder."""
     try:
-        with import_lock(folder.path):
-            clean_staging(folder.staging_dir)
+        with import_lock(folder.path), StagingFolder(folder.staging_dir) as staging:
             # Leaving the block waits for every file handed to the syncer,
             # and removes the early copies that were not used.
-            with AtomicFiles() as files, EarlyMedia(folder.staging_dir, files) as early:
+            with AtomicFiles() as files, EarlyMedia(staging.path, files) as early:
                 verified = verify_bundle(
                     folder, bundle, progress=progress, cancel=cancel,
                     trust_unknown_key=trust_unknown_key, limits=limits, check_contents=False,
-                    early_media=early,
+                    early_media=early, staging=staging,
                 )
                 try:
                     return _apply(folder, verified, files, early, progress, cancel)

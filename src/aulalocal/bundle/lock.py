@@ -1,12 +1,19 @@
-"""One import at a time per data folder: a second one is refused, not queued."""
+"""OS file locks: released by the OS when the process dies, so a kill never leaves one stale.
+
+One import at a time per data folder (``import_lock``): a second one is
+refused, not queued. Each staging folder is locked by its operation too
+(``staging.StagingFolder``).
+"""
 
 from __future__ import annotations
 
 import os
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from aulalocal.errors import N_, StorageError
+from aulalocal.fileio import open_lock_file
 
 
 def _busy() -> StorageError:
@@ -15,32 +22,49 @@ def _busy() -> StorageError:
     )
 
 
+def try_hold(fh: BinaryIO) -> bool:
+    """Take the lock on the open file ``fh`` if nobody holds it; whether it was taken."""
+    return _lock(fh, wait=False)
+
+
+def hold(fh: BinaryIO) -> None:
+    """Take the lock on the open file ``fh``, waiting while another holds it."""
+    _lock(fh, wait=True)
+
+
+def _lock(fh: BinaryIO, wait: bool) -> bool:
+    if os.name == "nt":
+        import msvcrt
+
+        fh.seek(0)
+        mode = msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK
+    else:
+        import fcntl
+
+        mode = fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB
+    try:
+        if os.name == "nt":
+            msvcrt.locking(fh.fileno(), mode, 1)
+        else:
+            fcntl.flock(fh.fileno(), mode)
+    except OSError:
+        if wait:
+            raise
+        return False
+    return True
+
+
 @contextmanager
 def import_lock(data_dir: Path):
-    """An OS file lock: released by the OS when the process dies, so a kill never leaves it stale."""
-    path = data_dir / "import.lock"
     try:
-        fh = open(path, "a+b")
+        fh = open_lock_file(data_dir / "import.lock")
     except OSError as exc:
         raise StorageError(
             N_("The data folder is read-only. Check its permissions; nothing was changed.")
         ) from exc
     try:
-        if os.name == "nt":
-            import msvcrt
-
-            try:
-                fh.seek(0)
-                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
-            except OSError:
-                raise _busy() from None
-        else:
-            import fcntl
-
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                raise _busy() from None
+        if not try_hold(fh):
+            raise _busy()
         yield
     finally:
         fh.close()

@@ -26,7 +26,6 @@ import binascii
 import hashlib
 import hmac
 import os
-import stat
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Optional
 
@@ -37,6 +36,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from aulalocal.errors import N_, AulaLocalError, BundleError, Cancelled, SignatureError, StorageError
+from aulalocal.fileio import NotAFile, open_regular, read_small_file
 
 __all__ = [
     "PublicKey",
@@ -376,11 +376,21 @@ def parse_signature(data: bytes) -> Signature:
     )
 
 
+def not_a_signature_file(path: "os.PathLike[str] | str") -> SignatureError:
+    """The error for a ``.minisig`` that is a FIFO, a folder, a device or a link."""
+    return SignatureError(
+        N_("{path} is not a signature file: it is a link, a folder or a special file."
+           " Copy the bundle and its .minisig file to the drive again."),
+        path=os.fspath(path),
+    )
+
+
 def read_signature_file(path: "os.PathLike[str] | str") -> Signature:
     """Read and parse a ``.minisig`` file, never reading more than the size cap."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_SIGNATURE_FILE_SIZE + 1)
+        data = read_small_file(path, MAX_SIGNATURE_FILE_SIZE)
+    except NotAFile:
+        raise not_a_signature_file(path) from None
     except OSError:
         raise StorageError(
             N_("Could not read {path}. Check that the drive is still connected, then try again."),
@@ -460,10 +470,12 @@ def verify_file(
         _verify_message(public, signature, blake2b_digest)
         return
     try:
-        # stat before open: opening a FIFO or a device could block forever.
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise BundleError(N_("The bundle is not a regular file."))
-        with open(path, "rb") as fh:
+        # Never opened as a FIFO or a device (which could block for ever).
+        try:
+            fh = open_regular(path, follow_links=True)
+        except NotAFile:
+            raise BundleError(N_("The bundle is not a regular file.")) from None
+        with fh:
             total = os.fstat(fh.fileno()).st_size
             if signature.prehashed:
                 hasher = hashlib.blake2b(digest_size=64)

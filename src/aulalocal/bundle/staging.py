@@ -1,7 +1,13 @@
 """Copying a bundle from a drive to the laptop's disk before anything reads it.
 
-The drive is read once, into ``<data folder>/staging``; every later step reads
-only that copy (a drive can change between two reads, or be pulled out).
+The drive is read once, into a folder of the operation's own under
+``<data folder>/staging`` (``StagingFolder``); every later step reads only
+that copy (a drive can change between two reads, or be pulled out).
+
+Several operations can stage at once (a verify while an update is applied):
+each folder is locked by its operation while it lives, and the clean-up that
+opens every operation removes only the folders nobody holds, left by a
+process that was killed.
 """
 
 from __future__ import annotations
@@ -9,15 +15,26 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import stat
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
 
-from aulalocal.errors import N_, BundleError, Cancelled, StorageError
-from aulalocal.fileio import Hasher, HashingCopier
+from aulalocal.bundle.lock import hold, try_hold
+from aulalocal.bundle.minisign import not_a_signature_file
+from aulalocal.errors import N_, BundleError, Cancelled, SignatureError, StorageError
+from aulalocal.fileio import (
+    Hasher,
+    HashingCopier,
+    NotAFile,
+    create_new,
+    ensure_folder,
+    open_lock_file,
+    open_regular,
+    read_small_file,
+)
 
 MAX_BUNDLE_SIZE = 2 * 1024**3 + 1024**2  # spec section 1
 MAX_SIGNATURE_SIZE = 64 * 1024
@@ -58,27 +75,34 @@ class _Both:
 
 
 def stage(
-    source: Path, staging_dir: Path, limit: int = MAX_BUNDLE_SIZE, progress=None, cancel=None,
+    source: Path, folder: Path, limit: int = MAX_BUNDLE_SIZE, progress=None, cancel=None,
     also: Hasher | None = None,
 ) -> StagedFile:
-    """Copy ``source`` into ``staging_dir``, refusing anything but a regular file up to ``limit`` bytes.
+    """Copy ``source`` into ``folder`` (a ``StagingFolder``'s), refusing anything
+    but a regular file up to ``limit`` bytes.
 
     ``also`` is fed every chunk too, in order (``earlymedia.EarlyMedia``).
     """
     try:
-        st = os.stat(source)
+        src = open_regular(source, follow_links=True)
+    except NotAFile:
+        raise BundleError(N_("{path} is not a regular file."), path=str(source)) from None
     except OSError as exc:
         raise StorageError(
             N_("Could not read {path}. Check that the drive is still connected, then try again."),
             path=str(source),
         ) from exc
-    if not stat.S_ISREG(st.st_mode):
-        raise BundleError(N_("{path} is not a regular file."), path=str(source))
-    if st.st_size > limit:
+    with src:
+        return _copy(src, source, folder / STAGED_NAME, limit, progress, cancel, also)
+
+
+def _copy(src, source: Path, target: Path, limit: int, progress, cancel, also) -> StagedFile:
+    size = os.fstat(src.fileno()).st_size
+    if size > limit:
         raise BundleError(N_("{path} is too large to be a bundle."), path=str(source))
     try:
-        staging_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=staging_dir, suffix=".part")
+        # Owner-only, as the kept copy it becomes: the laptop's own bytes.
+        dst = create_new(target, 0o600)
     except OSError as exc:
         raise disk_error(exc, source) from exc
     # Both hashes in the one pass over the drive: the ledger's SHA-256 and
@@ -96,18 +120,18 @@ def stage(
         try:
             dst.write(chunk)
         except OSError as exc:
-            raise disk_error(exc, staging_dir) from exc
+            raise disk_error(exc, target.parent) from exc
 
     def copied(done: int) -> None:
         if progress is not None:
-            progress("copy", done, st.st_size)
+            progress("copy", done, size)
         if cancel is not None and cancel():
             raise Cancelled(N_("Cancelled. Nothing was changed."))
 
     try:
-        with os.fdopen(fd, "wb") as dst, open(source, "rb", buffering=0) as src, HashingCopier() as copier:
+        with dst, HashingCopier() as copier:
             if progress is not None:
-                progress("copy", 0, st.st_size)
+                progress("copy", 0, size)
             # Never more than the limit, whatever the file claims or grows to.
             done = copier.copy(src.readinto, write, hashers, limit + 1, copied)
             if done > limit:
@@ -115,46 +139,111 @@ def stage(
             try:
                 dst.flush()  # no fsync: a staged copy lost in a crash is simply gone
             except OSError as exc:
-                raise disk_error(exc, staging_dir) from exc
-        if done != st.st_size:
+                raise disk_error(exc, target.parent) from exc
+        if done != size:
             # It grew or shrank while being copied: not a stable bundle.
             raise StorageError(
                 N_("{path} changed while it was being copied. Copy it again and retry."),
                 path=str(source),
             )
     except OSError as exc:
-        os.unlink(tmp)
+        target.unlink(missing_ok=True)
         raise disk_error(exc, source) from exc
     except BaseException:
-        os.unlink(tmp)
+        target.unlink(missing_ok=True)
         raise
-    return StagedFile(Path(tmp), done, digest.hexdigest(), prehash.finalize())
+    return StagedFile(target, done, digest.hexdigest(), prehash.finalize())
 
 
 def read_small(path: Path, limit: int = MAX_SIGNATURE_SIZE) -> bytes:
-    """Read a small file (a signature) from the drive, refusing more than ``limit`` bytes."""
+    """Read a small file from the drive (a signature), refusing more than ``limit`` bytes.
+
+    Anything but a regular file (a FIFO, a folder, a device, a link) is a
+    signature problem, refused without ever waiting on it.
+    """
     try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            raise BundleError(N_("{path} is not a regular file."), path=str(path))
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
+        data = read_small_file(path, limit)
+    except NotAFile:
+        raise not_a_signature_file(path) from None
     except OSError as exc:
         raise StorageError(
             N_("Could not read {path}. Check that the drive is still connected, then try again."),
             path=str(path),
         ) from exc
     if len(data) > limit:
-        from aulalocal.errors import SignatureError
-
         raise SignatureError(N_("{path} is not a minisign signature."), path=str(path))
     return data
 
 
-def clean_staging(staging_dir: Path) -> None:
-    """Remove copies left by an import that was killed."""
-    for leftover in staging_dir.glob("*.part"):
+class StagingFolder:
+    """A folder of one operation's own under ``staging/``, locked while it lives.
+
+    Making one first removes the folders of operations that died (their lock
+    is free); it never touches a live one's. ``close()`` (or leaving the
+    ``with`` block) removes it.
+    """
+
+    def __init__(self, staging_dir: Path) -> None:
         try:
-            leftover.unlink()
+            ensure_folder(staging_dir)
+            # Making a folder and locking it, and finding folders nobody
+            # locks, never interleave: a folder just made is not yet locked.
+            with open_lock_file(staging_dir.with_name(staging_dir.name + ".lock")) as guard:
+                hold(guard)
+                _remove_stale(staging_dir)
+                self.path = Path(tempfile.mkdtemp(dir=staging_dir, prefix=f"{os.getpid()}-"))
+                self._lock = open_lock_file(self.path / LOCK_NAME)
+                if not try_hold(self._lock):  # a fresh file in a fresh folder: never
+                    self._lock.close()
+                    raise OSError(errno.EBUSY, "staging folder already locked", str(self.path))
+        except OSError as exc:
+            raise disk_error(exc, staging_dir) from exc
+        self._closed = False
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            _remove(self.path, self._lock)
+
+    def __enter__(self) -> StagingFolder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+LOCK_NAME = "operation.lock"
+STAGED_NAME = "bundle.part"
+
+
+def _remove(folder: Path, lock) -> None:
+    """Remove a staging folder whose lock ``lock`` is held: its files, then the
+    lock (open files cannot be removed everywhere), then the folder."""
+    for child in folder.iterdir():
+        if child.name != LOCK_NAME:
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+    lock.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_stale(staging_dir: Path) -> None:
+    """Remove what operations that died left in ``staging_dir``: the folders
+    whose lock nobody holds, and the copies older versions made at its top."""
+    for entry in staging_dir.iterdir():
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                try:
+                    lock = open_lock_file(entry / LOCK_NAME)
+                except (OSError, StorageError):
+                    continue  # not a folder an operation of ours made
+                if try_hold(lock):
+                    _remove(entry, lock)
+                else:
+                    lock.close()  # alive: its operation owns it
+            elif entry.name.endswith(".part"):
+                entry.unlink()
         except OSError:
             pass

@@ -31,7 +31,7 @@ from aulalocal import paths
 from aulalocal.bundle.minisign import MAX_KEY_TEXT_SIZE, PublicKey, fingerprint_of, parse_public_key
 from aulalocal.catalog.store import pin_whole_key, pinned_by_id_only
 from aulalocal.errors import N_, AulaLocalError, SignatureError, StorageError
-from aulalocal.fileio import write_atomically
+from aulalocal.fileio import NotAFile, ensure_folder, open_regular, write_atomically
 
 
 @dataclass(frozen=True)
@@ -94,14 +94,12 @@ def read_key_file(path: Path, *, trust_folder: bool = False) -> PublicKey:
     With ``trust_folder``, a file that other users could change is refused too.
     """
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # before open: a FIFO could block
-            raise _bad_key_file(path, SignatureError(N_("It is not a regular file.")))
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                raise _bad_key_file(path, SignatureError(N_("It is not a regular file.")))
-            unsafe = _unsafe(st, path) if trust_folder else None
+        try:
+            fh = open_regular(path, follow_links=True)  # never waits on a FIFO
+        except NotAFile:
+            raise _bad_key_file(path, SignatureError(N_("It is not a regular file."))) from None
+        with fh:
+            unsafe = _unsafe(os.fstat(fh.fileno()), path) if trust_folder else None
             if unsafe is not None:
                 raise unsafe
             data = fh.read(MAX_KEY_TEXT_SIZE + 1)
@@ -203,7 +201,7 @@ def add_key(keys_dir: Path, key: PublicKey) -> Path:
     if conflict is not None:
         raise conflict
     try:
-        keys_dir.mkdir(parents=True, exist_ok=True)
+        ensure_folder(keys_dir)
         unsafe = _unsafe(os.stat(keys_dir), keys_dir)
         if unsafe is not None:
             raise unsafe  # a key saved there would not be trusted

@@ -9,7 +9,6 @@ migration, since nothing a teacher wrote may be lost.
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -267,7 +266,9 @@ def migrate(
     if backup_of is not None and version > 0 and backup_of.exists():
         backup = backup_of.with_name(f"{backup_of.name}.v{version}.bak")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        shutil.copy2(backup_of, backup)
+        from aulalocal.fileio import copy_file  # only now: it is not needed at every start
+
+        copy_file(backup_of, backup)
     import sqlite_utils
 
     db = sqlite_utils.Database(conn, execute_plugins=False)

@@ -58,9 +58,12 @@ def _install_excepthook(folder_path) -> None:
     def hook(exc_type, exc, tb) -> None:
         path = _log_file(folder_path)
         try:
-            with open(path, "a", encoding="utf-8") as fh:
-                fh.write("".join(traceback.format_exception(exc_type, exc, tb)) + "\n")
-        except OSError:
+            from pathlib import Path
+
+            from aulalocal.fileio import append_text
+
+            append_text(Path(path), "".join(traceback.format_exception(exc_type, exc, tb)) + "\n")
+        except (OSError, AulaLocalError):
             path = "(no log)"
         if issubclass(exc_type, KeyboardInterrupt):
             return
@@ -212,7 +215,22 @@ def take_screenshot(app, window, path: str, size: tuple[int, int], view: str) ->
     if dialog is not None:
         paint_dialog(image, dialog)
         dialog.close()
-    if not image.save(path, "PNG"):
+    from pathlib import Path
+
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    from aulalocal.fileio import write_atomically
+
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    try:
+        if not image.save(buffer, "PNG"):
+            raise OSError("PNG")
+        write_atomically(Path(path), [bytes(buffer.data())])
+    except AulaLocalError as exc:
+        print(f"error: {exc.message()}", file=sys.stderr)
+        return 1
+    except OSError:
         print("error: " + error_message(N_("Cannot write {path}."), path=path), file=sys.stderr)
         return 1
     return 0

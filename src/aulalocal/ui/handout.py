@@ -10,12 +10,14 @@ import re
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRect, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRect, QRectF, QSizeF, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QApplication, QWidget
 
 from aulalocal import i18n
 from aulalocal.catalog.queries import Record
+from aulalocal.errors import AulaLocalError
+from aulalocal.fileio import write_atomically
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import localized
 from aulalocal.ui.models import kind_name
@@ -121,16 +123,23 @@ def _a4(device) -> None:
 
 
 def write_pdf(doc: QTextDocument, path: str | Path, title: str = "") -> Path:
-    """Save ``doc`` as an A4 PDF handout."""
+    """Save ``doc`` as an A4 PDF handout.
+
+    Made in memory (a handout is a few pages), then written as every file
+    AulaLocal writes (``fileio``): never through a link found at ``path``.
+    """
     path = Path(path)
-    writer = QPdfWriter(str(path))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setResolution(300)
     writer.setCreator("AulaLocal")
     if title:
         writer.setTitle(title)
     _a4(writer)
     paint_document(doc, writer, footer_text())
-    del writer  # the file is complete once the writer is gone
+    del writer  # the PDF is complete once the writer is gone
+    write_atomically(path, [bytes(buffer.data())])
     return path
 
 
@@ -171,6 +180,9 @@ def save_pdf_dialog(parent: QWidget | None, doc: QTextDocument, title: str) -> P
         path = write_pdf(doc, name, title)
     except OSError as exc:
         message(parent, "critical", _("The PDF could not be saved: {reason}").format(reason=exc.strerror or str(exc)))
+        return None
+    except AulaLocalError as exc:  # something in the way of the file: said as it is
+        message(parent, "critical", exc.message())
         return None
     message(parent, "information", _("The handout was saved as {path}.").format(path=str(path)))
     return path

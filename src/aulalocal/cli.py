@@ -18,9 +18,11 @@ import sys
 import traceback
 from pathlib import Path
 
-from aulalocal import __version__, i18n, kinds
+from aulalocal import __version__, argparse_i18n, i18n, kinds
+from aulalocal.appearance import TEXT_SIZES
 from aulalocal.errors import N_, AulaLocalError, UsageError, message
 from aulalocal.i18n import gettext as _
+from aulalocal.i18n import ngettext
 from aulalocal.safetext import fill, one_line, paragraphs, to_json, wrap
 
 
@@ -29,91 +31,96 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(N_("{message} (see 'aulalocal --help')"), message=message)
 
 
-def _window_parser() -> argparse.ArgumentParser:
+def _window_parser(add_help: bool = True) -> argparse.ArgumentParser:
     """The options of the window (no subcommand)."""
-    p = _Parser(prog="aulalocal", description=_("Offline catalog for rural schools."))
-    p.add_argument("--version", action="version", version=f"aulalocal {__version__}")
-    p.add_argument("--data-dir", metavar="DIR", help=_("data folder (default: the platform's)"))
+    p = _Parser(prog="aulalocal", description=_("Offline catalog for rural schools."), add_help=add_help)
+    p.add_argument("--version", action="version", version=f"aulalocal {__version__}", help=_("print the version and exit"))
+    p.add_argument("--data-dir", metavar=_("DIR"), help=_("data folder (default: the platform's)"))
     p.add_argument("--lang", choices=i18n.LANGUAGES, help=_("language of the window and messages"))
-    p.add_argument("--screenshot", metavar="PATH", help=_("save a picture of the window and exit"))
-    p.add_argument("--size", default="1024x600", help=_("window size for --screenshot, e.g. 1024x600"))
-    p.add_argument("--view", default="home", help=_("view for --screenshot: home, programs, safety, years, organizations, reports, favorites, notes, detail:KIND:ID, update, trust"))
+    p.add_argument("--screenshot", metavar=_("FILE"), help=_("save a picture of the window and exit"))
+    p.add_argument("--size", default="1024x600", metavar=_("WIDTHxHEIGHT"), help=_("window size for --screenshot, e.g. 1024x600"))
+    p.add_argument("--view", default="home", metavar=_("VIEW"), help=_("view for --screenshot: home, programs, safety, years, organizations, reports, favorites, notes, detail:KIND:ID, update, trust"))
+    p.add_argument("--text-size", choices=tuple(TEXT_SIZES), help=_("text size of the window this time, for --screenshot too; the saved setting stays"))
+    p.add_argument("--high-contrast", action=argparse.BooleanOptionalAction, help=_("white on black (or not) this time, for --screenshot too; the saved setting stays"))
     return p
 
 
 def _parser() -> argparse.ArgumentParser:
     p = _window_parser()
     kind_choices = tuple(kinds.active())
-    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    kind_help = _("the record's kind: {kinds}").format(kinds=", ".join(kind_choices))
+    command = _("COMMAND")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar=command, help=_("without one, the window opens"))
+
+    def commands(parser, name):
+        return parser.add_subparsers(dest=name, required=True, parser_class=_Parser, metavar=command, help=_("what to do"))
 
     catalog = sub.add_parser("catalog", help=_("the catalogs on this laptop"))
-    catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True, parser_class=_Parser)
-    status = catalog_sub.add_parser("status", help=_("what the catalog holds"))
+    status = commands(catalog, "catalog_command").add_parser("status", help=_("what the catalog holds"))
     status.add_argument("--json", action="store_true", help=_("print JSON"))
 
     search = sub.add_parser("search", help=_("search the catalog"))
-    search.add_argument("query")
-    search.add_argument("--lang", dest="content_lang", choices=i18n.LANGUAGES)
-    search.add_argument("--kind", choices=kind_choices)
-    search.add_argument("--limit", type=int, default=50)
+    search.add_argument("query", metavar=_("WORDS"), help=_("what to look for; accents and capital letters do not matter"))
+    search.add_argument("--lang", dest="content_lang", choices=i18n.LANGUAGES, help=_("language of the texts to search (default: the messages')"))
+    search.add_argument("--kind", choices=kind_choices, help=_("only records of this kind"))
+    search.add_argument("--limit", type=int, default=50, metavar="N", help=_("at most N results (default: 50)"))
     search.add_argument("--json", action="store_true", help=_("print JSON"))
 
     show = sub.add_parser("show", help=_("show one record"))
-    show.add_argument("kind", choices=kind_choices)
-    show.add_argument("id")
-    show.add_argument("--lang", dest="content_lang", choices=i18n.LANGUAGES)
+    show.add_argument("kind", choices=kind_choices, metavar=_("KIND"), help=kind_help)
+    show.add_argument("id", metavar="ID", help=_("the record's id, as 'aulalocal search' prints it"))
+    show.add_argument("--lang", dest="content_lang", choices=i18n.LANGUAGES, help=_("language to show the record in (default: the messages')"))
     show.add_argument("--json", action="store_true", help=_("print JSON"))
 
     say = sub.add_parser("say", help=_("save a record read aloud as an audio file"))
-    say.add_argument("kind", choices=kind_choices)
-    say.add_argument("id")
+    say.add_argument("kind", choices=kind_choices, metavar=_("KIND"), help=kind_help)
+    say.add_argument("id", metavar="ID", help=_("the record's id, as 'aulalocal search' prints it"))
     say.add_argument("--lang", dest="content_lang", choices=i18n.LANGUAGES, help=_("language to read in"))
-    say.add_argument("--out", required=True, type=Path, metavar="FILE", help=_("the audio file: .mp3 or .wav"))
-    say.add_argument("--rate", type=int, metavar="WPM", help=_("words a minute, 80 to 260 (default: the speed chosen in the app)"))
+    say.add_argument("--out", required=True, type=Path, metavar=_("FILE"), help=_("the audio file: .mp3 or .wav"))
+    say.add_argument("--rate", type=int, metavar="N", help=_("words a minute, 80 to 260 (default: the speed chosen in the app)"))
 
     doctor = sub.add_parser("doctor", help=_("check both databases"))
     doctor.add_argument("--repair", action="store_true", help=_("rebuild a damaged catalog from the shipped one and the kept updates"))
 
     bundle = sub.add_parser("bundle", help=_("update bundles: check, apply, make, pass on"))
-    bundle_sub = bundle.add_subparsers(dest="bundle_command", required=True, parser_class=_Parser)
+    bundle_sub = commands(bundle, "bundle_command")
     for name, text in (("verify", _("check a bundle, change nothing")), ("apply", _("check a bundle, then apply it"))):
         cmd = bundle_sub.add_parser(name, help=text)
-        cmd.add_argument("path", type=Path)
+        cmd.add_argument("path", type=Path, metavar=_("FILE"), help=_("the .aulabundle file, with its .minisig beside it"))
         cmd.add_argument("--json", action="store_true", help=_("print JSON"))
     keygen = bundle_sub.add_parser("keygen", help=_("make a publisher key pair (minisign format)"))
-    keygen.add_argument("--out", required=True, metavar="NAME", help=_("writes NAME.pub and NAME.key"))
-    keygen.add_argument("--comment", help=_("the public key's comment, e.g. the publisher's name"))
+    keygen.add_argument("--out", required=True, metavar=_("NAME"), help=_("writes NAME.pub and NAME.key"))
+    keygen.add_argument("--comment", metavar=_("TEXT"), help=_("the public key's comment, e.g. the publisher's name"))
     keygen.add_argument("--no-passphrase", action="store_true", help=_("leave the secret key unencrypted"))
     keygen.add_argument("--force", action="store_true", help=_("overwrite existing files"))
     build = bundle_sub.add_parser("build", help=_("make a bundle from a source folder"))
-    build.add_argument("source", type=Path, metavar="SOURCE_DIR")
-    build.add_argument("--catalog", required=True)
-    build.add_argument("--sequence", required=True, type=int)
-    build.add_argument("--base", type=int, help=_("make a delta bundle over this sequence"))
-    build.add_argument("--from", dest="base_source", type=Path, metavar="OLD_SOURCE_DIR", help=_("the source folder of the base sequence"))
-    build.add_argument("--out", required=True, type=Path, metavar="FILE.aulabundle")
+    build.add_argument("source", type=Path, metavar=_("DIR"), help=_("the source folder: catalog.json and a folder of JSON files for each kind"))
+    build.add_argument("--catalog", required=True, metavar="ID", help=_("the catalog's id, e.g. minedu-pe"))
+    build.add_argument("--sequence", required=True, type=int, metavar="N", help=_("the bundle's number, one more than the last one"))
+    build.add_argument("--base", type=int, metavar="N", help=_("make a delta bundle over this sequence"))
+    build.add_argument("--from", dest="base_source", type=Path, metavar=_("DIR"), help=_("the source folder of the base sequence"))
+    build.add_argument("--out", required=True, type=Path, metavar=_("FILE"), help=_("the bundle to write (.aulabundle)"))
     sign = bundle_sub.add_parser("sign", help=_("sign a bundle (writes FILE.minisig)"))
-    sign.add_argument("path", type=Path, metavar="FILE")
-    sign.add_argument("--key", required=True, type=Path, metavar="SECRET")
-    sign.add_argument("--comment", help=_("trusted comment (default: time and file name)"))
+    sign.add_argument("path", type=Path, metavar=_("FILE"), help=_("the bundle to sign"))
+    sign.add_argument("--key", required=True, type=Path, metavar=_("FILE"), help=_("the secret key file (NAME.key from 'bundle keygen')"))
+    sign.add_argument("--comment", metavar=_("TEXT"), help=_("trusted comment (default: time and file name)"))
     export = bundle_sub.add_parser("export", help=_("copy the applied bundles to a drive for another school"))
-    export.add_argument("dest", type=Path, metavar="DEST_DIR")
+    export.add_argument("dest", type=Path, metavar=_("DIR"), help=_("the drive or folder to copy to (they go into its AulaLocal folder)"))
     scan = bundle_sub.add_parser("scan", help=_("list the bundles on a drive and what they would do here"))
-    scan.add_argument("root", type=Path, metavar="DRIVE")
+    scan.add_argument("root", type=Path, metavar=_("DRIVE"), help=_("the drive's folder"))
     scan.add_argument("--json", action="store_true", help=_("print JSON"))
 
     i18n_cmd = sub.add_parser("i18n", help=_("translations"))
-    i18n_sub = i18n_cmd.add_subparsers(dest="i18n_command", required=True, parser_class=_Parser)
-    cov = i18n_sub.add_parser("coverage", help=_("how much each language covers; fails under the thresholds"))
+    cov = commands(i18n_cmd, "i18n_command").add_parser("coverage", help=_("how much each language covers; fails under the thresholds"))
     cov.add_argument("--json", action="store_true", help=_("print JSON"))
 
     trust = sub.add_parser("trust", help=_("publisher keys this laptop trusts"))
-    trust_sub = trust.add_subparsers(dest="trust_command", required=True, parser_class=_Parser)
+    trust_sub = commands(trust, "trust_command")
     add = trust_sub.add_parser("add", help=_("trust a key (.pub file or its base64 line)"))
-    add.add_argument("key", metavar="PUBKEY")
+    add.add_argument("key", metavar=_("PUBKEY"), help=_("the publisher's .pub file, or the base64 line in it"))
     trust_sub.add_parser("list", help=_("list trusted keys"))
     remove = trust_sub.add_parser("remove", help=_("stop trusting a key"))
-    remove.add_argument("key_id", metavar="KEYID")
+    remove.add_argument("key_id", metavar=_("KEYID"), help=_("the key's id, as 'aulalocal trust list' prints it"))
     return p
 
 
@@ -307,7 +314,12 @@ def cmd_bundle_verify(args) -> int:
     if args.json:
         _print(to_json(summary))
     else:
-        _print(fill(_("OK: catalog {catalog}, sequence {sequence}, {records} records, signed by {key_id} ({publisher})."), **summary))
+        text = ngettext(
+            "OK: catalog {catalog}, sequence {sequence}, {count} record, signed by {key_id} ({publisher}).",
+            "OK: catalog {catalog}, sequence {sequence}, {count} records, signed by {key_id} ({publisher}).",
+            count,
+        )
+        _print(fill(text, count=i18n.format_number(count), **summary))
     return 0
 
 
@@ -321,14 +333,16 @@ def cmd_bundle_apply(args) -> int:
     elif result.up_to_date:
         _print(fill(_("Already up to date: catalog {catalog} is at sequence {sequence}."), catalog=result.catalog, sequence=result.sequence))
     else:
+        added, changed, removed = (sum(counts.values()) for counts in (result.added, result.changed, result.removed))
         _print(
             fill(
-                _("Applied catalog {catalog} sequence {sequence}: {added} added, {changed} changed, {removed} removed."),
+                _("Applied catalog {catalog} sequence {sequence}: {added}, {changed}, {removed}."),
                 catalog=result.catalog,
                 sequence=result.sequence,
-                added=sum(result.added.values()),
-                changed=sum(result.changed.values()),
-                removed=sum(result.removed.values()),
+                # The words of the update dialog's summary (ui/updatedialog.py).
+                added=fill(ngettext("{count} new", "{count} new", added), count=i18n.format_number(added)),
+                changed=fill(ngettext("{count} changed", "{count} changed", changed), count=i18n.format_number(changed)),
+                removed=fill(ngettext("{count} removed", "{count} removed", removed), count=i18n.format_number(removed)),
             )
         )
     return 0
@@ -372,12 +386,13 @@ def cmd_bundle_build(args) -> int:
     from aulalocal.bundle.build import build_bundle
 
     manifest = build_bundle(args.source, args.out, args.catalog, args.sequence, args.base, args.base_source)
-    _print(
-        fill(
-            _("Built {path}: catalog {catalog}, sequence {sequence}, {count} files. Sign it next."),
-            path=args.out, catalog=manifest["catalog"], sequence=manifest["sequence"], count=len(manifest["files"])
-        )
+    count = len(manifest["files"])
+    text = ngettext(
+        "Built {path}: catalog {catalog}, sequence {sequence}, {count} file. Sign it next.",
+        "Built {path}: catalog {catalog}, sequence {sequence}, {count} files. Sign it next.",
+        count,
     )
+    _print(fill(text, path=args.out, catalog=manifest["catalog"], sequence=manifest["sequence"], count=i18n.format_number(count)))
     return 0
 
 
@@ -410,8 +425,22 @@ def cmd_bundle_export(args) -> int:
     size = export_size(folder)
     _print(fill(_("Copying {size} MB of updates to {path}."), size=i18n.format_number(round(size / 1e6, 1)), path=args.dest / "AulaLocal"))
     written = export_bundles(folder, args.dest, progress=_progress_printer(args))
-    _print(fill(_("Done: {count} files."), count=len(written)))
+    # The words the window's export dialog says (ui/updatedialog.py).
+    copied = ngettext("Copied {count} file to {path}.", "Copied {count} files to {path}.", len(written))
+    _print(fill(copied, count=i18n.format_number(len(written)), path=args.dest / "AulaLocal"))
     return 0
+
+
+# What a bundle on a drive is for this laptop (bundle/scan.py's states), in words.
+_SCAN_STATES = {
+    "new": N_("new"),
+    "applied": N_("applied"),
+    "older": N_("older"),
+    "needs-sequence": N_("needs an earlier update"),
+    "unsigned": N_("unsigned"),
+    "untrusted": N_("unknown publisher"),
+    "invalid": N_("invalid"),
+}
 
 
 def cmd_bundle_scan(args) -> int:
@@ -425,7 +454,7 @@ def cmd_bundle_scan(args) -> int:
     if not found:
         _print(_("No update bundles on this drive."))
     for b in found:
-        line = fill("{name}: {state} — {message}", name=b.path.name, state=b.state, message=b.message)
+        line = fill("{name}: {state} — {message}", name=b.path.name, state=_(_SCAN_STATES.get(b.state, b.state)), message=b.message)
         # The key on the bundle's own line: one line per bundle, whatever its name holds.
         _print(f"{line} ({_key_line(b.key_id, b.fingerprint)})" if b.key_id else line)
     return 0
@@ -446,7 +475,8 @@ def cmd_i18n_coverage(args) -> int:
         _print(to_json(result.as_json(), indent=2))
     else:
         for lang, ui in result.ui.items():
-            _print(fill(_("{lang}: {total} messages, {percent:.1f}% translated"), lang=lang, percent=ui["percent"], total=ui["total"]))
+            text = ngettext("{lang}: {count} message, {percent:.1f}% translated", "{lang}: {count} messages, {percent:.1f}% translated", ui["total"])
+            _print(fill(text, lang=lang, percent=ui["percent"], count=i18n.format_number(ui["total"])))
             for kind, fields in sorted(result.content[lang].items()):
                 shares = ", ".join(f"{one_line(field)} {share:.0f}%" for field, share in fields.items())
                 _print(fill("  {kind}: {shares}", kind=kind, shares=shares))
@@ -466,13 +496,20 @@ def cmd_trust_add(args) -> int:
     return 0
 
 
+# Where a trusted key comes from (bundle/trust.py), in words.
+_KEY_SOURCES = {"shipped": N_("ships with AulaLocal"), "added": N_("added on this laptop")}
+
+
 def cmd_trust_list(args) -> int:
     from aulalocal.bundle import trust
 
     folder = _open(args)
     store = trust.trust_store(folder.keys_dir)
+    if not store.keys:
+        _print(_("This laptop trusts no publisher key yet. Add one with 'aulalocal trust add PUBKEY'."))
     for trusted in store.keys:
-        _print(fill("{key_id}  {comment}  [{source}]", key_id=trusted.key_id, comment=trusted.key.comment, source=trusted.source))
+        source = _(_KEY_SOURCES.get(trusted.source, trusted.source))
+        _print(fill("{key_id}  {comment}  [{source}]", key_id=trusted.key_id, comment=trusted.key.comment, source=source))
         _print("    " + fill(_("fingerprint {fingerprint}"), fingerprint=trusted.fingerprint))
     for finding in store.findings:
         print("warning: " + finding.message(), file=sys.stderr)  # message() is one line
@@ -508,15 +545,34 @@ COMMANDS = {
 }
 
 
+def _window_args(argv: list[str]) -> argparse.Namespace | None:
+    """The window's options when ``argv`` holds nothing else, else None.
+
+    Either way the language ``--lang`` asks for is set first, so that help
+    and usage errors are in it: their texts are translated as the parsers
+    are built. Opening the window is timed to the millisecond
+    (docs/benchmarks.md): the twenty subcommand parsers are built only when
+    a command or ``--help`` is given.
+    """
+    parser = _window_parser(add_help=False)
+    parser.add_argument("-h", "--help", action="store_true", help=argparse.SUPPRESS)  # noted, not shown yet
+    parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    args = argparse.Namespace()
+    try:
+        _args, unknown = parser.parse_known_args(argv, namespace=args)
+    except UsageError:
+        unknown = argv  # the full parser says what is wrong, in the language read so far
+    if getattr(args, "lang", None) in i18n.LANGUAGES:
+        i18n.set_language(args.lang)
+    if unknown or args.rest or args.help:
+        return None
+    del args.rest, args.help
+    args.command = None
+    return args
+
+
 def run(argv: list[str]) -> int:
-    # Opening the window is timed to the millisecond (docs/benchmarks.md):
-    # the twenty subcommand parsers are built only when a command is given.
-    args, rest = None, argv
-    if not {"-h", "--help"} & set(argv):
-        args, rest = _window_parser().parse_known_args(argv)
-        args.command = None
-    if rest:
-        args = _parser().parse_args(argv)
+    args = _window_args(argv) or _parser().parse_args(argv)
     _language(args)
     if args.command is None:
         from aulalocal.launcher import launch
@@ -528,6 +584,7 @@ def run(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    argparse_i18n.install()
     try:
         try:
             i18n.set_language(i18n.choose_language(None))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-from aulalocal import paths
+from aulalocal import i18n, paths
 from aulalocal.i18n import gettext as _
+from aulalocal.i18n import ngettext
 
 
 def _integrity(path) -> tuple[bool, str]:
@@ -46,9 +47,8 @@ def check(data_dir_override=None) -> Iterator[tuple[str, bool]]:
             db = open_catalog(folder / "catalog.db")
             for cat in status(db)["catalogs"]:
                 total = sum(cat["counts"].values())
-                yield _("Catalog {catalog}: sequence {sequence}, {total} records").format(
-                    total=total, **cat
-                ), True
+                text = ngettext("Catalog {catalog}: sequence {sequence}, {count} record", "Catalog {catalog}: sequence {sequence}, {count} records", total)
+                yield text.format(count=i18n.format_number(total), **cat), True
             from aulalocal.bundle.trust import pin_findings
 
             for finding in pin_findings(db):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
+from aulalocal import i18n
 from aulalocal.i18n import gettext as _
+from aulalocal.i18n import ngettext
 
 
 def _has_screen() -> bool:
@@ -25,7 +27,8 @@ def launch(args) -> int:
         folder = open_data_folder(args.data_dir)
         for cat in status(folder.catalog)["catalogs"]:
             total = sum(cat["counts"].values())
-            print(fill(_("Catalog {catalog}: sequence {sequence}, {total} records"), total=total, **cat))
+            text = ngettext("Catalog {catalog}: sequence {sequence}, {count} record", "Catalog {catalog}: sequence {sequence}, {count} records", total)
+            print(fill(text, count=i18n.format_number(total), **cat))
         folder.close()
         print(_("No screen here, so the window cannot open. Start AulaLocal from the laptop's desktop, or use the commands in 'aulalocal --help'."))
         return 0

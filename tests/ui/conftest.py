@@ -29,9 +29,10 @@ def state(qapp, seeded):
     yield st
     wait_for_workers(qapp)
     # Leave the next test with the normal look.
+    from aulalocal.appearance import DEFAULT_TEXT_SIZE
     from aulalocal.ui import theme
 
-    theme.apply_theme(qapp, theme.DEFAULT_TEXT_SIZE, False)
+    theme.apply_theme(qapp, DEFAULT_TEXT_SIZE, False)
 
 
 def wait_for_workers(qapp, timeout_ms: int = 10000) -> None:

@@ -976,7 +976,7 @@ def _validate(path: "os.PathLike[str] | str", fh: BinaryIO, zf: zipfile.ZipFile,
                               name=_shown(name))
         if info.file_size != entry.size:
             raise BundleError(
-                N_("Entry {name} has {actual} bytes in the archive, but manifest.json says {expected}."),
+                N_("Entry {name} has the wrong size: {actual} in the archive, {expected} in manifest.json."),
                 name=_shown(name), actual=info.file_size, expected=entry.size,
             )
     for name in manifest.files:

@@ -1,7 +1,8 @@
 """Starting the desktop app: ``run_app(args)`` returns the exit code.
 
 ``--screenshot PATH`` renders the real window offscreen at ``--size`` in the
-view ``--view``, waits until it is painted and idle, saves a PNG and exits.
+view ``--view`` (with ``--lang``, ``--text-size`` and ``--high-contrast`` for
+this run only), waits until it is painted and idle, saves a PNG and exits.
 """
 
 from __future__ import annotations
@@ -128,7 +129,9 @@ def run_app(args) -> int:
 
     setting = getattr(args, "lang", None) or get_setting(folder.userdata, "language")
     i18n.set_language(i18n.choose_language(setting))
-    state = AppState(folder)
+    # --text-size and --high-contrast, like --lang, show this session a look
+    # without saving it (a screenshot never changes the teacher's settings).
+    state = AppState(folder, text_size=getattr(args, "text_size", None), high_contrast=getattr(args, "high_contrast", None))
     state.apply_appearance()
     _install_qt_translator(app, state.lang)
     state.languageChanged.connect(lambda lang: _install_qt_translator(app, lang))

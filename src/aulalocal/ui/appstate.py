@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from aulalocal import i18n
+from aulalocal.appearance import DEFAULT_TEXT_SIZE, TEXT_SIZES
 from aulalocal.catalog import userdata
 from aulalocal.datafolder import DataFolder
 from aulalocal.ui import theme
@@ -23,10 +24,22 @@ class AppState(QObject):
     appearanceChanged = Signal()  # text size or contrast
     busyChanged = Signal(bool)  # background queries running or not (for --screenshot and tests)
 
-    def __init__(self, folder: DataFolder, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        folder: DataFolder,
+        parent: QObject | None = None,
+        *,
+        text_size: str | None = None,
+        high_contrast: bool | None = None,
+    ) -> None:
+        """``text_size`` and ``high_contrast`` (``--text-size``, ``--high-contrast``)
+        show this session another look without saving it: the teacher's
+        settings stay as they are until the teacher changes them."""
         super().__init__(parent)
         self.folder = folder
         self._busy = 0
+        self._session_text_size = text_size if text_size in TEXT_SIZES else None
+        self._session_high_contrast = high_contrast
 
     # -- where things are ---------------------------------------------------
     @property
@@ -51,20 +64,26 @@ class AppState(QObject):
     # -- appearance ---------------------------------------------------------
     @property
     def text_size(self) -> str:
-        value = userdata.get_setting(self.folder.userdata, "text_size", theme.DEFAULT_TEXT_SIZE)
-        return value if value in theme.TEXT_SIZES else theme.DEFAULT_TEXT_SIZE
+        if self._session_text_size is not None:
+            return self._session_text_size
+        value = userdata.get_setting(self.folder.userdata, "text_size", DEFAULT_TEXT_SIZE)
+        return value if value in TEXT_SIZES else DEFAULT_TEXT_SIZE
 
     @property
     def high_contrast(self) -> bool:
+        if self._session_high_contrast is not None:
+            return self._session_high_contrast
         return userdata.get_setting(self.folder.userdata, "high_contrast", "0") == "1"
 
     def set_text_size(self, size: str) -> None:
-        if size in theme.TEXT_SIZES:
+        if size in TEXT_SIZES:
             userdata.set_setting(self.folder.userdata, "text_size", size)
+            self._session_text_size = None
             self.apply_appearance()
 
     def set_high_contrast(self, on: bool) -> None:
         userdata.set_setting(self.folder.userdata, "high_contrast", "1" if on else "0")
+        self._session_high_contrast = None
         self.apply_appearance()
 
     def apply_appearance(self) -> None:

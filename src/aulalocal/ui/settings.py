@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from aulalocal import i18n
+from aulalocal.appearance import TEXT_SIZES
 from aulalocal.i18n import gettext as _
-from aulalocal.ui.theme import TEXT_SIZES
 
 
 class SettingsDialog(QDialog):

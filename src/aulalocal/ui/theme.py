@@ -11,16 +11,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from aulalocal import paths
-from aulalocal.errors import N_
-
-# Setting value -> (label msgid, point size).
-TEXT_SIZES = {
-    "small": (N_("Small"), 9),
-    "normal": (N_("Normal"), 10),
-    "large": (N_("Large"), 12),
-    "xlarge": (N_("Extra large"), 15),
-}
-DEFAULT_TEXT_SIZE = "normal"
+from aulalocal.appearance import DEFAULT_TEXT_SIZE, TEXT_SIZES
 
 _LIGHT = {
     QPalette.Window: "#f3f1ea",

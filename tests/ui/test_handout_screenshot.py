@@ -111,6 +111,73 @@ def test_screenshot_of_a_record_in_quechua_and_other_size(seeded_dir, tmp_path):
     assert (image.width(), image.height()) == (800, 600)
 
 
+def settings_of(data_dir) -> dict:
+    import sqlite3
+
+    conn = sqlite3.connect(data_dir / "userdata.db")
+    try:
+        return dict(conn.execute("SELECT key, value FROM settings"))
+    finally:
+        conn.close()
+
+
+def test_screenshot_in_high_contrast_and_largest_text_keeps_the_teachers_settings(seeded_dir, tmp_path):
+    from aulalocal.datafolder import open_data_folder
+
+    folder = open_data_folder(seeded_dir)
+    for key, value in (("language", "es"), ("text_size", "small"), ("high_contrast", "0")):
+        userdata.set_setting(folder.userdata, key, value)
+    folder.close()
+    before = settings_of(seeded_dir)
+    out = tmp_path / "contrast.png"
+    result = run_cli(
+        "--screenshot", str(out), "--lang", "qu", "--text-size", "xlarge", "--high-contrast", "--view", "programs",
+        data_dir=seeded_dir,
+    )
+    assert result.returncode == 0, result.stderr
+    assert settings_of(seeded_dir) == before
+    # High contrast is white on black: most of the picture is black.
+    image = QImage(str(out))
+    pixels = [image.pixelColor(x, y) for x in range(0, image.width(), 8) for y in range(0, image.height(), 8)]
+    assert sum(p.lightness() < 40 for p in pixels) > 0.6 * len(pixels)
+
+
+@pytest.mark.parametrize("text_size", ["small", "normal", "large", "xlarge"])
+def test_screenshot_shows_each_text_size_without_saving_it(qapp, seeded_dir, tmp_path, text_size):
+    from PySide6.QtGui import QPalette
+
+    from aulalocal.appearance import DEFAULT_TEXT_SIZE, TEXT_SIZES
+    from aulalocal.ui import theme
+    from aulalocal.ui.app import run_app
+
+    before = settings_of(seeded_dir)
+    args = Namespace(
+        data_dir=str(seeded_dir), lang="qu", screenshot=str(tmp_path / "shot.png"), size="1024x600",
+        view="home", text_size=text_size, high_contrast=True,
+    )
+    try:
+        assert run_app(args) == 0
+        assert qapp.font().pointSize() == TEXT_SIZES[text_size][1]
+        assert qapp.palette().color(QPalette.Window).name() == "#000000"
+    finally:
+        theme.apply_theme(qapp, DEFAULT_TEXT_SIZE, False)
+    assert settings_of(seeded_dir) == before
+    assert QImage(str(tmp_path / "shot.png")).width() == 1024
+
+
+def test_a_look_for_this_run_gives_way_to_the_teachers_choice(state):
+    from aulalocal.ui.appstate import AppState
+
+    shown = AppState(state.folder, text_size="xlarge", high_contrast=True)
+    assert (shown.text_size, shown.high_contrast) == ("xlarge", True)
+    assert userdata.get_setting(state.folder.userdata, "text_size") is None
+    shown.set_text_size("large")  # the teacher chose in Settings: saved, and shown from now on
+    shown.set_high_contrast(False)
+    assert (shown.text_size, shown.high_contrast) == ("large", False)
+    assert userdata.get_setting(state.folder.userdata, "text_size") == "large"
+    assert AppState(state.folder, text_size="huge").text_size == "large"  # an unknown size is ignored
+
+
 def test_screenshot_of_an_unknown_view_fails_cleanly(seeded_dir, tmp_path):
     result = run_cli("--screenshot", str(tmp_path / "x.png"), "--view", "nowhere", data_dir=seeded_dir)
     assert result.returncode == 2

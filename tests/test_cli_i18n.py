@@ -182,6 +182,13 @@ def test_usage_errors_are_one_translated_line(capsys, real_translations, monkeyp
     assert english_in(err) == []
 
 
+def test_a_usage_error_points_to_the_help_of_its_command(capsys, real_translations):
+    code, _out, err = run(capsys, "--lang", "es", "bundle", "build", "fuente")
+    assert code == 2
+    assert err.endswith("(vea 'aulalocal bundle build --help')\n")
+    assert "--catalog, --sequence, --out" in err
+
+
 # --------------------------------------------------------------------------
 # Plurals: a count with a noun is a plural message
 

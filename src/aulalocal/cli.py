@@ -28,7 +28,8 @@ from aulalocal.safetext import fill, one_line, paragraphs, to_json, wrap
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, no usage dump
-        raise UsageError(N_("{message} (see 'aulalocal --help')"), message=message)
+        # The help of the command that was mistyped: 'aulalocal bundle build --help'.
+        raise UsageError(N_("{message} (see '{command} --help')"), message=message, command=self.prog)
 
 
 def _window_parser(add_help: bool = True) -> argparse.ArgumentParser:

@@ -95,6 +95,9 @@ class SheetProblems(BundleError):
             lines.append(message(N_("... and {count} more problems."), count=self.total - len(self.problems)))
         return lines
 
+    def __str__(self) -> str:
+        return "\n".join([*self.details(), self.message()])
+
     def message(self) -> str:
         if self.total == 1 and self.problems:
             return message(N_("{path}: {problem}"), path=self.params["path"], problem=self.problems[0].message())

@@ -61,8 +61,13 @@ def from_catalog(db, catalog: str) -> tuple[Header, Records]:
     if found is None:
         raise UsageError(N_("There is no catalog '{catalog}' on this laptop (see 'aulalocal catalog status')."), catalog=catalog)
     records = records_by_kind((r.kind, r.id, r.data) for r in catalog_records(db, catalog))
-    created = found["created"]
-    return Header(catalog, found["publisher"] or catalog, ["es"], created), records
+    from aulalocal.sheets.write import languages_of
+
+    # A laptop keeps the texts, not the bundle's list of languages: the app's first, in its order.
+    found_langs = languages_of(Header(catalog, "", ["es"]), records)
+    order = {lang: i for i, lang in enumerate(i18n.LANGUAGES)}
+    langs = sorted(found_langs, key=lambda lang: (order.get(lang, len(order)), found_langs.index(lang)))
+    return Header(catalog, found["publisher"] or catalog, langs, found["created"]), records
 
 
 def from_source(path: Path) -> tuple[Header, Records]:

@@ -41,10 +41,14 @@ def read_ods(path: Path) -> Book:
             document = _load(archive)
         except Exception as exc:  # noqa: BLE001 - a hostile file may break the parser in any way
             raise unreadable(path, exc) from None
-    from odf.table import Table
+    from odf.namespaces import OFFICENS, TABLENS
 
     hidden = _hidden_table_styles(document)
-    sheets = [_sheet(path, table, hidden) for table in document.spreadsheet.getElementsByType(Table)]
+    sheets = [
+        _sheet(path, table, hidden)
+        for body in document.body.childNodes if getattr(body, "qname", None) == (OFFICENS, "spreadsheet")
+        for table in body.childNodes if getattr(table, "qname", None) == (TABLENS, "table")
+    ]
     return Book(path, sheets, media_dir=path.parent / "media")
 
 

@@ -18,7 +18,6 @@ from aulalocal.sheets.book import Book, Problems, Sheet, column_letter
 from aulalocal.sheets.cells import CellProblem
 from aulalocal.sheets.layout import ID, NOTE, KindSheet, RowProblems, kind_sheets
 
-WORKBOOK_SUFFIXES = (".xlsx", ".ods")
 
 
 @dataclass
@@ -54,10 +53,8 @@ class SheetSource:
 
 
 def is_sheet_source(path: Path) -> bool:
-    """A workbook file, or a folder of CSV files (a folder with catalog.json is a JSON source folder)."""
-    if path.is_dir():
-        return not (path / "catalog.json").exists() and any(p.suffix.lower() == ".csv" for p in path.iterdir())
-    return path.suffix.lower() in WORKBOOK_SUFFIXES or path.suffix.lower() == ".csv"
+    """Anything but a source folder (a folder with catalog.json): a workbook, a folder of CSV files, or what ``read_book`` refuses."""
+    return not (path.is_dir() and (path / "catalog.json").exists())
 
 
 def read_book(path: Path) -> Book:
@@ -66,6 +63,8 @@ def read_book(path: Path) -> Book:
     if path.is_dir():
         from aulalocal.sheets.csvfiles import read_csv_folder
 
+        if not any(p.suffix.lower() == ".csv" for p in path.iterdir()):
+            raise UsageError(N_("{path} holds neither catalog.json (a source folder) nor .csv files (a workbook saved as CSV)."), path=str(path))
         return read_csv_folder(path)
     if suffix == ".xlsx":
         from aulalocal.sheets.xlsx import read_xlsx
@@ -140,6 +139,7 @@ def _header_names(sheet: Sheet, problems: Problems) -> list[str | None]:
     """Row 1's column names, lowercased; None for an empty or a note ("#") column."""
     found: list[str | None] = []
     seen: dict[str, str] = {}
+    twice: set[int] = set()
     for index, cell in enumerate(sheet.rows[0] if sheet.rows else []):
         letter = column_letter(index)
         try:
@@ -154,11 +154,12 @@ def _header_names(sheet: Sheet, problems: Problems) -> list[str | None]:
             elif name in seen:
                 problems.add(N_("the column {name} is there twice (columns {first} and {second})"), sheet=sheet.name, row=1, column=name, name=name, first=seen[name], second=letter)
                 name = None
+                twice.add(index)
             else:
                 seen[name] = letter
         found.append(name)
     for index, name in enumerate(found):
-        if name is None and not _is_note_column(sheet.rows[0], index):
+        if name is None and index not in twice and not _is_note_column(sheet.rows[0], index):
             for number, row in enumerate(sheet.rows[1:], start=2):
                 if index < len(row) and not cells.is_empty(row[index]) and not _is_note_row(row, found):
                     problems.add(N_("the column has values but no name in row 1"), sheet=sheet.name, row=number, column=column_letter(index))
@@ -234,15 +235,18 @@ def _read_kind(sheet: Sheet, layout: KindSheet, languages: list[str] | None, pro
     records = []
     first_row: dict[str, int] = {}
     for number, row in rows:
+        typed = row.get(ID)
+        id_ = typed.strip() if isinstance(typed, str) else None
+        if id_ and id_ in first_row:
+            problems.add(N_("the id '{id}' is already used in row {first}"), sheet=sheet.name, row=number, column=ID, id=id_, first=first_row[id_])
+            continue
+        if id_:
+            first_row[id_] = number
         try:
             id_, data = layout.decode(row, columns)
         except RowProblems as found_problems:
             for problem in found_problems.problems:
                 problems.add(problem.template, sheet=sheet.name, row=number, column=problem.column, **problem.params)
             continue
-        if id_ in first_row:
-            problems.add(N_("the id '{id}' is already used in row {first}"), sheet=sheet.name, row=number, column=ID, id=id_, first=first_row[id_])
-            continue
-        first_row[id_] = number
         records.append(SheetRecord(layout.kind.name, id_, data, sheet.name, number))
     return records

@@ -48,7 +48,8 @@ def todo(records: list[SheetRecord], lang: str) -> list[Todo]:
 
 def print_todo(path: Path, lang: str, as_json: bool, out) -> int:
     """Print the list (``out`` prints a line); 0, or the workbook's exit status when it cannot be read at all."""
-    from aulalocal.i18n import babel_locale, gettext as _
+    from aulalocal.i18n import gettext as _
+    from aulalocal.sheets.vocabulary import language_name
     from aulalocal.safetext import fill, one_line, to_json
 
     source, problems = read_source(read_book(path), keep_going=True)
@@ -65,7 +66,6 @@ def print_todo(path: Path, lang: str, as_json: bool, out) -> int:
         shown = shown if len(shown) <= SHOWN_CHARS else shown[: SHOWN_CHARS - 1] + "…"
         template = N_("{sheet}, row {row}, column {column} (same as Spanish): {text}") if item.same_as_spanish else N_("{sheet}, row {row}, column {column}: {text}")
         out(message(template, sheet=item.sheet, row=item.row, column=item.column, text=shown))
-    language = babel_locale().languages.get(lang, lang)
-    out(fill(_("{count} texts to translate into {language}."), count=len(items), language=language))
+    out(fill(_("{count} texts to translate into {language}."), count=len(items), language=language_name(lang)))
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from aulalocal.errors import N_
 from aulalocal.kinds import Field
 from aulalocal.kinds.fields import COUNTRY_RE
 
@@ -30,3 +31,15 @@ def meaning(field: Field, value: object) -> str:
     from aulalocal.recordtext import VALUE_NAMES, value_name
 
     return value_name(value) if str(value) in VALUE_NAMES else ""
+
+
+# The app's languages named in the publisher's language (babel's names are lowercase in Spanish).
+LANGUAGE_NAMES = {"es": N_("Spanish"), "qu": N_("Quechua"), "en": N_("English")}
+
+
+def language_name(code: str) -> str:
+    from aulalocal.i18n import babel_locale, gettext
+
+    if code in LANGUAGE_NAMES:
+        return gettext(LANGUAGE_NAMES[code])
+    return babel_locale().languages.get(code, code)

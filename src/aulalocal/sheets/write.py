@@ -19,7 +19,7 @@ from aulalocal.sheets import names
 from aulalocal.sheets.cells import MAX_CELL_CHARS
 from aulalocal.sheets.columns import ChoicesLayout, LocalizedLayout, LocalizedListLayout, LocalizedPartsLayout, SingleLayout
 from aulalocal.sheets.layout import ID, KindSheet, kind_sheets
-from aulalocal.sheets.vocabulary import meaning
+from aulalocal.sheets.vocabulary import language_name, meaning
 
 # How wide a column is shown (characters), by what it holds.
 WIDE, NARROW, ID_WIDTH, TEXT_WIDTH = 48, 12, 26, 24
@@ -64,15 +64,8 @@ def languages_of(head: head_sheet.Header, records: dict[str, list[tuple[str, dic
 
 def plan(head: head_sheet.Header, records: dict[str, list[tuple[str, dict]]]) -> Plan:
     """``records``: kind -> [(id, data)]; an empty dict makes the template."""
-    from aulalocal.i18n import babel_locale
-
     langs = languages_of(head, records)
     head = head_sheet.Header(head.catalog, head.publisher, langs, head.created)
-    locale = babel_locale()
-
-    def language_name(code: str) -> str:
-        return locale.languages.get(code, code)
-
     result = Plan([])
     rows = head_sheet.rows(head)
     result.sheets.append(

@@ -44,6 +44,7 @@ COMMON_LABELS = {
     "tags": N_("Tags"),
     "media": N_("Media files (SHA-256)"),
     "updated": N_("Last updated"),
+    "practice": N_("Good practice"),
 }
 
 

@@ -19,7 +19,8 @@ from aulalocal.kinds.fields import LANG_RE
 from aulalocal.sheets import cells
 from aulalocal.sheets.cells import CellProblem
 
-FIELD, VALUE, HELP = "field", "value", "# help"
+FIELD, VALUE = "field", "value"
+HELP = N_("help")
 _CREATED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 KEYS = ("catalog", "publisher", "languages", "created")
 REQUIRED = ("catalog", "publisher", "languages")
@@ -46,9 +47,11 @@ def help_text(key: str) -> str:
 
 
 def rows(header: Header) -> list[list[object]]:
-    """The sheet's rows, the column names first."""
+    """The sheet's rows, the column names first (the help column's starts with "#": it is not read)."""
+    from aulalocal.i18n import gettext as _
+
     return [
-        [FIELD, VALUE, HELP],
+        [FIELD, VALUE, "# " + _(HELP)],
         ["catalog", header.catalog, help_text("catalog")],
         ["publisher", header.publisher, help_text("publisher")],
         ["languages", "; ".join(header.languages), help_text("languages")],

@@ -8,8 +8,8 @@ from aulalocal.errors import N_
 from aulalocal.kinds import Field
 from aulalocal.kinds.fields import COUNTRY_RE
 
-# CLDR territory codes of two letters that are not ISO 3166-1 countries.
-_NOT_COUNTRIES = frozenset(("EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"))
+# CLDR territory codes of two letters that are not ISO 3166-1 countries (groupings, reserved codes).
+_NOT_COUNTRIES = frozenset(("AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "TA", "UN", "QO", "XA", "XB", "XK", "ZZ"))
 
 
 @cache

@@ -71,7 +71,7 @@ def plan(head: head_sheet.Header, records: dict[str, list[tuple[str, dict]]]) ->
     result.sheets.append(
         SheetPlan(
             names.header_name(), names.HEADER,
-            [Column(rows[0][0], width=14), Column(rows[0][1], width=40), Column(rows[0][2], width=70)],
+            [Column(rows[0][0], width=14), Column(rows[0][1], width=40), Column(rows[0][2], width=110)],
             [row for row in rows[1:]],
         )
     )

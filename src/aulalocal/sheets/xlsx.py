@@ -99,7 +99,8 @@ def write_xlsx(path: Path, plan: Plan) -> None:
                 cell = ws.cell(row_number, index)
                 _put(cell, value)
                 cell.number_format = "0" if isinstance(value, int) else "@"
-                cell.alignment = wrap
+                if is_kind:
+                    cell.alignment = wrap
                 if is_kind and row_number == 2:
                     cell.font, cell.fill = help_font, help_fill
         if is_kind:

@@ -8,6 +8,7 @@ yet (a workbook still in work) are left out and said on stderr.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,18 +32,30 @@ class Todo:
         return {"sheet": self.sheet, "row": self.row, "column": self.column, "es": self.spanish, "same_as_spanish": self.same_as_spanish}
 
 
+def column_of(path: str, lang: str) -> str:
+    """The column of a text path (``kinds.Kind.localized_texts``): links[0].label -> links_1_label_qu."""
+    column = re.sub(r"\[(\d+)\]", lambda m: f"_{int(m.group(1)) + 1}", path).replace(".", "_")
+    return f"{column}_{lang}"
+
+
 def todo(records: list[SheetRecord], lang: str) -> list[Todo]:
+    """What ``translation_coverage`` counts as not translated, cell by cell (proper names are not)."""
+    from aulalocal import kinds
+    from aulalocal.translation_coverage import translated
+
     sheets = kind_sheets()
     found = []
     for record in records:
-        cells, _as_json = sheets[record.kind].encode(record.data)
-        for column, spanish in cells.items():
-            if not column.endswith("_es") or not isinstance(spanish, str):
+        _cells, as_json = sheets[record.kind].encode(record.data)
+        names = record.data.get("proper_names")
+        names = set(names) if isinstance(names, list) else set()
+        for path, text in kinds.active().kind(record.kind).localized_texts(record.data):
+            spanish = text.get("es")
+            if not isinstance(spanish, str) or not spanish or translated(text, lang, proper_name=path in names):
                 continue
-            target = column[: -len("es")] + lang
-            text = cells.get(target)
-            if not text or text == spanish:
-                found.append(Todo(record.sheet, record.row, target, spanish, bool(text)))
+            field = re.split(r"[.\[]", path)[0]
+            column = f"json:{field}" if field in as_json else column_of(path, lang)
+            found.append(Todo(record.sheet, record.row, column, spanish, bool(text.get(lang))))
     return found
 
 

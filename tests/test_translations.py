@@ -28,6 +28,7 @@ def code_messages() -> set[str]:
     """What the code marks for translation now, extracted fresh (not the committed .pot)."""
     keywords = dict(DEFAULT_KEYWORDS)
     keywords["N_"] = None
+    keywords["Nn_"] = (1, 2)
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(str(SRC), keywords=keywords):
         found.add(message[0] if isinstance(message, tuple) else message)

@@ -94,13 +94,25 @@ def _parser() -> argparse.ArgumentParser:
     keygen.add_argument("--comment", metavar=_("TEXT"), help=_("the public key's comment, e.g. the publisher's name"))
     keygen.add_argument("--no-passphrase", action="store_true", help=_("leave the secret key unencrypted"))
     keygen.add_argument("--force", action="store_true", help=_("overwrite existing files"))
-    build = bundle_sub.add_parser("build", help=_("make a bundle from a source folder"))
-    build.add_argument("source", type=Path, metavar=_("DIR"), help=_("the source folder: catalog.json and a folder of JSON files for each kind"))
-    build.add_argument("--catalog", required=True, metavar="ID", help=_("the catalog's id, e.g. minedu-pe"))
+    build = bundle_sub.add_parser("build", help=_("make a bundle from a workbook (.xlsx, .ods, a folder of CSV files) or a source folder"))
+    build.add_argument("source", type=Path, metavar=_("SOURCE"), help=_("the workbook (.xlsx, .ods), a folder of CSV files, or a source folder of JSON files"))
+    build.add_argument("--catalog", metavar="ID", help=_("the catalog id (default: the source's own)"))
     build.add_argument("--sequence", required=True, type=int, metavar="N", help=_("the bundle's number, one more than the last one"))
     build.add_argument("--base", type=int, metavar="N", help=_("make a delta bundle over this sequence"))
-    build.add_argument("--from", dest="base_source", type=Path, metavar=_("DIR"), help=_("the source folder of the base sequence"))
+    build.add_argument("--from", dest="base_source", type=Path, metavar=_("OLD_SOURCE"), help=_("the workbook or source folder of the base sequence"))
     build.add_argument("--out", required=True, type=Path, metavar=_("FILE"), help=_("the bundle to write (.aulabundle)"))
+    template = bundle_sub.add_parser("template", help=_("write an empty workbook to fill in: one sheet per kind of record"))
+    template.add_argument("--out", required=True, type=Path, metavar=_("FILE"), help=_("the workbook to write (.xlsx)"))
+    template.add_argument("--catalog", default="", metavar="ID", help=_("the catalog id to fill in"))
+    template.add_argument("--publisher", default="", metavar=_("NAME"), help=_("the publisher's name to fill in"))
+    template.add_argument("--languages", default="es,qu,en", metavar=_("LANGUAGES"), help=_("the languages of the texts (default: es,qu,en)"))
+    template.add_argument("--force", action="store_true", help=_("overwrite existing files"))
+    sheet = bundle_sub.add_parser("sheet", help=_("write a catalog as a workbook: this laptop's (--catalog) or a source's (--source)"))
+    origin = sheet.add_mutually_exclusive_group(required=True)
+    origin.add_argument("--catalog", metavar="ID", help=_("a catalog on this laptop"))
+    origin.add_argument("--source", type=Path, metavar=_("SOURCE"), help=_("a source folder or a workbook"))
+    sheet.add_argument("--out", required=True, type=Path, metavar=_("FILE"), help=_("an .xlsx file, or a folder for CSV files"))
+    sheet.add_argument("--force", action="store_true", help=_("overwrite existing files"))
     sign = bundle_sub.add_parser("sign", help=_("sign a bundle (writes FILE.minisig)"))
     sign.add_argument("path", type=Path, metavar=_("FILE"), help=_("the bundle to sign"))
     sign.add_argument("--key", required=True, type=Path, metavar=_("FILE"), help=_("the secret key file (NAME.key from 'bundle keygen')"))
@@ -114,6 +126,8 @@ def _parser() -> argparse.ArgumentParser:
     i18n_cmd = sub.add_parser("i18n", help=_("translations"))
     cov = commands(i18n_cmd, "i18n_command").add_parser("coverage", help=_("how much each language covers; fails under the thresholds"))
     cov.add_argument("--json", action="store_true", help=_("print JSON"))
+    cov.add_argument("--sheet", type=Path, metavar=_("WORKBOOK"), help=_("list the workbook's texts still to translate instead"))
+    cov.add_argument("--lang", dest="content_lang", default="qu", choices=[lang for lang in i18n.LANGUAGES if lang != "es"], help=_("the language to translate into, with --sheet (default: qu)"))
 
     trust = sub.add_parser("trust", help=_("publisher keys this laptop trusts"))
     trust_sub = commands(trust, "trust_command")
@@ -383,10 +397,17 @@ def cmd_bundle_keygen(args) -> int:
     return 0
 
 
+def _source(path: Path):
+    """A workbook or a folder of CSV files read (every problem at once), else the source folder itself."""
+    from aulalocal.sheets.read import is_sheet_source, open_source
+
+    return open_source(path) if path is not None and is_sheet_source(path) else path
+
+
 def cmd_bundle_build(args) -> int:
     from aulalocal.bundle.build import build_bundle
 
-    manifest = build_bundle(args.source, args.out, args.catalog, args.sequence, args.base, args.base_source)
+    manifest = build_bundle(_source(args.source), args.out, args.catalog, args.sequence, args.base, _source(args.base_source))
     count = len(manifest["files"])
     text = ngettext(
         "Built {path}: catalog {catalog}, sequence {sequence}, {count} file. Sign it next.",
@@ -394,6 +415,32 @@ def cmd_bundle_build(args) -> int:
         count,
     )
     _print(fill(text, path=args.out, catalog=manifest["catalog"], sequence=manifest["sequence"], count=i18n.format_number(count)))
+    return 0
+
+
+def cmd_bundle_template(args) -> int:
+    from aulalocal.sheets.export import template
+
+    languages = [lang.strip() for lang in args.languages.replace(";", ",").split(",") if lang.strip()]
+    template(args.out, args.catalog, args.publisher, languages, args.force)
+    _print(fill(_("Wrote {path}: fill in one sheet per kind of record, then 'aulalocal bundle build {path} --sequence N --out FILE.aulabundle'."), path=args.out))
+    return 0
+
+
+def cmd_bundle_sheet(args) -> int:
+    from aulalocal.sheets.export import from_catalog, from_source, write_workbook
+
+    if args.catalog:
+        folder = _open(args)
+        head, records = from_catalog(folder.catalog, args.catalog)
+    else:
+        head, records = from_source(args.source)
+    layout = write_workbook(args.out, head, records, args.force)
+    count = sum(len(v) for v in records.values())
+    text = ngettext("Wrote {path}: {count} record of catalog {catalog}.", "Wrote {path}: {count} records of catalog {catalog}.", count)
+    _print(fill(text, path=args.out, count=i18n.format_number(count), catalog=head.catalog))
+    for kind, id_, field in layout.as_json:
+        _print(fill(_("{kind} {id}: the field {field} is written as JSON text (column json:{field}); the sheet's columns cannot hold it exactly."), kind=kind, id=id_, field=field))
     return 0
 
 
@@ -468,6 +515,10 @@ def _key_line(key_id: str, fingerprint: str | None) -> str:
 
 
 def cmd_i18n_coverage(args) -> int:
+    if args.sheet is not None:
+        from aulalocal.sheets.coverage import print_todo
+
+        return print_todo(args.sheet, args.content_lang, args.json, _print)
     from aulalocal.translation_coverage import coverage
 
     folder = _open(args)
@@ -536,6 +587,8 @@ COMMANDS = {
     ("bundle", "apply"): cmd_bundle_apply,
     ("bundle", "keygen"): cmd_bundle_keygen,
     ("bundle", "build"): cmd_bundle_build,
+    ("bundle", "template"): cmd_bundle_template,
+    ("bundle", "sheet"): cmd_bundle_sheet,
     ("bundle", "sign"): cmd_bundle_sign,
     ("bundle", "export"): cmd_bundle_export,
     ("bundle", "scan"): cmd_bundle_scan,
@@ -593,7 +646,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             _Progress.clear()
     except AulaLocalError as exc:
-        # message() keeps every parameter on one line (aulalocal.errors).
+        # message() keeps every parameter on one line (aulalocal.errors); a
+        # workbook's problems come one per line before it (sheets.book).
+        for line in getattr(exc, "details", list)():
+            print(f"error: {line}", file=sys.stderr)
         print(f"error: {exc.message()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -24,10 +24,20 @@ def N_(template: str) -> str:
     return template
 
 
-def message(template: str, **params: object) -> str:
-    """``template`` translated, with its parameters made safe; see the module's docstring."""
-    from aulalocal.i18n import gettext
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message whose noun follows its ``count`` parameter ("1 file", "2 files")."""
+    return singular, plural
 
+
+Template = str | tuple[str, str]
+
+
+def message(template: Template, **params: object) -> str:
+    """``template`` translated, with its parameters made safe; see the module's docstring."""
+    from aulalocal.i18n import gettext, ngettext
+
+    if isinstance(template, tuple):
+        return _fill(ngettext(*template, params["count"]), params)
     return _fill(gettext(template), params)
 
 
@@ -53,8 +63,9 @@ class AulaLocalError(Exception):
 
     exit_code = 1
 
-    def __init__(self, template: str, **params: object) -> None:
-        super().__init__(_fill(template, params))
+    def __init__(self, template: Template, **params: object) -> None:
+        english = template if isinstance(template, str) else template[params["count"] != 1]
+        super().__init__(_fill(english, params))
         self.template = template
         self.params = params
 

@@ -111,6 +111,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _load(_current).ngettext(singular, plural, n)
 
 
+def gettext_in(lang: str, message: str) -> str:
+    """``message`` in ``lang``, whatever the current language (a sheet's name is recognized in all)."""
+    return _load(lang).gettext(message)
+
+
 _ = gettext
 
 

@@ -108,6 +108,7 @@ sys.exit(run_app(Namespace(data_dir=sys.argv[1], lang=None, screenshot=None)))
     assert "aulalocal.ui.mainwindow" in loaded["modules"]
     assert not {"aulalocal.ui.models", "aulalocal.ui.browse", "aulalocal.catalog.search"} & set(loaded["modules"])
     assert not {"aulalocal.speech", "aulalocal.ui.listen", "miniaudio", "espeakng_loader"} & set(loaded["modules"])
+    assert not {"aulalocal.sheets", "openpyxl", "odf", "defusedxml"} & set(loaded["modules"])  # publisher tools
     assert "QMainWindow" in loaded["qtwidgets"] and "QTabWidget" not in loaded["qtwidgets"]
 
 

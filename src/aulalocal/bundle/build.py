@@ -1,4 +1,4 @@
-"""Building a bundle from a source folder (publisher side): full, or a delta of two folders.
+"""Building a bundle from a source folder or a workbook (publisher side): full, or a delta of two.
 
 The records go through the same validation an importer applies, so a
 publisher cannot build a bundle that laptops would refuse.
@@ -36,9 +36,8 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _media(folder: Path) -> list[Path]:
-    media_dir = folder / "media"
-    if not media_dir.is_dir():
+def _media(media_dir: Path | None) -> list[Path]:
+    if media_dir is None or not media_dir.is_dir():
         return []
     files = []
     for path in sorted(media_dir.iterdir()):
@@ -67,30 +66,37 @@ def _record_chunks(lines: Iterable[tuple[bytes, str]], allow_delete: bool) -> li
 
 
 def build_bundle(
-    source_dir: Path,
+    source_dir,
     out: Path,
-    catalog: str,
+    catalog: str | None,
     sequence: int,
     base: int | None = None,
     base_source: Path | None = None,
     created: datetime | None = None,
 ) -> dict:
-    """Write ``out`` (a .aulabundle) and return its manifest."""
+    """Write ``out`` (a .aulabundle) and return its manifest.
+
+    ``source_dir`` and ``base_source`` are source folders or source objects
+    (``bundle.source.FolderSource``, ``sheets.SheetSource``); ``catalog``
+    None takes the source's own catalog id.
+    """
+    source = src.as_source(source_dir)
+    info = source.read_info()
+    catalog = info.catalog if catalog is None else catalog
     if not CATALOG_RE.fullmatch(catalog):
         raise UsageError(N_("'{catalog}' is not a valid catalog id."), catalog=catalog)
     if sequence < 1 or (base is not None and not 1 <= base < sequence):
         raise UsageError(N_("The sequence must be at least 1 and larger than the base."))
     if (base is None) != (base_source is None):
         raise UsageError(N_("A delta bundle needs both --base N and --from OLD_SOURCE_DIR."))
-    info = src.read_info(source_dir)
     if base_source is not None:
-        lines = src.delta_lines(base_source, source_dir)
+        lines = src.delta_lines(base_source, source)
     else:
-        lines = src.upsert_lines(source_dir)
+        lines = src.upsert_lines(source)
     # At least one records file, empty for a delta that changes nothing (spec section 2).
     chunks = _record_chunks(lines, allow_delete=base is not None)
     records = {f"records/{n:04d}.jsonl": chunk for n, chunk in enumerate(chunks, start=1)}
-    media = {f"media/{path.name}": path for path in _media(source_dir)}
+    media = {f"media/{path.name}": path for path in _media(source.media_dir)}
     files = {
         name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
         for name, data in records.items()

@@ -5,7 +5,8 @@
     media/<sha256>.<ext>  optional media files
 
 The app's own seed catalog is read from such a folder and goes through the
-same record validation and apply path as a USB bundle.
+same record validation and apply path as a USB bundle. A workbook
+(``aulalocal.sheets``) is read into the same records: ``build`` takes either.
 """
 
 from __future__ import annotations
@@ -72,6 +73,27 @@ def read_record(path: Path) -> dict:
     return loads(path.read_bytes(), str(path))
 
 
+class FolderSource:
+    """A source folder as ``build`` reads it; ``sheets.SheetSource`` is the same for a workbook."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.media_dir = folder / "media"
+
+    def read_info(self) -> SourceInfo:
+        return read_info(self.folder)
+
+    def records(self) -> Iterator[tuple[str, str, dict, str]]:
+        """(kind, id, data, where) of every record, in a stable order."""
+        for kind, id_, path in record_files(self.folder):
+            yield kind, id_, read_record(path), str(path)
+
+
+def as_source(source) -> FolderSource:
+    """A source object (anything with ``records()``), or a folder made into one."""
+    return source if hasattr(source, "records") else FolderSource(Path(source))
+
+
 def operation_line(op: str, kind: str, id_: str, data: dict | None = None) -> bytes:
     obj = {"op": op, "kind": kind, "id": id_}
     if data is not None:
@@ -79,22 +101,22 @@ def operation_line(op: str, kind: str, id_: str, data: dict | None = None) -> by
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def upsert_lines(folder: Path) -> Iterator[tuple[bytes, str]]:
-    """The folder's records as the JSON lines a full bundle would carry."""
-    for kind, id_, path in record_files(folder):
-        yield operation_line("upsert", kind, id_, read_record(path)), str(path)
+def upsert_lines(source) -> Iterator[tuple[bytes, str]]:
+    """The source's records (a folder's, a workbook's) as the JSON lines a full bundle would carry."""
+    for kind, id_, data, where in as_source(source).records():
+        yield operation_line("upsert", kind, id_, data), where
 
 
-def delta_lines(old: Path, new: Path) -> Iterator[tuple[bytes, str]]:
-    """Upserts of records new or changed in ``new``, deletes of those gone from it."""
-    old_files = {(kind, id_): path for kind, id_, path in record_files(old)}
-    new_files = {(kind, id_): path for kind, id_, path in record_files(new)}
-    for key, path in new_files.items():
-        data = read_record(path)
-        if key not in old_files or read_record(old_files[key]) != data:
-            yield operation_line("upsert", *key, data), str(path)
-    for key in sorted(old_files.keys() - new_files.keys()):
-        yield operation_line("delete", *key), f"{old}/{key[0]}/{key[1]}.json"
+def delta_lines(old, new) -> Iterator[tuple[bytes, str]]:
+    """Upserts of records new or changed in ``new``, deletes of those gone from it (folders or workbooks)."""
+    old_records = {(kind, id_): (data, where) for kind, id_, data, where in as_source(old).records()}
+    seen = set()
+    for kind, id_, data, where in as_source(new).records():
+        seen.add((kind, id_))
+        if (kind, id_) not in old_records or old_records[(kind, id_)][0] != data:
+            yield operation_line("upsert", kind, id_, data), where
+    for key in sorted(old_records.keys() - seen):
+        yield operation_line("delete", *key), old_records[key][1]
 
 
 def content_sha256(folder: Path) -> str:

@@ -54,6 +54,18 @@ def status(db: sqlite3.Connection) -> dict:
     return {"catalogs": catalogs}
 
 
+def catalog_records(db: sqlite3.Connection, catalog: str) -> list[Record]:
+    """Every record of one catalog, by kind and id."""
+    rows = db.execute("SELECT catalog, kind, id, data FROM records WHERE catalog = ? ORDER BY kind, id", (catalog,))
+    return [Record(c, k, i, json.loads(d)) for c, k, i, d in rows]
+
+
+def catalog_header(db: sqlite3.Connection, catalog: str) -> dict | None:
+    """What the catalog's last bundle said of it: publisher, created, sequence; None for a catalog not here."""
+    row = db.execute("SELECT publisher, created, sequence FROM catalogs WHERE catalog = ?", (catalog,)).fetchone()
+    return {"publisher": row[0], "created": row[1] or "", "sequence": row[2]} if row else None
+
+
 def get_record(db: sqlite3.Connection, kind: str, id_: str, catalog: str | None = None) -> Record | None:
     sql = "SELECT catalog, kind, id, data FROM records WHERE kind = ? AND id = ?"
     params = [kind, id_]

@@ -21,6 +21,7 @@ PROGRAM = Kind(
     "program",
     code=0,
     label=N_("Program or practice"),
+    plural=N_("Programs"),
     section=Section("programs", N_("Programs and good practices")),
     fields=(
         ORGANIZATIONS,
@@ -59,6 +60,7 @@ SAFETY_GUIDE = Kind(
     "safety_guide",
     code=1,
     label=N_("Digital safety guide"),
+    plural=N_("Digital safety"),
     section=Section("safety", N_("Digital safety")),
     fields=(
         Field("audience", Strings(allowed=("teacher", "parent", "student")), label=N_("For")),
@@ -84,6 +86,7 @@ YEAR_FOCUS = Kind(
     "year_focus",
     code=2,
     label=N_("Year focus"),
+    plural=N_("Year focuses"),
     section=Section("years", N_("Year focus")),
     fields=(
         Field("year", Integer(1, 6), required=True, search=True, label=N_("Year")),
@@ -98,6 +101,7 @@ ORGANIZATION = Kind(
     "organization",
     code=3,
     label=N_("Organization"),
+    plural=N_("Organizations"),
     section=Section("organizations", N_("Organizations")),
     fields=(
         Field(
@@ -113,6 +117,7 @@ RESOURCE = Kind(
     "resource",
     code=4,
     label=N_("Report"),
+    plural=N_("Reports"),
     section=REPORTS,
     fields=(
         Field("year", Integer(), search=True, label=N_("Year")),
@@ -126,6 +131,7 @@ LEGAL_REFERENCE = Kind(
     "legal_reference",
     code=5,
     label=N_("Law"),
+    plural=N_("Laws"),
     section=REPORTS,
     fields=(
         Field("instrument", Text(), search=True, label=N_("Instrument")),

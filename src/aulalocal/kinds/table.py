@@ -57,16 +57,19 @@ class Kind:
     """A record kind: its fields (besides the common ones), facets, search code, name and section.
 
     ``code`` is its 3 bits in the search rowid (``catalog.text``), ``label``
-    its display name (a msgid). The rest is derived here, once.
+    its display name (a msgid), ``plural`` the name of many of them (a
+    publisher's sheet of them; the label when not given). The rest is
+    derived here, once.
     """
 
     def __init__(
         self, name: str, *, code: int, label: str, section: Section,
-        fields: tuple[Field, ...] = (), facets: tuple[Facet, ...] = (),
+        fields: tuple[Field, ...] = (), facets: tuple[Facet, ...] = (), plural: str = "",
     ) -> None:
         self.name = name
         self.code = code
         self.label = label
+        self.plural = plural or label
         self.section = section
         self.fields = fields
         self.facets = facets

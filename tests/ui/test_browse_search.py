@@ -131,6 +131,39 @@ def test_search_as_you_type_ignores_accents_and_highlights(window, qtbot, seeded
     assert runs and all(text[a : a + n].lower().startswith("educ") for a, n in runs)
 
 
+def test_snippets_are_made_for_the_rows_in_view(window, qtbot, seeded):
+    # Most of a search's time was its 200 snippets (issue 20): the first come
+    # with the results, the others when they are scrolled into view.
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "de")
+    browse_page = window.browse
+    qtbot.waitUntil(lambda: browse_page.loader.last_query is not None and browse_page.loader.last_query.text == "de")
+    idle(qtbot, window)
+    model, view = browse_page.model, browse_page.list_view
+    count = model.rowCount()
+    assert count > models.FIRST_SNIPPETS + 3 * models.SNIPPET_BLOCK
+    rows = model.rows()
+    assert all(isinstance(r.snippet, str) for r in rows[: models.FIRST_SNIPPETS])
+    assert all(r.snippet is None for r in rows[models.FIRST_SNIPPETS + models.SNIPPET_BLOCK :])
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: model.rows()[-1].snippet is not None)
+    idle(qtbot, window)
+    rows = model.rows()
+    full = search(seeded.catalog, "de", lang="es", limit=models.SEARCH_LIMIT)
+    assert [h.title for h in full] == [r.title for r in rows]
+    shown = [n for n, r in enumerate(rows) if r.snippet is not None]
+    assert all(rows[n].snippet == full[n].snippet for n in shown)
+    assert HIGHLIGHT[0] in rows[-1].snippet
+    # The rows in the middle, never in view, were never made.
+    middle = count // 2
+    assert rows[middle].snippet is None and view.indexAt(view.viewport().rect().center()).row() > middle
+    # A new search drops the answers still on their way for the old rows.
+    generation = model.generation
+    model.set_rows(rows[:3], has_snippets=True)
+    model.set_snippets(generation, [0], ["stale"])
+    assert model.rows()[0].snippet == rows[0].snippet
+
+
 def test_typing_fast_runs_few_queries_and_shows_the_last(window, qtbot, monkeypatch):
     calls = []
     real = models.fetch_rows

@@ -81,12 +81,6 @@ def _filters(kind: str | None, facets: dict[str, str] | None, catalog: str | Non
     return where, params
 
 
-# Ranking every match with bm25 costs about a microsecond a match: fine for a
-# word in a few hundred records, 50-100 ms for a word in most of 50,000. So a
-# search ranks at most this many matches of each phase, the first ones in index
-# order; a word found more often than that tells little about relevance anyway.
-TITLE_RANK_WINDOW = 1000
-TEXT_RANK_WINDOW = 2000
 _TITLE_RANK = "bm25(search_title_fts)"
 _IN_CHUNK = 500  # SQL variables per IN (...) list
 
@@ -98,71 +92,72 @@ def search(
     kind: str | None = None,
     facets: dict[str, str] | None = None,
     catalog: str | None = None,
-    limit: int = 50,
+    limit: int | None = 50,
+    snippets: int | None = None,
 ) -> list[Hit]:
     """Records matching ``text`` in ``lang`` (Spanish where a text is missing), best first.
 
-    Records whose title matches come first, best first; then the records that
-    match elsewhere, by relevance (title matches weigh ten times body matches).
+    Every match is ranked. Records whose title matches come first, by
+    relevance of the title; then the records that match elsewhere, by
+    relevance (title matches weigh ten times body matches). ``limit`` None
+    or negative: all of them. Only the first ``snippets`` hits (all when None)
+    get their snippet; ``snippets()`` makes the others'.
     """
     query = fts_query(text)
-    if query is None:
+    if query is None or limit == 0:
         return []
-    span = rowid_range(lang, kind)
-    if span is None or limit is None or limit < 0:
-        return _search_everything(db, query, lang, kind, facets, catalog, limit)
-    where, params = _filters(None, facets, catalog)
-    found = _ranked(db, "search_title_fts", _TITLE_RANK, query, span, where, params, limit, TITLE_RANK_WINDOW)
-    if len(found) < limit:
+    limit = -1 if limit is None or limit < 0 else limit
+    scope = _scope(lang, kind, facets, catalog)
+    found = _ranked(db, "search_title_fts", _TITLE_RANK, query, scope, limit)
+    if limit < 0 or len(found) < limit:
+        # Every title match is also a match of the full text: the best
+        # ``limit`` of those hold the best ``limit - len(found)`` others.
         seen = set(found)
-        more = _ranked(
-            db, "search_text_fts", _RANK, query, span, where, params, limit + len(found), TEXT_RANK_WINDOW
-        )
-        found += [rowid for rowid in more if rowid not in seen][: limit - len(found)]
-    return _hits(db, found, lang, _phrases(text))
+        others = [r for r in _ranked(db, "search_text_fts", _RANK, query, scope, limit) if r not in seen]
+        found += others if limit < 0 else others[: limit - len(found)]
+    return _hits(db, found, lang, text, snippets)
 
 
-def search_titles(
-    db: sqlite3.Connection,
-    text: str,
-    lang: str = "es",
-    kind: str | None = None,
-    facets: dict[str, str] | None = None,
-    catalog: str | None = None,
-    limit: int = 10,
-) -> list[Hit]:
-    """Records whose title in ``lang`` matches ``text``, best first, without snippets.
+def _scope(lang: str, kind: str | None, facets: dict[str, str] | None, catalog: str | None):
+    """(SQL conditions on ``{fts}.rowid``, their parameters) for the rows a search looks at.
 
-    The cheap first answer while someone types (a small title index with
-    prefix indexes); ``search`` gives the full list after.
+    One language (and kind) is a rowid range, which FTS5 applies inside the
+    index; the other filters are sets of records, each made once per query.
     """
-    query = fts_query(text)
+    where, params = [], []
     span = rowid_range(lang, kind)
-    if query is None or limit is None or limit <= 0:
-        return []
-    if span is None:
-        return search(db, text, lang, kind, facets, catalog, limit)
-    where, params = _filters(None, facets, catalog)
-    found = _ranked(db, "search_title_fts", _TITLE_RANK, query, span, where, params, limit, TITLE_RANK_WINDOW)
-    return _hits(db, found, lang, None)
+    if span is None:  # a language or kind this version has no code for: its rows by name
+        span = rowid_range(lang)
+        if span is None:
+            where.append("{fts}.rowid IN (SELECT rowid FROM search_text WHERE lang = ?)")
+            params.append(lang)
+        if kind:
+            where.append(f"{{fts}}.rowid & {RECORD_MASK} IN (SELECT rowid FROM records WHERE kind = ?)")
+            params.append(kind)
+    if span is not None:
+        where.append("{fts}.rowid BETWEEN ? AND ?")
+        params += list(span)
+    if catalog:
+        where.append(f"{{fts}}.rowid & {RECORD_MASK} IN (SELECT rowid FROM records WHERE catalog = ?)")
+        params.append(catalog)
+    for facet, value in (facets or {}).items():
+        where.append(f"{{fts}}.rowid & {RECORD_MASK} IN (SELECT record FROM facets WHERE facet = ? AND value = ?)")
+        params += [facet, str(value)]
+    return where, params
 
 
-def _ranked(db, table: str, rank: str, query: str, span: tuple[int, int], where: list[str],
-            params: list, limit: int, window: int) -> list[int]:
-    """search_text rowids of the best ``limit`` matches among the first ``window`` in ``span``."""
-    low, high = span
-    join = f" JOIN records r ON r.rowid = {table}.rowid & {RECORD_MASK}" if where else ""
-    match = f"FROM {table}{join} WHERE {table} MATCH ? AND {table}.rowid BETWEEN ? AND ?" + "".join(
-        " AND " + w for w in where
+def _ranked(db, table: str, rank: str, query: str, scope, limit: int) -> list[int]:
+    """search_text rowids of the best ``limit`` matches in ``scope`` (all when negative), best first.
+
+    FTS5 ranks every match (about a microsecond each); SQLite keeps the best
+    ``limit`` as it goes rather than sorting them all.
+    """
+    where, params = scope
+    conditions = "".join(" AND " + w.format(fts=table) for w in where)
+    rows = db.execute(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH ?{conditions} ORDER BY {rank} LIMIT ?",
+        [query, *params, limit],
     )
-    # Matches come out of the index in rowid order: the window's last rowid is
-    # a cheap walk, then only the window is ranked.
-    last = db.execute(
-        f"SELECT {table}.rowid {match} LIMIT 1 OFFSET ?", [query, low, high, *params, window - 1]
-    ).fetchone()
-    if last is not None:
-        high = last[0]
-    rows = db.execute(f"SELECT {table}.rowid {match} ORDER BY {rank} LIMIT ?", [query, low, high, *params, limit])
     return [rowid for (rowid,) in rows]
 
 
@@ -171,8 +166,8 @@ def _chunks(values: list, size: int = _IN_CHUNK):
         yield values[start : start + size]
 
 
-def _hits(db, rowids: list[int], lang: str, phrases: list[list[str]] | None) -> list[Hit]:
-    """Hits for search_text rowids, in their order: titles, and snippets when ``phrases``."""
+def _hits(db, rowids: list[int], lang: str, text: str, snippets: int | None) -> list[Hit]:
+    """Hits for search_text rowids, in their order; the first ``snippets`` (all when None) with their snippet."""
     if not rowids:
         return []
     records: dict[int, tuple] = {}
@@ -184,45 +179,44 @@ def _hits(db, rowids: list[int], lang: str, phrases: list[list[str]] | None) -> 
             part,
         ):
             records[row[0]] = row[1:]
+    shown = rowids if snippets is None else rowids[: max(0, snippets)]
     bodies: dict[int, str] = {}
-    if phrases is not None:
-        for part in _chunks(rowids):
-            marks = ", ".join("?" * len(part))
-            bodies.update(db.execute(f"SELECT rowid, body FROM search_text WHERE rowid IN ({marks})", part))
-    marker = _snippet_pattern(tuple(tuple(p) for p in phrases)) if phrases else None
+    for part in _chunks(shown):
+        marks = ", ".join("?" * len(part))
+        bodies.update(db.execute(f"SELECT rowid, body FROM search_text WHERE rowid IN ({marks})", part))
+    marker = _snippet_pattern(_phrases(text))
     hits = []
     for rowid in rowids:
         record = records.get(rowid & RECORD_MASK)
-        if record is None:
-            continue
-        snippet = _snippet(bodies.get(rowid) or "", marker) if phrases is not None else ""
-        hits.append(Hit(*record, snippet))
+        if record is not None:
+            hits.append(Hit(*record, _snippet(bodies[rowid], marker) if rowid in bodies else ""))
     return hits
 
 
-def _search_everything(db, query: str, lang: str, kind, facets, catalog, limit) -> list[Hit]:
-    """Every match ranked (no limit, or a language or kind this version has no code for)."""
-    where, params = _filters(kind, facets, catalog)
-    sql = f"""
-        SELECT r.catalog, r.kind, r.id, {title_sql(lang)}, {_title_lang_sql(lang)},
-               snippet(search_text_fts, 1, ?, ?, '…', 12)
-        FROM search_text_fts
-        JOIN search_text s ON s.rowid = search_text_fts.rowid
-        JOIN records r ON r.rowid = s.record
-        WHERE search_text_fts MATCH ? AND s.lang = ?
-        {''.join(' AND ' + w for w in where)}
-        ORDER BY {_RANK}
-        LIMIT ?
+def snippets(db: sqlite3.Connection, text: str, lang: str, keys: list[tuple[str, str, str]]) -> list[str]:
+    """The snippets of records ``keys`` ((catalog, kind, id)) for a search of ``text`` in ``lang``.
+
+    For the hits a ``search`` returned without theirs: a list shows the first
+    ones at once and asks for the others as they scroll into view.
     """
-    rows = db.execute(sql, [*HIGHLIGHT, query, lang, *params, -1 if limit is None else limit]).fetchall()
-    return [Hit(*row) for row in rows]
+    marker = _snippet_pattern(_phrases(text))
+    out = []
+    for catalog, kind, id_ in keys:
+        row = db.execute(
+            "SELECT s.body FROM records r JOIN search_text s ON s.record = r.rowid AND s.lang = ?"
+            " WHERE r.catalog = ? AND r.kind = ? AND r.id = ?",
+            (lang, catalog, kind, id_),
+        ).fetchone()
+        out.append(_snippet(row[0], marker) if row else "")
+    return out
 
 
 # -- snippets ------------------------------------------------------------------
-# FTS5's snippet() needs the match's cursor, and a query ranks before it emits:
-# snippets of the ranked window would cost as much as the ranking. The few
-# shown are made here instead, like FTS5 makes them: about SNIPPET_TOKENS words
-# around the first match, matched words marked, "…" where text was cut.
+# FTS5's snippet() needs the match's cursor, and a query ranks every match
+# before it emits any: snippets made there would cost as much as the ranking.
+# The few shown are made here instead, like FTS5 makes them: about
+# SNIPPET_TOKENS words around the first match, matched words marked, "…" where
+# text was cut.
 
 SNIPPET_TOKENS = 12
 _WORD = re.compile(r"[^\W_]+")
@@ -248,14 +242,14 @@ def _fold(text: str) -> str:
     return text.lower().translate(_FOLD)
 
 
-def _phrases(text: str) -> list[list[str]]:
+def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
     """The query's phrases as folded tokens, as ``fts_query`` splits them."""
     phrases = []
     for chunk in fold_apostrophes(text).split():
-        tokens = [_fold(t) for t in _TOKEN.findall(chunk)]
+        tokens = tuple(_fold(t) for t in _TOKEN.findall(chunk))
         if tokens:
             phrases.append(tokens)
-    return phrases
+    return tuple(phrases)
 
 
 def _letters(token: str) -> str:

@@ -8,7 +8,7 @@ its turn comes does not even query.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer, Signal
@@ -34,6 +34,11 @@ from aulalocal.ui.roles import (
 from aulalocal.ui.sections import FACET_LABELS
 
 SEARCH_LIMIT = 200
+# Results whose snippet comes with them: a list shows about six at 1024x600,
+# fifteen on a tall screen. The others' are made when they come into view,
+# SNIPPET_BLOCK at a time: most of a search's time was the 200 snippets.
+FIRST_SNIPPETS = 20
+SNIPPET_BLOCK = 20
 
 
 def fallback_marker(lang: str | None) -> str:
@@ -78,7 +83,7 @@ class Row:
     id: str
     title: str
     fallback: str | None = None  # language the title fell back to
-    snippet: str = ""
+    snippet: str | None = ""  # None: not made yet (models.fetch_snippets)
     removed: bool = False
     saved_title: dict = field(default_factory=dict, compare=False)
 
@@ -111,19 +116,28 @@ def fetch_rows(db, query: Query, userdata_path: Path, is_stale=lambda: False) ->
     kinds = query.kinds or (None,)
     rows: list[Row] = []
     for kind in kinds:
+        first = max(0, FIRST_SNIPPETS - len(rows))
         if query.mode == "search":
-            hits = search(db, query.text, lang=lang, kind=kind, facets=facets, limit=SEARCH_LIMIT)
+            hits = search(db, query.text, lang=lang, kind=kind, facets=facets, limit=SEARCH_LIMIT, snippets=first)
         else:
             hits = browse(db, lang=lang, kind=kind, facets=facets)
         rows += [
-            Row(h.catalog, h.kind, h.id, h.title, h.title_lang if h.title_lang != lang else None, h.snippet)
-            for h in hits
+            Row(h.catalog, h.kind, h.id, h.title, h.title_lang if h.title_lang != lang else None,
+                h.snippet if n < first or query.mode != "search" else None)
+            for n, h in enumerate(hits)
         ]
         if is_stale():
             return None
     if query.mode == "browse" and len(kinds) > 1:
         rows.sort(key=lambda r: r.title.casefold())
     return rows
+
+
+def fetch_snippets(db, query: Query, keys: list[tuple[str, str, str]]) -> list[str]:
+    """The snippets of the records ``keys`` in the results of ``query`` (a search)."""
+    from aulalocal.catalog.search import snippets
+
+    return snippets(db, query.text, query.lang, keys)
 
 
 def _user_rows(db, user_db, query: Query) -> list[Row]:
@@ -157,11 +171,19 @@ def _user_rows(db, user_db, query: Query) -> list[Row]:
 # -- models -------------------------------------------------------------------
 
 class RecordListModel(QAbstractListModel):
-    """Search and browse results, favorites and notes: all the lists of records."""
+    """Search and browse results, favorites and notes: all the lists of records.
+
+    A row whose snippet is not made yet asks for it when a view first wants
+    it (``snippetsWanted``, with the row), that is when it comes into view.
+    """
+
+    snippetsWanted = Signal(int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Row] = []
+        self._asked: set[int] = set()  # rows whose snippet was asked for
+        self.generation = 0  # set_rows calls: a late answer for other rows is dropped
         self.has_snippets = False
         self.show_kind = False
         self.has_meta = False
@@ -180,7 +202,7 @@ class RecordListModel(QAbstractListModel):
         if role == KindNameRole:
             return kind_name(row.kind) if self.show_kind else ""
         if role == SnippetRole:
-            return row.snippet
+            return self._snippet(index.row(), row)
         if role == FallbackRole:
             return fallback_marker(row.fallback)
         if role == RemovedRole:
@@ -199,15 +221,40 @@ class RecordListModel(QAbstractListModel):
                 parts.append(fallback_marker(row.fallback))
             if row.removed:
                 parts.append(_("(removed from the catalog)"))
-            if row.snippet:
-                parts.append(split_highlight(row.snippet)[0])
+            snippet = self._snippet(index.row(), row)
+            if snippet:
+                parts.append(split_highlight(snippet)[0])
             return ", ".join(parts)
         if role == Qt.ToolTipRole:
             return row.title
         return None
 
+    def _snippet(self, number: int, row: Row) -> str:
+        if row.snippet is None:
+            if number not in self._asked:
+                self.snippetsWanted.emit(number)
+            return ""
+        return row.snippet
+
+    def missing_snippets(self, first: int, count: int) -> list[int]:
+        """Of ``count`` rows from ``first``, those whose snippet is neither made nor asked for; now asked for."""
+        numbers = [n for n in range(first, min(first + count, len(self._rows)))
+                   if self._rows[n].snippet is None and n not in self._asked]
+        self._asked.update(numbers)
+        return numbers
+
+    def set_snippets(self, generation: int, numbers: list[int], snippets: list[str]) -> None:
+        """Snippets for rows ``numbers``, unless the rows changed since they were asked for."""
+        if generation != self.generation or not numbers:
+            return
+        for number, snippet in zip(numbers, snippets):
+            self._rows[number] = replace(self._rows[number], snippet=snippet)
+        self.dataChanged.emit(self.index(min(numbers)), self.index(max(numbers)), [SnippetRole])
+
     def set_rows(self, rows: list[Row], has_snippets: bool) -> None:
         self.beginResetModel()
+        self.generation += 1
+        self._asked = set()
         self._rows = list(rows)
         self.has_snippets = has_snippets
         # The kind is said only where a list mixes kinds; the line stays when it has anything to say.
@@ -380,6 +427,7 @@ class ResultsLoader(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self._launch)
+        model.snippetsWanted.connect(self._fetch_snippets)
 
     def request(self, query: Query, debounce: bool = False) -> int:
         self.serial += 1
@@ -410,11 +458,25 @@ class ResultsLoader(QObject):
         """Put ``rows`` in the model unless a newer request was made since."""
         if serial != self.serial or rows is None:
             return False
+        self.last_query = query  # before the rows: a view may ask for their snippets at once
         self.model.set_rows(rows, has_snippets=query.mode in ("search", "notes"))
         self.applied = serial
-        self.last_query = query
         self.loaded.emit(len(rows))
         return True
+
+    def _fetch_snippets(self, number: int) -> None:
+        """The missing snippets of a block of rows from ``number``, off the UI thread."""
+        query, generation = self.last_query, self.model.generation
+        # The rows around it: a list scrolled up from its end comes into view upwards.
+        numbers = self.model.missing_snippets(max(0, number - SNIPPET_BLOCK // 2), SNIPPET_BLOCK)
+        if query is None or not numbers:
+            return
+        rows = self.model.rows()
+        worker.query_op(
+            self.state, fetch_snippets, query, [rows[n].key for n in numbers], owner=self
+        ).success(lambda snippets: self.model.set_snippets(generation, numbers, snippets)).failure(
+            lambda exc: self.model.set_snippets(generation, numbers, [""] * len(numbers))
+        ).run()
 
     def _failed(self, serial: int, exc: BaseException) -> None:
         if serial != self.serial:

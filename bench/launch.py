@@ -1,9 +1,12 @@
-"""Start-up until the main window is visible, under Xvfb, polled with xdotool.
+"""Start-up until the main window is visible, under Xvfb, told by the X server's events.
 
-Each program is started in a fresh process and ``xdotool search --onlyvisible
---name`` is run every 5 ms until its window is mapped; then the process group
-(started here) is stopped, and the next run waits until the window is gone.
-Programs run in turns, round after round, after one unrecorded warm-up each.
+Each program is started in a fresh process; an X client connected before it
+starts (``bench.xwatch``) hears its top-level window being mapped and titled,
+the same way for every program: no poller runs beside it. Then the process
+group (started here) is stopped, and the next run waits until the window is
+gone. Programs run in turns, round after round, after one unrecorded warm-up
+each. A program with ``fresh`` set gets a data folder that was never used at
+each run (a laptop's first day, and after every reinstall).
 Every program runs in a network namespace of its own with only loopback
 (``unshare -n``) when that is possible: Kiwix desktop starts a download helper
 (aria2c) that would otherwise try the internet; all programs get the same
@@ -22,15 +25,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import xwatch
 from bench.stats import program_env, rss_of
 
 DISPLAY = ":95"
-POLL_S = 0.005
+CHECK_S = 0.05  # how often the wait for the window also checks that the program is alive
 REPO = Path(__file__).resolve().parent.parent
+DETECTOR = xwatch.DETECTOR
 
 
 def tools_available() -> bool:
-    return all(shutil.which(t) for t in ("Xvfb", "xdotool"))
+    return bool(shutil.which("Xvfb")) and xwatch.available()
 
 
 class Xvfb:
@@ -79,19 +84,13 @@ def app_env(display: str | None, extra: dict | None = None) -> dict:
     return env
 
 
-def visible(name: str, env: dict) -> bool:
-    out = subprocess.run(
-        ["xdotool", "search", "--onlyvisible", "--name", name], env=env, capture_output=True
-    )
-    return out.returncode == 0 and bool(out.stdout.strip())
-
-
 @dataclass
 class Program:
     label: str
-    cmd: list[str]
-    window: str  # xdotool --name regex
+    cmd: list[str]  # "{fresh}" stands for a data folder never used before, made anew each run
+    window: str  # regex for the window's title
     env: dict = field(default_factory=dict)
+    fresh: Path | None = None  # where the never-used data folders go
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -107,16 +106,25 @@ def _stop(proc: subprocess.Popen) -> None:
             continue
 
 
-def time_to_window(program: Program, display: str, pin: str | None = None, timeout: float = 60) -> float:
+def time_to_window(program: Program, watcher: xwatch.WindowWatcher, display: str, pin: str | None = None,
+                   timeout: float = 60) -> float:
     env = app_env(display, program.env)
-    cmd = (["taskset", "-c", pin] if pin else []) + _offline_prefix() + program.cmd
+    fresh = None
+    if program.fresh is not None:
+        program.fresh.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(dir=program.fresh)) / "data"  # the folder itself does not exist yet
+    cmd = (["taskset", "-c", pin] if pin else []) + _offline_prefix()
+    cmd += [str(fresh) if part == "{fresh}" else part for part in program.cmd]
+    if watcher.wait(program.window, 10, gone=True) is None:
+        raise RuntimeError(f"a window like {program.window!r} is still shown from an earlier run")
     errors = tempfile.TemporaryFile()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
     try:
         while True:
-            if visible(program.window, env):
-                elapsed = time.perf_counter() - start
+            shown = watcher.wait(program.window, CHECK_S)
+            if shown is not None:
+                elapsed = shown - start
                 break
             if proc.poll() is not None:
                 errors.seek(0)
@@ -126,13 +134,12 @@ def time_to_window(program: Program, display: str, pin: str | None = None, timeo
                 )
             if time.perf_counter() - start > timeout:
                 raise RuntimeError(f"{program.label}: no window after {timeout:.0f} s")
-            time.sleep(POLL_S)
     finally:
         _stop(proc)
         errors.close()
-    deadline = time.monotonic() + 10
-    while visible(program.window, env) and time.monotonic() < deadline:
-        time.sleep(0.05)
+        if fresh is not None:
+            shutil.rmtree(fresh.parent, ignore_errors=True)
+    watcher.wait(program.window, 10, gone=True)
     return elapsed
 
 
@@ -140,6 +147,8 @@ def programs(seed_data: Path, big_data: Path | None, big_label: str, zim: Path |
     aulalocal = str(Path(sys.executable).with_name("aulalocal"))
     found = [
         Program("AulaLocal, seed catalog", [aulalocal, "--data-dir", str(seed_data)], "^AulaLocal"),
+        Program("AulaLocal, first start (a data folder never used)", [aulalocal, "--data-dir", "{fresh}"],
+                "^AulaLocal", fresh=home / "fresh-data"),
     ]
     if big_data is not None:
         found.append(Program(f"AulaLocal, {big_label}", [aulalocal, "--data-dir", str(big_data)], "^AulaLocal"))
@@ -168,30 +177,31 @@ def measure(progs: list[Program], rounds: int, pin: str | None = None, display: 
     errors: dict[str, str] = {}
     failures: dict[str, int] = {}
 
-    def attempt(program: Program) -> float | None:
-        for _ in range(3):
-            try:
-                return time_to_window(program, display, pin)
-            except RuntimeError as exc:
-                failures[program.label] = failures.get(program.label, 0) + 1
-                errors[program.label] = str(exc)
-        return None
-
     saved = os.sched_getaffinity(0)
     if pin is not None and len(saved) > 1:
-        # The poller (xdotool, started from here) runs beside the pinned program, not on its core.
+        # The listener (this process) runs beside the pinned program, not on its core.
         os.sched_setaffinity(0, saved - {int(pin)} or saved)
     try:
-        for warm in progs:
-            attempt(warm)
-        for _ in range(rounds):
-            for program in progs:
-                seconds = attempt(program)
-                if seconds is not None:
-                    results[program.label].append(seconds)
+        with xwatch.WindowWatcher(display) as watcher:
+            def attempt(program: Program) -> float | None:
+                for _ in range(3):
+                    try:
+                        return time_to_window(program, watcher, display, pin)
+                    except RuntimeError as exc:
+                        failures[program.label] = failures.get(program.label, 0) + 1
+                        errors[program.label] = str(exc)
+                return None
+
+            for warm in progs:
+                attempt(warm)
+            for _ in range(rounds):
+                for program in progs:
+                    seconds = attempt(program)
+                    if seconds is not None:
+                        results[program.label].append(seconds)
     finally:
         os.sched_setaffinity(0, saved)
-    return {"seconds": results, "errors": errors, "failures": failures}
+    return {"seconds": results, "errors": errors, "failures": failures, "detector": DETECTOR}
 
 
 def idle_rss(data_dir: Path, display: str | None, settle_s: float = 3.0) -> dict:
@@ -204,10 +214,9 @@ def idle_rss(data_dir: Path, display: str | None, settle_s: float = 3.0) -> dict
     proc = subprocess.Popen([aulalocal, "--data-dir", str(data_dir)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        start = time.monotonic()
         if display:
-            while not visible("^AulaLocal", env) and time.monotonic() - start < 30:
-                time.sleep(0.05)
+            with xwatch.WindowWatcher(display) as watcher:
+                watcher.wait("^AulaLocal", 30)
         time.sleep(settle_s)
         if proc.poll() is not None:
             raise RuntimeError(f"the app exited with {proc.returncode}")

@@ -69,13 +69,11 @@ class WindowWatcher:
             return ""
 
     def _follow(self, window, mapped: bool = False) -> None:
-        from Xlib.error import XError
+        from Xlib.error import BadWindow, CatchError
 
-        try:
-            # Selected before the title is read: a change after the read still comes as an event.
-            window.change_attributes(event_mask=self._X.PropertyChangeMask)
-        except XError:
-            return
+        # Selected before the title is read: a change after the read still
+        # comes as an event. A window already gone answers BadWindow, later.
+        window.change_attributes(event_mask=self._X.PropertyChangeMask, onerror=CatchError(BadWindow))
         self.windows[window.id] = {"window": window, "mapped": mapped, "name": self._name(window)}
 
     def _handle(self, event) -> None:

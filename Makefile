@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 LANGS := es qu en
 POT := translations/aulalocal.pot
+FIRST_START := build/first-start/stamp.json
 MO_FILES := $(foreach l,$(LANGS),translations/$(l)/LC_MESSAGES/aulalocal.mo)
 SYSTEM_PACKAGES := minisign xvfb xdotool libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -15,11 +16,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test i18n i18n-extract i18n-update mo qu-spelling system-deps bench clean screenshots \
 	package package-test package-deps package-start-time icons
 
-run: $(INSTALLED) mo
+run: $(INSTALLED) mo $(FIRST_START)
 	$(BIN)/aulalocal
 
 # pytest exits 5 when it collected nothing: a failure, said in plain words.
-test: system-deps $(INSTALLED) mo
+test: system-deps $(INSTALLED) mo $(FIRST_START)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "error: no tests were collected" >&2; fi; exit $$status
 
@@ -34,6 +35,13 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 	# cached bytecode: about 15 ms less at each start (docs/benchmarks.md).
 	SBK_EMBED=0 $(BIN)/python -c "import shiboken6"
 	touch $@
+
+# A laptop's first day without the work of a first start: the new data
+# folder's databases, made from seeds/ by the app's own code (aulalocal.firststart);
+# remade whenever a seed or the code changes. The wheel and the PyInstaller
+# build make their own the same way.
+$(FIRST_START): $(shell find seeds -name '*.json') $(shell find src/aulalocal -name '*.py' -not -path '*/__pycache__/*') | $(INSTALLED)
+	$(BIN)/python -m aulalocal.firststart build/first-start
 
 # Debian packages the tests need; installed only when one is missing.
 system-deps:
@@ -73,7 +81,13 @@ translations/%/LC_MESSAGES/aulalocal.mo: translations/%/LC_MESSAGES/aulalocal.po
 # zimwriterfs are the comparison points (docs/benchmarks.md).
 BENCH_PACKAGES := kiwix kiwix-tools zim-tools
 
-bench: system-deps $(INSTALLED) mo
+BENCH_TOOLS := $(VENV)/.installed-bench
+
+$(BENCH_TOOLS): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: system-deps $(INSTALLED) $(BENCH_TOOLS) mo $(FIRST_START)
 	@missing=$$(for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \

@@ -42,15 +42,26 @@ class DataFolder:
         self.userdata.close()
 
 
-def open_data_folder(override: str | os.PathLike | None = None, load_seed: bool = True) -> DataFolder:
-    """Open (creating if needed) the data folder; bring the shipped catalog up to date."""
+def open_data_folder(
+    override: str | os.PathLike | None = None, load_seed: bool = True, use_prebuilt: bool = True
+) -> DataFolder:
+    """Open (creating if needed) the data folder; bring the shipped catalog up to date.
+
+    A never-used folder gets the databases the build made for a first start
+    (``aulalocal.firststart``) unless ``use_prebuilt`` is false.
+    """
     path = paths.data_dir(override)
     try:
         path.mkdir(parents=True, exist_ok=True)
+        new = load_seed and use_prebuilt and next(os.scandir(path), None) is None
     except OSError as exc:
         raise StorageError(
             N_("Cannot create the data folder {path}: {reason}."), path=str(path), reason=exc.strerror
         ) from exc
+    if new:
+        from aulalocal.firststart import install
+
+        install(path)
     folder = DataFolder(path, open_catalog(path / "catalog.db"), open_userdata(path / "userdata.db"))
     if load_seed:
         load_shipped_catalog(folder)

@@ -38,6 +38,15 @@ def seeds_dir() -> Path:
     return _shipped("seeds")
 
 
+def first_start_dir() -> Path:
+    """The databases the build made for a first start (``aulalocal.firststart``); ``make`` makes them in build/."""
+    here = Path(__file__).resolve().parent
+    if getattr(sys, "frozen", False):
+        return Path(getattr(sys, "_MEIPASS", here)) / "first-start"
+    packaged = here / "data" / "first-start"
+    return packaged if packaged.is_dir() else here.parent.parent / "build" / "first-start"
+
+
 def resources_dir() -> Path:
     return _shipped("resources")
 

@@ -27,6 +27,7 @@ KEPT_HEADING = "## Changes made to meet the targets"
 
 TARGETS = {
     "start_seed_s": 0.3,
+    "start_first_s": 0.3,
     "start_big_s": 0.5,
     "import_share_of_cp": 0.40,
     "search_p95_ms": 20.0,
@@ -35,7 +36,9 @@ TARGETS = {
     "verify_share": 0.80,
     "idle_rss_mb": 120.0,
     "apply_adds_mb": 50.0,
+    "ranking": 1.0,
 }
+FIRST_START = "AulaLocal, first start (a data folder never used)"
 
 
 def log(message: str) -> None:
@@ -111,7 +114,7 @@ def run(args) -> dict:
 
         log("search latency, 200 queries")
         results["search"] = {"seed": searchbench.measure_aulalocal(seed_data, args.rounds)}
-        results["search"][big] = searchbench.measure_aulalocal(big_data, args.rounds)
+        results["search"][big] = searchbench.measure_aulalocal(big_data, args.rounds, ranking=True)
         if zim is not None:
             results["search"][big].update(searchbench.measure_kiwix(zim, args.rounds))
         log("search latency pinned to one core (taskset -c 0)")
@@ -159,7 +162,7 @@ def _ms(series: dict | None, key: str = "p95") -> list[float]:
 
 
 def verdicts(r: dict) -> list[tuple[str, str, str, bool | None]]:
-    """(target, figure, limit, met) for every target of issue 6 that was measured."""
+    """(target, figure, limit, met) for every target of issues 6 and 20 that was measured."""
     rows = []
     big = max(r["sizes"])
     launch_s = (r.get("launch") or {}).get("seconds", {})
@@ -172,10 +175,14 @@ def verdicts(r: dict) -> list[tuple[str, str, str, bool | None]]:
     if big_s:
         rows.append((f"window visible, {big:,} records (median)", f"{median(big_s):.3f} s", f"≤ {TARGETS['start_big_s']} s",
                      median(big_s) <= TARGETS["start_big_s"]))
+    first_s = launch_s.get(FIRST_START, [])
+    if first_s:
+        rows.append(("window visible, first start on a never-used data folder (median)", f"{median(first_s):.3f} s",
+                     f"≤ {TARGETS['start_first_s']} s", median(first_s) <= TARGETS["start_first_s"]))
     if seed_s and kiwix_s:
-        worst = max(median(seed_s), median(big_s) if big_s else 0)
-        rows.append(("window visible, no slower than Kiwix desktop", f"{worst:.3f} s vs {median(kiwix_s):.3f} s",
-                     "≤ Kiwix", worst <= median(kiwix_s)))
+        worst = max(median(seed_s), median(big_s) if big_s else 0, median(first_s) if first_s else 0)
+        rows.append(("window visible, no slower than Kiwix desktop (worst of the above)",
+                     f"{worst:.3f} s vs {median(kiwix_s):.3f} s", "≤ Kiwix", worst <= median(kiwix_s)))
     media = r.get("media")
     if media:
         share = median(media["copy_seconds"]) / median(media["apply_seconds"])
@@ -193,16 +200,27 @@ def verdicts(r: dict) -> list[tuple[str, str, str, bool | None]]:
         if search.get("raw"):
             ratio = median(ui["p95"]) / median(search["raw"]["p95"])
             rows.append(("search p95 vs raw FTS5 bm25 top-50", f"{ratio:.2f}x", "≤ 2x", ratio <= TARGETS["search_vs_raw"]))
-    if search.get("titles") and search.get("kiwix_suggest"):
-        a, b = median(search["titles"]["p95"]), median(search["kiwix_suggest"]["p95"])
-        rows.append(("title matches p95 vs Kiwix /suggest", f"{a:.1f} ms vs {b:.1f} ms", "≤ Kiwix", a <= b))
+    if search.get("ui") and search.get("kiwix_suggest"):
+        a, b = median(search["ui"]["p95"]), median(search["kiwix_suggest"]["p95"])
+        rows.append(("as the window searches while one types, p95 vs Kiwix /suggest", f"{a:.1f} ms vs {b:.1f} ms",
+                     "≤ Kiwix", a <= b))
+    ranking = (search.get("ranking") or {}).get("all")
+    if ranking:
+        worst = min(ranking["top10"], ranking["top25"], ranking["first"])
+        rows.append((f"ranking vs every match ranked (reference), {ranking['queries']} queries: top-10 / top-25 overlap, #1",
+                     f"{ranking['top10']:.2f} / {ranking['top25']:.2f} / {ranking['first']:.2f}", "1.00",
+                     worst >= TARGETS["ranking"]))
     if search.get("search25") and search.get("kiwix_search"):
         a, b = median(search["search25"]["p95"]), median(search["kiwix_search"]["p95"])
         rows.append(("full ranked results p95 vs Kiwix /search", f"{a:.1f} ms vs {b:.1f} ms", "≤ Kiwix", a <= b))
+    for size, ap in r["apply"].items():
+        if size < 10_000 and size != big:
+            continue  # the target is throughput at scale
+        ratio = median(ap["apply"]) / median(ap["raw"])
+        rows.append((f"apply {size:,} records vs raw insert_all + FTS, one transaction", f"{ratio:.2f}x", "≤ 1.5x",
+                     ratio <= TARGETS["apply_vs_raw"]))
     ap = r["apply"].get(big)
     if ap:
-        ratio = median(ap["apply"]) / median(ap["raw"])
-        rows.append((f"apply {big:,} records vs raw insert_all + FTS", f"{ratio:.2f}x", "≤ 1.5x", ratio <= TARGETS["apply_vs_raw"]))
         if ap["reference"]:
             share = median(ap["reference"]) / median(ap["verify"])
             rows.append((f"verify {big:,} records, share of minisign+sha256sum speed", f"{100 * share:.0f}%", "≥ 80%",
@@ -225,6 +243,10 @@ def summary_lines(r: dict) -> list[str]:
         )
     for where, series in r["search"].items():
         for name, s in series.items():
+            if name == "ranking":
+                lines += [f"ranking {where} {c}: top-10 {v['top10']:.2f}, top-25 {v['top25']:.2f}, #1 {v['first']:.2f},"
+                          f" #1 not shown {v['first_missing']}" for c, v in s.items()]
+                continue
             lines.append(f"search {where} {name}: p50 {spread(s['p50'])} ms, p95 {spread(s['p95'])} ms")
     for name, s in (r.get("search_pinned") or {}).items():
         lines.append(f"search {big} pinned {name}: p50 {spread(s['p50'])} ms, p95 {spread(s['p95'])} ms")
@@ -261,7 +283,7 @@ range of those over {rounds} runs. The synthetic catalogs are made by
 `bench/generate.py` (seed {r.get('seed', 1)}): records of every kind in the
 proportions of the seed catalog, es/qu/en texts with its lengths and words.
 
-## Targets (issue 6)
+## Targets (issues 6 and 20)
 """]
     parts.append(_table(["target", "measured", "limit", ""], [
         [t, f, l, "met" if m else "**missed**"] for t, f, l, m in verdicts(r)
@@ -271,12 +293,15 @@ proportions of the seed catalog, es/qu/en texts with its lengths and words.
         parts.append(f"""
 ## Start-up until the main window is visible
 
-Under `Xvfb :95 -screen 0 1024x600x24`; `xdotool search --onlyvisible --name`
-polled every 5 ms from the start of the process; each program in turn,
-{2 * rounds} runs each after one warm-up run; every program in a network
-namespace with loopback only (`unshare -n`), so Kiwix's download helper stays
-offline. Python programs start from cached bytecode, as an installed app does
-(the warm-up run fills a cache outside the repository). Seconds.
+Under `Xvfb :95 -screen 0 1024x600x24`, from the start of the process until
+the X server reports its main window mapped and titled: {r['launch'].get('detector', 'xdotool polling')},
+the same detector for every program, so nothing polls beside the measured
+program. Each program in turn, {2 * rounds} runs each after one warm-up run;
+every program in a network namespace with loopback only (`unshare -n`), so
+Kiwix's download helper stays offline. Python programs start from cached
+bytecode, as an installed app does (the warm-up run fills a cache outside the
+repository). *First start*: each run on a data folder that does not exist
+yet, as on a laptop's first day or after a reinstall. Seconds.
 """)
         rows = []
         for label, values in r["launch"]["seconds"].items():
@@ -293,10 +318,10 @@ offline. Python programs start from cached bytecode, as an installed app does
 
     search = r["search"].get(big, {})
     names = {
-        "titles": "title matches first: `search_titles()`, 10 results",
+        "ui": "as the window searches while one types (`ui.models.fetch_rows`: `search()`, 200 results, 20 snippets)",
+        "snippets": "the next 20 snippets, as the list scrolls to them (`ui.models.fetch_snippets`)",
         "search25": "full ranked results: `search()`, 25 results",
-        "search50": "`search()` as `aulalocal search` runs it, 50 results",
-        "ui": "as the window searches while one types (`ui.models.fetch_rows`: `search()`, 200 results)",
+        "search50": "`search()` as `aulalocal search` runs it, 50 results with snippets",
         "raw": "raw FTS5: every match ranked with bm25(10, 1), top 50 (the limit)",
         "kiwix_suggest": "Kiwix `/suggest`, 10 suggestions",
         "kiwix_search": "Kiwix `/search`, first page of 25",
@@ -309,7 +334,10 @@ not, Quechua apostrophes and their typed variants, common words that hit most
 records, several words, no match), each in its language, on the catalog of
 {big:,} records; Kiwix on a ZIM of the same records (one page a record, its
 texts in the three languages; `zimwriterfs`, served by `kiwix-serve` on
-127.0.0.1, queried with urllib). Milliseconds.
+127.0.0.1, queried with urllib). Every match is ranked. While one types, the
+window runs `fetch_rows` (no separate title-only query): it is what it
+compares with Kiwix `/suggest`, which is what Kiwix shows while one types.
+Milliseconds.
 """)
     rows = []
     pinned = r.get("search_pinned") or {}
@@ -321,10 +349,9 @@ texts in the three languages; `zimwriterfs`, served by `kiwix-serve` on
         rows.append([label, spread(s["p50"]), spread(s["p95"]), spread(p["p95"]) if p else "n/a"])
     parts.append(_table(["query", "p50", "p95", "p95, one core"], rows))
     if search.get("raw"):
-        short = {"titles": "`search_titles()`, 10", "search25": "`search()`, 25", "search50": "`search()`, 50",
-                 "ui": "as the window searches, 200"}
+        short = {"search25": "`search()`, 25", "search50": "`search()`, 50", "ui": "as the window searches, 200"}
         ratio_rows = []
-        for key in ("titles", "search25", "search50", "ui"):
+        for key in ("search25", "search50", "ui"):
             if search.get(key):
                 ratio_rows.append([short[key], f"{median(search[key]['p95']) / median(search['raw']['p95']):.2f}x"])
         parts.append("\nRatio of p95 to the raw FTS5 query's p95:\n")
@@ -334,6 +361,27 @@ texts in the three languages; `zimwriterfs`, served by `kiwix-serve` on
         parts.append("\nAs the window searches, p95 by kind of query (last run): "
                      + ", ".join(f"{c} {v:.1f} ms" for c, v in cats.items())
                      + ". Slowest: " + ", ".join(f"`{t}` {ms} ms" for ms, t in search["ui"]["slowest"]) + ".")
+    ranking = search.get("ranking")
+    if ranking:
+        total = ranking["all"]
+        parts.append(f"""
+### Ranking against every match ranked
+
+For each query, the order the window shows (`search()`, {total['results_shown']} results)
+against a reference made by `bench/searchbench.py` on its own (its own
+reading of the query, plain SQL joins on the language instead of rowid
+ranges, every match scored and sorted in Python): title matches first by the
+title index's bm25, then the other matches by bm25 with titles weighing ten
+times the body. *top-k*: share of the reference's first k among the first k
+shown (a record scoring as the reference's k-th counts, so ties at the edge
+go either way); *#1*: the first shown scores as the reference's first;
+*#1 not shown*: queries whose reference #1 is not among all the results shown.
+""")
+        cats = [c for c in ranking if c != "all"] + ["all"]
+        parts.append(_table(["queries", "n", "top-10", "top-25", "#1", "#1 not shown"], [
+            [c, str(ranking[c]["queries"]), f"{ranking[c]['top10']:.2f}", f"{ranking[c]['top25']:.2f}",
+             f"{ranking[c]['first']:.2f}", str(ranking[c]["first_missing"])] for c in cats
+        ]))
     seed = r["search"].get("seed", {})
     if seed.get("ui"):
         parts.append(f"\nWith the seed catalog (148 records): as the window searches, p50 {spread(seed['ui']['p50'])} ms,"
@@ -349,9 +397,11 @@ writes (the bundle staged with its SHA-256 and BLAKE2b in one pass, the
 signature, the archive layout and manifest; each file's SHA-256 is checked as
 the apply streams it); *bundle verify*: the `aulalocal bundle verify` work
 (also every file's SHA-256 and every record validated). *apply*: the whole
-`import_bundle`. *raw*: sqlite-utils `insert_all` of the same rows (records
-and their search text in three languages, prepared beforehand) plus
-`enable_fts` on the search text, in WAL mode. Seconds.
+`import_bundle`. *raw*: the same rows prepared before the timing starts
+(records with their JSON and its SHA-256, and their search text in three
+languages), then, timed: sqlite-utils `insert_all` of both and `enable_fts`
+on the search text (one FTS5 table, same tokenizer), in one transaction, in
+WAL mode. Seconds.
 """)
     rows = []
     for size, ap in r["apply"].items():

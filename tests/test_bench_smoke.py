@@ -20,7 +20,8 @@ def test_bench_smoke_runs_and_prints_the_figures(tmp_path):
     for figure in (
         "apply 1000 records:",
         "search 1000 ui: p50",
-        "search 1000 titles: p50",
+        "search 1000 snippets: p50",
+        "target MET    ranking vs every match ranked",
         "search 1000 raw: p50",
         "idle app RSS",
         "media 8.4 MB: import",

@@ -32,7 +32,9 @@ ALLOWED: dict[str, set[str]] = {
     "quechua_dates": set(),
     "kinds": {"errors"},
     "catalog": BASE | {"kinds", "i18n"},
-    "datafolder": BASE | {"catalog", "kinds", "i18n"},
+    "datafolder": BASE | {"catalog", "kinds", "i18n", "firststart"},
+    # A first start's databases: built through datafolder (at call time), copied in by it.
+    "firststart": BASE | {"datafolder"},
     "bundle": BASE | {"datafolder", "catalog", "kinds", "i18n"},
     "doctor": BASE | {"bundle", "datafolder", "catalog", "kinds", "i18n"},
     "recordtext": BASE | {"catalog", "kinds", "i18n"},

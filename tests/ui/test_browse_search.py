@@ -112,12 +112,18 @@ sys.exit(run_app(Namespace(data_dir=sys.argv[1], lang=None, screenshot=None)))
     assert "QMainWindow" in loaded["qtwidgets"] and "QTabWidget" not in loaded["qtwidgets"]
 
 
-def test_search_as_you_type_ignores_accents_and_highlights(window, qtbot, seeded):
+def typed(window, qtbot, text: str):
+    """Type ``text`` in the search box and wait for its results; the browse page."""
     window.search.setFocus()
-    qtbot.keyClicks(window.search, "educacion")
+    qtbot.keyClicks(window.search, text)
     browse_page = window.browse
-    qtbot.waitUntil(lambda: browse_page.loader.last_query is not None and browse_page.loader.last_query.text == "educacion")
+    qtbot.waitUntil(lambda: browse_page.loader.last_query is not None and browse_page.loader.last_query.text == text)
     idle(qtbot, window)
+    return browse_page
+
+
+def test_search_as_you_type_ignores_accents_and_highlights(window, qtbot, seeded):
+    browse_page = typed(window, qtbot, "educacion")
     assert window.current_section == "all"
     model = browse_page.model
     assert model.rowCount() > 0
@@ -134,11 +140,7 @@ def test_search_as_you_type_ignores_accents_and_highlights(window, qtbot, seeded
 def test_snippets_are_made_for_the_rows_in_view(window, qtbot, seeded):
     # Most of a search's time was its 200 snippets (issue 20): the first come
     # with the results, the others when they are scrolled into view.
-    window.search.setFocus()
-    qtbot.keyClicks(window.search, "de")
-    browse_page = window.browse
-    qtbot.waitUntil(lambda: browse_page.loader.last_query is not None and browse_page.loader.last_query.text == "de")
-    idle(qtbot, window)
+    browse_page = typed(window, qtbot, "de")
     model, view = browse_page.model, browse_page.list_view
     count = model.rowCount()
     assert count > models.FIRST_SNIPPETS + 3 * models.SNIPPET_BLOCK

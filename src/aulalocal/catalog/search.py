@@ -101,7 +101,7 @@ def search(
     relevance of the title; then the records that match elsewhere, by
     relevance (title matches weigh ten times body matches). ``limit`` None
     or negative: all of them. Only the first ``snippets`` hits (all when None)
-    get their snippet; ``snippets()`` makes the others'.
+    get their snippet; ``snippets_for()`` makes the others'.
     """
     query = fts_query(text)
     if query is None or limit == 0:
@@ -193,7 +193,7 @@ def _hits(db, rowids: list[int], lang: str, text: str, snippets: int | None) -> 
     return hits
 
 
-def snippets(db: sqlite3.Connection, text: str, lang: str, keys: list[tuple[str, str, str]]) -> list[str]:
+def snippets_for(db: sqlite3.Connection, text: str, lang: str, keys: list[tuple[str, str, str]]) -> list[str]:
     """The snippets of records ``keys`` ((catalog, kind, id)) for a search of ``text`` in ``lang``.
 
     For the hits a ``search`` returned without theirs: a list shows the first

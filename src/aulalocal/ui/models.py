@@ -135,9 +135,9 @@ def fetch_rows(db, query: Query, userdata_path: Path, is_stale=lambda: False) ->
 
 def fetch_snippets(db, query: Query, keys: list[tuple[str, str, str]]) -> list[str]:
     """The snippets of the records ``keys`` in the results of ``query`` (a search)."""
-    from aulalocal.catalog.search import snippets
+    from aulalocal.catalog.search import snippets_for
 
-    return snippets(db, query.text, query.lang, keys)
+    return snippets_for(db, query.text, query.lang, keys)
 
 
 def _user_rows(db, user_db, query: Query) -> list[Row]:

@@ -293,7 +293,7 @@ proportions of the seed catalog, es/qu/en texts with its lengths and words.
         parts.append(f"""
 ## Start-up until the main window is visible
 
-Under `Xvfb :95 -screen 0 1024x600x24`, from the start of the process until
+Under `Xvfb :95 -screen 0 1024x600x24 -noreset`, from the start of the process until
 the X server reports its main window mapped and titled: {r['launch'].get('detector', 'xdotool polling')},
 the same detector for every program, so nothing polls beside the measured
 program. Each program in turn, {2 * rounds} runs each after one warm-up run;

@@ -39,7 +39,7 @@ def tools_available() -> bool:
 
 
 class Xvfb:
-    """``Xvfb :95 -screen 0 1024x600x24``, started here unless already running."""
+    """``Xvfb :95 -screen 0 1024x600x24 -noreset``, started here unless already running."""
 
     def __init__(self, display: str = DISPLAY) -> None:
         self.display = display
@@ -49,7 +49,9 @@ class Xvfb:
         socket = Path("/tmp/.X11-unix") / f"X{self.display.lstrip(':')}"
         if not socket.exists():
             self.proc = subprocess.Popen(
-                ["Xvfb", self.display, "-screen", "0", "1024x600x24", "-nolisten", "tcp"],
+                # -noreset: by default the server resets whenever its last
+                # client leaves, and a program connecting meanwhile fails.
+                ["Xvfb", self.display, "-screen", "0", "1024x600x24", "-nolisten", "tcp", "-noreset"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )
             deadline = time.monotonic() + 10

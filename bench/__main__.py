@@ -121,6 +121,11 @@ def run(args) -> dict:
         results["search_pinned"] = pinned_search(big_data, zim, args.rounds)
 
         if not args.no_xvfb and launch.tools_available():
+            from aulalocal import firststart, paths
+
+            if not firststart.current(paths.first_start_dir()):  # as make would, before a first start is timed
+                log("first-start databases (aulalocal.firststart)")
+                firststart.build(paths.first_start_dir())
             home = launch.scratch_home()
             try:
                 with launch.Xvfb():

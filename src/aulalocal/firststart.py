@@ -77,16 +77,20 @@ def build(dest: Path, seeds: Path | None = None) -> None:
     (dest / STAMP).write_text(json.dumps(stamp(seeds)), encoding="utf-8")
 
 
-def install(path: Path, seeds: Path | None = None) -> bool:
-    """Put the first-start databases into the empty data folder ``path``; False when there are none for it."""
-    source = paths.first_start_dir()
-    seeds = seeds or paths.seeds_dir()
+def current(source: Path, seeds: Path | None = None) -> bool:
+    """Whether the first-start folder ``source`` was made from these seeds (and, where it can be read, this code)."""
     try:
         made_from = json.loads((source / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    now = stamp(seeds)
-    if made_from.get("seeds") != now["seeds"] or (now["code"] is not None and made_from.get("code") != now["code"]):
+    now = stamp(seeds or paths.seeds_dir())
+    return made_from.get("seeds") == now["seeds"] and (now["code"] is None or made_from.get("code") == now["code"])
+
+
+def install(path: Path, seeds: Path | None = None) -> bool:
+    """Put the first-start databases into the empty data folder ``path``; False when there are none for it."""
+    source = paths.first_start_dir()
+    if not current(source, seeds):
         return False
     copies = []
     try:

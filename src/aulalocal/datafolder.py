@@ -53,7 +53,8 @@ def open_data_folder(
     path = paths.data_dir(override)
     try:
         path.mkdir(parents=True, exist_ok=True)
-        new = load_seed and use_prebuilt and next(os.scandir(path), None) is None
+        with os.scandir(path) as entries:
+            new = load_seed and use_prebuilt and next(entries, None) is None
     except OSError as exc:
         raise StorageError(
             N_("Cannot create the data folder {path}: {reason}."), path=str(path), reason=exc.strerror

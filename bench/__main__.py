@@ -139,6 +139,8 @@ def run(args) -> dict:
             finally:
                 shutil.rmtree(home, ignore_errors=True)
         else:
+            if not args.no_xvfb:
+                log("start-up not measured: it needs Xvfb and python-xlib (`make bench` installs both)")
             log("idle memory of the app (offscreen)")
             results["idle"] = launch.idle_rss(seed_data, None)
 

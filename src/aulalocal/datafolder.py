@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aulalocal import paths
-from aulalocal.catalog.db import open_catalog, open_userdata
+from aulalocal.bundle.kept import kept_bundles
+from aulalocal.catalog.db import catalog_damaged, open_catalog, open_userdata
 from aulalocal.errors import N_, StorageError
 
 SEED_CATALOG = "aulalocal-seed"
@@ -19,7 +20,7 @@ SEED_CATALOG = "aulalocal-seed"
 class DataFolder:
     path: Path
     catalog: sqlite3.Connection
-    userdata: sqlite3.Connection
+    userdata: sqlite3.Connection | None = None  # None: a catalog being rebuilt (doctor --repair)
 
     @property
     def media_dir(self) -> Path:
@@ -39,7 +40,8 @@ class DataFolder:
 
     def close(self) -> None:
         self.catalog.close()
-        self.userdata.close()
+        if self.userdata is not None:
+            self.userdata.close()
 
 
 def open_data_folder(
@@ -57,13 +59,21 @@ def open_data_folder(
             new = load_seed and use_prebuilt and next(entries, None) is None
     except OSError as exc:
         raise StorageError(
-            N_("Cannot create the data folder {path}: {reason}."), path=str(path), reason=exc.strerror
+            N_("Cannot create the data folder {path}. Check that its disk is working and that it may be written to."),
+            path=str(path),
         ) from exc
     if new:
         from aulalocal.firststart import install
 
         install(path)
-    folder = DataFolder(path, open_catalog(path / "catalog.db"), open_userdata(path / "userdata.db"))
+    if not (path / "catalog.db").exists() and kept_bundles(path / "bundles"):
+        raise catalog_damaged()  # lost, not a new laptop: never started again from the shipped catalog
+    catalog = open_catalog(path / "catalog.db")
+    try:
+        folder = DataFolder(path, catalog, open_userdata(path / "userdata.db"))
+    except BaseException:
+        catalog.close()
+        raise
     if load_seed:
         load_shipped_catalog(folder)
     _upgrade_pins(folder)

@@ -102,6 +102,10 @@ class StorageError(AulaLocalError):
     exit_code = 1
 
 
+class DamagedCatalog(StorageError):
+    """``catalog.db`` cannot be used as it is: ``aulalocal doctor --repair`` rebuilds it."""
+
+
 class Cancelled(AulaLocalError):
     """The user cancelled; nothing was changed."""
 

@@ -185,8 +185,13 @@ def apply_operations(
     stored_file: str | None = None,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
+    before_write: Callable[[int], None] | None = None,
 ) -> ApplyResult:
-    """Steps 3 to 5: sequence, validation, then one transaction."""
+    """Steps 3 to 5: sequence, validation, then one transaction.
+
+    ``before_write(records)``: called with the number of records validated,
+    before the database is touched; it may raise to refuse (the free space).
+    """
     result = ApplyResult(header.catalog, header.sequence)
     if check_sequence(store.get_state(conn, header.catalog), header, file_sha256):
         result.up_to_date = True
@@ -194,6 +199,8 @@ def apply_operations(
     kept = _KeptLines(lines, KEPT_LINES_BYTES)
     total = validate_all(header, kept.first_pass, progress, cancel)
     _check(cancel)
+    if before_write is not None:
+        before_write(total)
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
@@ -239,7 +246,7 @@ def apply_operations(
             except sqlite3.Error:
                 pass
         if isinstance(exc, sqlite3.Error):
-            raise _storage_error(exc) from exc
+            raise storage_error(exc) from exc
         raise
     return result
 
@@ -282,7 +289,8 @@ def _write(conn, header, lines, total, result, progress, cancel) -> None:
         progress("apply", total, total)
 
 
-def _storage_error(exc: sqlite3.Error) -> StorageError:
+def storage_error(exc: sqlite3.Error) -> StorageError:
+    """A failed write, in the teacher's words (SQLite's own are in English)."""
     text = str(exc).lower()
     if "full" in text:
         return StorageError(
@@ -293,5 +301,5 @@ def _storage_error(exc: sqlite3.Error) -> StorageError:
             N_("The data folder is read-only. Check its permissions; nothing was changed.")
         )
     return StorageError(
-        N_("The catalog could not be written ({reason}); nothing was changed."), reason=str(exc)
+        N_("The catalog could not be written; nothing was changed. Run 'aulalocal doctor'.")
     )

@@ -11,16 +11,19 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aulalocal.bundle import minisign, trust
+from aulalocal.bundle import minisign, space, trust
 from aulalocal.bundle.apply import ApplyResult, CancelCheck, Progress, apply_operations, check_sequence
 from aulalocal.bundle.archive import BundleArchive, Limits, Manifest, open_archive
 from aulalocal.bundle.earlymedia import EarlyMedia
+from aulalocal.bundle.kept import PENDING, kept_name, settle
 from aulalocal.bundle.lock import import_lock
+from aulalocal.bundle.media import intact
 from aulalocal.bundle.staging import StagedFile, StagingFolder, disk_error, read_small, stage
 from aulalocal.catalog.store import get_state
 from aulalocal.datafolder import DataFolder
@@ -253,9 +256,13 @@ def _write_media(
         for name in names:
             target = media_dir / name.split("/", 1)[1]
             size = verified.manifest.files[name].size
-            if not target.exists():
+            exists = target.exists()
+            # A copy already there is used only if its bytes match its name:
+            # a damaged one is written over (and then kept, being right).
+            if not exists or not intact(target):
                 ensure_folder(media_dir)
-                created.append(target)
+                if not exists:
+                    created.append(target)
                 copy = early.copies.get(name)
                 if copy and verified.archive.holds(name, copy.offset, copy.size, copy.sha256, copy.crc32):
                     name_synced(early.take(name).synced, copy.part, target)
@@ -277,19 +284,47 @@ def _keep_original(folder: DataFolder, verified: VerifiedBundle) -> str:
 
     A hard link to the staged copy costs nothing; a copy where links fail. It
     is not synced: export checks it against the ledger's SHA-256, so a copy
-    damaged by a power cut is never passed on.
+    damaged by a power cut is never passed on. It is ``<name>.pending`` until
+    the apply is committed (``kept.settle`` names it).
     """
     manifest = verified.manifest
-    name = f"{manifest.catalog}-{manifest.sequence:06d}-{verified.staged.sha256[:12]}.aulabundle"
+    name = kept_name(manifest.catalog, manifest.sequence, verified.staged.sha256)
     target = ensure_folder(folder.bundles_dir) / name
     try:
         kept = stat.S_ISREG(os.lstat(target).st_mode)
     except FileNotFoundError:
         kept = False
     if not kept:
-        link_or_copy(verified.staged.path, target)
+        link_or_copy(verified.staged.path, target.with_name(name + PENDING))
     write_atomically(target.with_name(name + ".minisig"), [verified.signature])
     return name
+
+
+def _check_space(folder: DataFolder, verified: VerifiedBundle, early: EarlyMedia) -> Callable[[int], None]:
+    """Before anything is written: room for the media not here yet and the catalog's growth.
+
+    Returns the check made again once the records are counted, before the
+    catalog is written (``apply_operations(before_write=...)``).
+    """
+    manifest = verified.manifest
+    record_bytes = sum(manifest.files[name].size for name in manifest.record_files)
+    media = sum(
+        manifest.files[name].size
+        for name in manifest.media_files
+        if not (folder.media_dir / name.split("/", 1)[1]).exists()
+    )
+    kind = {"delta": manifest.is_delta}
+    on_disk = verified.staged.size + sum(copy.size for copy in early.copies.values())
+    needed = space.apply_needs(verified.staged.size, record_bytes, media, **kind)
+    space.check_free(folder.path, needed, already=on_disk)
+
+    def counted(records: int) -> None:
+        # The staged copy and the media are on the disk by now.
+        already = verified.staged.size + media
+        needed = space.apply_needs(verified.staged.size, record_bytes, media, records, **kind)
+        space.check_free(folder.path, needed, already=already)
+
+    return counted
 
 
 def _remove(paths: list[Path]) -> None:
@@ -312,6 +347,13 @@ def import_bundle(
     """Verify, then apply, all or nothing. One import at a time per data folder."""
     try:
         with import_lock(folder.path), StagingFolder(folder.staging_dir) as staging:
+            settle(folder.bundles_dir, folder.catalog)
+            try:
+                size = os.stat(bundle).st_size
+            except OSError:
+                size = None  # staging says what is wrong with it
+            if size is not None:
+                space.check_free(folder.path, space.staging_needs(size))
             # Leaving the block waits for every file handed to the syncer,
             # and removes the early copies that were not used.
             with AtomicFiles() as files, EarlyMedia(staging.path, files) as early:
@@ -340,6 +382,7 @@ def _apply(folder, verified: VerifiedBundle, files, early, progress, cancel) -> 
     # Sequence before writing anything, so a refused bundle leaves no file behind.
     if check_sequence(get_state(folder.catalog, manifest.catalog), manifest, verified.staged.sha256):
         return ApplyResult(manifest.catalog, manifest.sequence, up_to_date=True)
+    room_for_records = _check_space(folder, verified, early)
     new_media = _write_media(folder, verified, files, early, progress, cancel)
     try:
         stored = _keep_original(folder, verified)
@@ -357,22 +400,13 @@ def _apply(folder, verified: VerifiedBundle, files, early, progress, cancel) -> 
             stored_file=stored,
             progress=progress,
             cancel=cancel,
+            before_write=room_for_records,
         )
     except BaseException:
-        _forget_unapplied(folder, stored)
         _remove(new_media)
         raise
-
-
-def _forget_unapplied(folder: DataFolder, stored: str) -> None:
-    """Drop a kept file that no ledger row names (the apply failed)."""
-    named = folder.catalog.execute(
-        "SELECT 1 FROM applied_bundles WHERE stored_file = ?", (stored,)
-    ).fetchone()
-    if not named:
-        for path in (folder.bundles_dir / stored, folder.bundles_dir / (stored + ".minisig")):
-            try:
-                path.unlink()
-            except OSError:
-                pass
-
+    finally:
+        try:
+            settle(folder.bundles_dir, folder.catalog)  # named if applied, removed if not
+        except (OSError, sqlite3.Error):
+            pass  # settled at the next import or repair

@@ -8,6 +8,7 @@ refused, not queued. Each staging folder is locked by its operation too
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -54,8 +55,18 @@ def _lock(fh: BinaryIO, wait: bool) -> bool:
     return True
 
 
+# Data folders whose import lock this process holds, with the thread that
+# holds it: the catalog's rebuild holds it while it applies every kept bundle again.
+_held: dict[str, int] = {}
+
+
 @contextmanager
 def import_lock(data_dir: Path):
+    """The data folder's import lock; the thread holding it may take it again (nested), any other is refused."""
+    key = os.path.abspath(data_dir / "import.lock")
+    if _held.get(key) == threading.get_ident():
+        yield
+        return
     try:
         fh = open_lock_file(data_dir / "import.lock")
     except OSError as exc:
@@ -65,6 +76,10 @@ def import_lock(data_dir: Path):
     try:
         if not try_hold(fh):
             raise _busy()
-        yield
+        _held[key] = threading.get_ident()
+        try:
+            yield
+        finally:
+            del _held[key]
     finally:
         fh.close()

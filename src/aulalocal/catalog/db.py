@@ -9,12 +9,16 @@ migration, since nothing a teacher wrote may be lost.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aulalocal.errors import N_, StorageError
+from aulalocal.errors import N_, DamagedCatalog, StorageError
+from aulalocal.logfile import log_detail
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -242,10 +246,9 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
     except sqlite3.Error as exc:
+        log_detail(path.parent, f"cannot open {path}", exc)
         raise StorageError(
-            N_("Cannot open the database {path}: {reason}. Run 'aulalocal doctor'."),
-            path=str(path),
-            reason=str(exc),
+            N_("Cannot open the database {path}. Run 'aulalocal doctor'."), path=str(path)
         ) from exc
     return conn
 
@@ -279,27 +282,117 @@ def migrate(
     return version
 
 
-def open_catalog(path: Path) -> sqlite3.Connection:
-    db = connect(path)
+def create(path: Path, migrations: list[Migration]) -> None:
+    """A new database at ``path``, made under a temporary name and named once its schema is complete.
+
+    So a file under the real name that is empty or has no schema is damage (a
+    disk or a copy that lost it), never a first start that was interrupted.
+    Two starts at once: the first one named wins, the other's file is dropped.
+    """
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.new-", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
     try:
-        migrate(db, CATALOG_MIGRATIONS)
+        conn = connect(tmp)
+        try:
+            migrate(conn, migrations)
+            settle_wal(conn)
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        except OSError:  # no hard links on this file system
+            if not path.exists():
+                os.replace(tmp, path)
+    except sqlite3.Error as exc:
+        raise _corrupt(tmp, exc) from exc
+    finally:
+        for leftover in (tmp, *wal_files(tmp)):
+            leftover.unlink(missing_ok=True)
+
+
+def wal_files(path: Path) -> tuple[Path, Path]:
+    """The write-ahead log and its index beside a database: they belong to that file alone."""
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def settle_wal(conn: sqlite3.Connection) -> None:
+    """Everything in the database file itself, synced: it can then be renamed or copied alone."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to an existing file, closed afterwards (it never creates one)."""
+    conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def schema_version(path: Path) -> int | None:
+    """``PRAGMA user_version`` of an existing file; None for an empty one (0 bytes)."""
+    if path.stat().st_size == 0:
+        return None
+    with reading(path) as conn:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _open(path: Path, migrations: list[Migration], empty: StorageError, backup: bool) -> sqlite3.Connection:
+    if not path.exists():
+        create(path, migrations)
+    try:
+        if not schema_version(path):  # 0 bytes, or no migration ever ran: damage
+            raise empty
     except sqlite3.Error as exc:
         raise _corrupt(path, exc) from exc
+    db = connect(path)
+    try:
+        migrate(db, migrations, backup_of=path if backup else None)
+    except sqlite3.Error as exc:
+        db.close()
+        raise _corrupt(path, exc) from exc
     return db
+
+
+def open_catalog(path: Path) -> sqlite3.Connection:
+    """The catalog; created when missing (the caller knows whether that is a new laptop)."""
+    return _open(path, CATALOG_MIGRATIONS, catalog_damaged(), backup=False)
 
 
 def open_userdata(path: Path) -> sqlite3.Connection:
-    db = connect(path)
-    try:
-        migrate(db, USERDATA_MIGRATIONS, backup_of=path)
-    except sqlite3.Error as exc:
-        raise _corrupt(path, exc) from exc
-    return db
+    """The teacher's notes, favorites and settings. An empty file is never written over."""
+    return _open(path, USERDATA_MIGRATIONS, userdata_damaged(), backup=True)
+
+
+def catalog_damaged() -> DamagedCatalog:
+    return DamagedCatalog(
+        N_(
+            "The catalog on this laptop (catalog.db) is damaged or missing. Run 'aulalocal doctor --repair':"
+            " it is rebuilt from the shipped catalog and the updates this laptop kept; notes and favorites are not touched."
+        )
+    )
+
+
+def userdata_damaged() -> StorageError:
+    return StorageError(
+        N_(
+            "userdata.db, which holds the notes and favorites, is empty or damaged; it was not changed."
+            " Run 'aulalocal doctor --repair' to put back its newest copy (userdata.db.vN.bak beside it), or ask your school IT helper."
+        )
+    )
 
 
 def _corrupt(path: Path, exc: Exception) -> StorageError:
+    log_detail(path.parent, f"damaged database {path}", exc)
+    if path.name == "catalog.db":
+        return catalog_damaged()
     return StorageError(
-        N_("The database {path} is damaged ({reason}). Run 'aulalocal doctor'."),
-        path=str(path),
-        reason=str(exc),
+        N_("The database {path} is damaged. Run 'aulalocal doctor'."), path=str(path)
     )

@@ -14,7 +14,7 @@ import time
 import traceback
 
 from aulalocal import i18n
-from aulalocal.errors import N_, AulaLocalError, UsageError
+from aulalocal.errors import N_, AulaLocalError, DamagedCatalog, UsageError
 from aulalocal.errors import message as error_message
 from aulalocal.safetext import one_line
 
@@ -112,7 +112,19 @@ def run_app(args) -> int:
         size = parse_size(getattr(args, "size", None)) if screenshot else None
         from aulalocal.datafolder import open_data_folder
 
-        folder = open_data_folder(getattr(args, "data_dir", None))
+        try:
+            folder = open_data_folder(getattr(args, "data_dir", None))
+        except DamagedCatalog:
+            if screenshot:
+                raise
+            from aulalocal import paths
+            from aulalocal.ui import theme
+            from aulalocal.ui.repairdialog import offer_repair
+
+            theme.set_window_icon(app)
+            if not offer_repair(paths.data_dir(getattr(args, "data_dir", None))):
+                return 1
+            folder = open_data_folder(getattr(args, "data_dir", None))
     except AulaLocalError as exc:
         if screenshot:
             print(f"error: {exc.message()}", file=sys.stderr)

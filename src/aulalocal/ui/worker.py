@@ -267,7 +267,8 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, AulaLocalError):
         return exc.message()
     if isinstance(exc, sqlite3.Error):
-        return _("The catalog could not be read ({reason}). Run 'aulalocal doctor'.").format(reason=str(exc))
+        log.error("catalog read failed: %s", exc)  # SQLite's English stays in the log
+        return _("The catalog could not be read. Run 'aulalocal doctor'.")
     return _("Something unexpected went wrong ({reason}).").format(reason=type(exc).__name__)
 
 

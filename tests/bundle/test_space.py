@@ -67,7 +67,7 @@ def leave_free(mount, free: int) -> None:
 
 
 def snapshot(data):
-    return {p.relative_to(data): p.read_bytes() for p in sorted(data.rglob("*")) if p.is_file() and p.name != "import.lock"}
+    return {p.relative_to(data): p.read_bytes() for p in sorted(data.rglob("*")) if p.is_file() and not p.name.endswith(".lock")}
 
 
 def test_an_apply_without_the_space_it_needs_is_refused_first_and_with_it_succeeds(disk, publisher, tmp_path):

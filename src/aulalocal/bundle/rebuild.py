@@ -22,8 +22,8 @@ from aulalocal.bundle.apply import CancelCheck, Progress
 from aulalocal.bundle.kept import KeptBundle, kept_bundles, newest, settle
 from aulalocal.bundle.lock import import_lock
 from aulalocal.catalog.db import CATALOG_MIGRATIONS, connect, migrate, reading, settle_wal, wal_files
-from aulalocal.fileio import link_or_copy
 from aulalocal.errors import AulaLocalError, BundleError, Cancelled, StorageError
+from aulalocal.fileio import link_or_copy
 from aulalocal.i18n import gettext as _
 from aulalocal.logfile import log_detail
 

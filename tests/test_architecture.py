@@ -19,7 +19,7 @@ QT = {"PySide6", "shiboken6"}
 # Plain helpers any part may import; they import only the standard library
 # (errors also i18n, at call time, and safetext; fileio errors, for the one
 # message of something in the way of a file).
-BASE = {"errors", "safetext", "paths", "fileio"}
+BASE = {"errors", "safetext", "paths", "fileio", "logfile"}
 # Core part -> the parts of aulalocal it may import (standard library and
 # third-party packages are free, Qt is not).
 ALLOWED: dict[str, set[str]] = {
@@ -28,6 +28,7 @@ ALLOWED: dict[str, set[str]] = {
     "safetext": set(),
     "paths": set(),
     "fileio": {"errors"},  # InTheWay, a StorageError
+    "logfile": {"fileio"},
     "i18n": {"paths", "quechua_dates"},
     "quechua_dates": set(),
     "kinds": {"errors"},

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aulalocal import paths
-from aulalocal.bundle.kept import kept_bundles
 from aulalocal.catalog.db import catalog_damaged, open_catalog, open_userdata
 from aulalocal.errors import N_, StorageError
 
@@ -66,7 +65,7 @@ def open_data_folder(
         from aulalocal.firststart import install
 
         install(path)
-    if not (path / "catalog.db").exists() and kept_bundles(path / "bundles"):
+    if not (path / "catalog.db").exists() and _kept_any(path / "bundles"):
         raise catalog_damaged()  # lost, not a new laptop: never started again from the shipped catalog
     catalog = open_catalog(path / "catalog.db")
     try:
@@ -95,6 +94,14 @@ def _upgrade_pins(folder: DataFolder) -> None:
     from aulalocal.bundle.trust import upgrade_pins
 
     upgrade_pins(folder.catalog, folder.keys_dir)
+
+
+def _kept_any(bundles: Path) -> bool:
+    """Whether this laptop kept an applied update (``bundle.kept``): then it is not a new laptop."""
+    try:
+        return any(p.is_file() for p in bundles.glob("*.aulabundle"))
+    except OSError:
+        return False
 
 
 def load_shipped_catalog(folder: DataFolder, source: Path | None = None) -> None:

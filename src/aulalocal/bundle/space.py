@@ -55,7 +55,7 @@ def staging_needs(bundle_size: int) -> int:
     The rest is checked once its signed manifest says what it holds; a disk
     that fills meanwhile (media copied out as it streams) stops it cleanly.
     """
-    return bundle_size + MARGIN
+    return bundle_size
 
 
 def rebuild_needs(bundles: list[Path]) -> int:

@@ -13,6 +13,8 @@ control characters visible (``aulalocal.safetext``) and cuts it at
 
 from __future__ import annotations
 
+import errno
+
 from aulalocal.safetext import fill
 
 # Long enough for any path a laptop or a drive has; a 100 kB key name is cut.
@@ -30,6 +32,41 @@ def Nn_(singular: str, plural: str) -> tuple[str, str]:
 
 
 Template = str | tuple[str, str]
+
+
+class Phrase:
+    """A message part (a reason, a problem) translated when the whole message is."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __str__(self) -> str:
+        from aulalocal.i18n import gettext
+
+        return gettext(self.template)
+
+
+# What the system said, in the teacher's words: its own text is English.
+_SYSTEM_REASONS = (
+    ((errno.ENOSPC, errno.EDQUOT), N_("the disk is full")),
+    ((errno.EROFS,), N_("the disk is read-only")),
+    ((errno.EACCES, errno.EPERM), N_("this user may not write there")),
+    ((errno.ENOENT, errno.ENOTDIR), N_("the folder does not exist")),
+    ((errno.EISDIR,), N_("a folder has that name")),
+    ((errno.ENAMETOOLONG,), N_("the name is too long")),
+    ((errno.EIO, errno.ENXIO, errno.ENODEV), N_("the disk could not be read or written (was the drive removed?)")),
+)
+
+
+def system_reason(exc: OSError) -> Phrase:
+    """Why the system refused, as a translated phrase; the English detail belongs in the log."""
+    for numbers, template in _SYSTEM_REASONS:
+        if exc.errno in numbers:
+            return Phrase(template)
+    return Phrase(N_("the system refused it"))
 
 
 def message(template: Template, **params: object) -> str:

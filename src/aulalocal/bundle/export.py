@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 from aulalocal.datafolder import DataFolder
-from aulalocal.errors import N_, Cancelled, StorageError
+from aulalocal.errors import N_, Cancelled, StorageError, system_reason
 from aulalocal.fileio import ensure_folder, write_atomically
 
 CHUNK = 1024 * 1024
@@ -107,5 +107,5 @@ def _write_error(exc: OSError, dest: Path) -> StorageError:
     return StorageError(
         N_("Cannot write to {path}: {reason}. Check the drive and try again."),
         path=str(dest),
-        reason=exc.strerror or str(exc),
+        reason=system_reason(exc),
     )

@@ -13,7 +13,7 @@ from functools import cached_property
 
 from aulalocal import kinds
 from aulalocal.bundle.strictjson import loads
-from aulalocal.errors import N_, BundleError
+from aulalocal.errors import N_, BundleError, Phrase
 from aulalocal.kinds import ID_RE, NOT_ALLOWED, WRONG_TYPE, Invalid
 
 # The six kinds of format 1, for bundle/source.py's folders (issue 13 point 2
@@ -87,26 +87,11 @@ def parse_operation(line: bytes, where: str, allow_delete: bool = True) -> Opera
             raise Invalid("data", N_("required field missing"))
         validate_data(known, obj["data"])
     except Invalid as problem:
-        from aulalocal.i18n import gettext
-
         raise BundleError(
             N_("{where}: invalid record, field '{field}': {problem}."),
             where=where,
             field=problem.field,
-            problem=_Translated(problem.template, gettext),
+            problem=Phrase(problem.template),
         ) from None
     return Operation("upsert", kind, id_, obj["data"])
 
-
-class _Translated:
-    """A message part translated when the whole message is formatted."""
-
-    def __init__(self, template: str, gettext) -> None:
-        self.template = template
-        self.gettext = gettext
-
-    def __format__(self, spec: str) -> str:
-        return format(self.gettext(self.template), spec)
-
-    def __str__(self) -> str:
-        return self.gettext(self.template)

@@ -30,7 +30,7 @@ from pathlib import Path
 from aulalocal import paths
 from aulalocal.bundle.minisign import MAX_KEY_TEXT_SIZE, PublicKey, fingerprint_of, parse_public_key
 from aulalocal.catalog.store import pin_whole_key, pinned_by_id_only
-from aulalocal.errors import N_, AulaLocalError, SignatureError, StorageError
+from aulalocal.errors import N_, AulaLocalError, SignatureError, StorageError, system_reason
 from aulalocal.fileio import NotAFile, ensure_folder, open_regular, write_atomically
 
 
@@ -209,7 +209,7 @@ def add_key(keys_dir: Path, key: PublicKey) -> Path:
         write_atomically(target, [key.to_text().encode("utf-8")])
     except OSError as exc:
         raise StorageError(
-            N_("Cannot save the key in {path}: {reason}."), path=str(keys_dir), reason=exc.strerror
+            N_("Cannot save the key in {path}: {reason}."), path=str(keys_dir), reason=system_reason(exc)
         ) from exc
     return target
 

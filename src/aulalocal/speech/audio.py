@@ -15,7 +15,7 @@ import wave
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from aulalocal.errors import N_, Cancelled, StorageError, UsageError
+from aulalocal.errors import N_, Cancelled, StorageError, UsageError, system_reason
 from aulalocal.speech.espeak import DEFAULT_RATE, SAMPLE_WIDTH, engine
 from aulalocal.speech.reading import Sentence
 
@@ -159,7 +159,7 @@ def save_reading(
         raise StorageError(
             N_("The audio file could not be saved as {path} ({reason}). Choose another folder or free some space."),
             path=str(path),
-            reason=exc.strerror or type(exc).__name__,
+            reason=system_reason(exc),
         ) from exc
     if progress is not None:
         progress("save", 1, 1)

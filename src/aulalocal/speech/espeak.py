@@ -57,8 +57,7 @@ class Engine:
             lib = ctypes.CDLL(library)
         except OSError as exc:
             raise SpeechError(
-                N_("Reading aloud is not available: the speech library could not be loaded ({reason}). Reinstall AulaLocal."),
-                reason=str(exc),
+                N_("Reading aloud is not available: the speech library could not be loaded. Reinstall AulaLocal.")
             ) from exc
         lib.espeak_ng_InitializePath.argtypes = [ctypes.c_char_p]
         lib.espeak_ng_Initialize.argtypes = [ctypes.c_void_p]
@@ -165,8 +164,7 @@ def engine() -> Engine:
                 library, data = espeakng_loader.get_library_path(), espeakng_loader.get_data_path()
             except (ImportError, RuntimeError) as exc:
                 raise SpeechError(
-                    N_("Reading aloud is not available: the speech files are missing ({reason}). Reinstall AulaLocal."),
-                    reason=str(exc),
+                    N_("Reading aloud is not available: the speech files are missing. Reinstall AulaLocal.")
                 ) from exc
             _engine = Engine(library, data)
         return _engine

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from aulalocal import i18n
 from aulalocal.catalog.queries import Record
-from aulalocal.errors import AulaLocalError
+from aulalocal.errors import AulaLocalError, system_reason
 from aulalocal.fileio import write_atomically
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import localized
@@ -179,7 +179,7 @@ def save_pdf_dialog(parent: QWidget | None, doc: QTextDocument, title: str) -> P
     try:
         path = write_pdf(doc, name, title)
     except OSError as exc:
-        message(parent, "critical", _("The PDF could not be saved: {reason}").format(reason=exc.strerror or str(exc)))
+        message(parent, "critical", _("The PDF could not be saved: {reason}").format(reason=system_reason(exc)))
         return None
     except AulaLocalError as exc:  # something in the way of the file: said as it is
         message(parent, "critical", exc.message())

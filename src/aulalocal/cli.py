@@ -123,6 +123,11 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("root", type=Path, metavar=_("DRIVE"), help=_("the drive's folder"))
     scan.add_argument("--json", action="store_true", help=_("print JSON"))
 
+    serve = sub.add_parser("serve", help=_("share the catalog in class: a web site for students' and parents' devices"))
+    serve.add_argument("--port", type=int, help=_("port to serve on (default 8080, or the next free one; 0: any free port)"))
+    serve.add_argument("--address", default="0.0.0.0", help=_("network address to serve on (default: every network of this laptop)"))
+    serve.add_argument("--no-announce", action="store_true", help=_("do not announce the site by name on the network (mDNS)"))
+
     i18n_cmd = sub.add_parser("i18n", help=_("translations"))
     cov = commands(i18n_cmd, "i18n_command").add_parser("coverage", help=_("how much each language covers; fails under the thresholds"))
     cov.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -514,6 +519,46 @@ def _key_line(key_id: str, fingerprint: str | None) -> str:
     return fill(_("key {key_id}, fingerprint {fingerprint}"), key_id=key_id, fingerprint=fingerprint)
 
 
+def cmd_serve(args) -> int:
+    import signal
+    import threading
+
+    from aulalocal.web.network import url
+    from aulalocal.web.server import DEFAULT_PORT, serve_folder
+
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise UsageError(N_("--port takes a number from 0 to 65535."))
+    folder = _open(args)
+    folder.close()  # the site reads the catalog through its own read-only connections
+    port = DEFAULT_PORT if args.port is None else args.port
+    server = serve_folder(
+        folder.path, args.address, port, announce=not args.no_announce,
+        default_lang=i18n.current_language(), fallback=args.port is None,
+    )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_a: stop.set())
+    try:
+        if server.fell_back:
+            _print(fill(_("Port {port} was busy; the site uses port {used}."), port=port, used=server.port))
+        _print(_("Sharing the catalog in class. On a phone, tablet or XO in the same network, open:"))
+        addresses = server.addresses()
+        for network in addresses:
+            _print(fill("  {url}  ({name})" if network.name else "  {url}", url=url(network.address, server.port), name=network.name))
+        if not addresses:
+            _print(_("  (this laptop is on no network yet: turn on its Wi-Fi hotspot or join the school's network)"))
+        if server.announced:
+            _print(fill(_("Devices that find sites by name also see it as '{name}'."), name=server.announcer.info.name.split("._")[0]))
+        _print(_("Press Ctrl+C to stop."))
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    _print(_("Stopped sharing."))
+    return 0
+
+
 def cmd_i18n_coverage(args) -> int:
     if args.sheet is not None:
         from aulalocal.sheets.coverage import print_todo
@@ -592,6 +637,7 @@ COMMANDS = {
     ("bundle", "sign"): cmd_bundle_sign,
     ("bundle", "export"): cmd_bundle_export,
     ("bundle", "scan"): cmd_bundle_scan,
+    ("serve", None): cmd_serve,
     ("i18n", "coverage"): cmd_i18n_coverage,
     ("trust", "add"): cmd_trust_add,
     ("trust", "list"): cmd_trust_list,

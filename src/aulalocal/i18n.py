@@ -11,6 +11,8 @@ import gettext as _gettext
 import io
 import locale
 import os
+import threading
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 
 from aulalocal.paths import translations_dir
@@ -25,6 +27,9 @@ BABEL_LOCALES = {"es": "es_PE", "qu": "qu_PE", "en": "en"}
 LANGUAGE_NAMES = {"es": "Español", "qu": "Runasimi", "en": "English"}
 
 _current = DEFAULT_LANGUAGE
+# A thread may speak another language than the window: the classroom web
+# site answers each device in its own (``speaking``).
+_thread = threading.local()
 _translations: dict[str, _gettext.NullTranslations] = {}
 
 
@@ -100,15 +105,28 @@ def set_language(lang: str) -> None:
 
 
 def current_language() -> str:
-    return _current
+    return getattr(_thread, "lang", None) or _current
+
+
+@contextmanager
+def speaking(lang: str):
+    """Messages, content fallback, dates and numbers in ``lang`` on this thread only, for the block."""
+    if lang not in LANGUAGES:
+        raise ValueError(lang)
+    before = getattr(_thread, "lang", None)
+    _thread.lang = lang
+    try:
+        yield
+    finally:
+        _thread.lang = before
 
 
 def gettext(message: str) -> str:
-    return _load(_current).gettext(message)
+    return _load(current_language()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _load(_current).ngettext(singular, plural, n)
+    return _load(current_language()).ngettext(singular, plural, n)
 
 
 def gettext_in(lang: str, message: str) -> str:
@@ -127,7 +145,7 @@ def localized(text: dict | None, lang: str | None = None) -> tuple[str, str | No
     """
     if not text:
         return "", None
-    lang = lang or _current
+    lang = lang or current_language()
     for code in (lang, *CONTENT_FALLBACK):
         value = text.get(code)
         if value:
@@ -138,12 +156,12 @@ def localized(text: dict | None, lang: str | None = None) -> tuple[str, str | No
 def babel_locale(lang: str | None = None):
     from babel import Locale
 
-    return Locale.parse(BABEL_LOCALES[lang or _current])
+    return Locale.parse(BABEL_LOCALES[lang or current_language()])
 
 
 def format_date(value: date | datetime, lang: str | None = None) -> str:
     """A date in words: "24 de noviembre de 2026", "24 nuwimri 2026", "November 24, 2026"."""
-    lang = lang or _current
+    lang = lang or current_language()
     if lang == "qu":
         # CLDR's Quechua months are the Spanish words.
         from aulalocal import quechua_dates
@@ -190,7 +208,7 @@ def _duration_unit(delta: timedelta) -> tuple[int, str]:
 
 def format_duration(delta: timedelta, lang: str | None = None) -> str:
     """"12 días", "12 p'unchaw", "12 days": a duration in words of the language."""
-    lang = lang or _current
+    lang = lang or current_language()
     value, unit = _duration_unit(delta)
     if lang == "qu":
         # CLDR's Quechua units are Spanish words ("segundo", "punchaw").
@@ -211,6 +229,6 @@ def format_ago(when: datetime, now: datetime | None = None, lang: str | None = N
     now = now or datetime.now(timezone.utc)
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    lang = lang or _current
+    lang = lang or current_language()
     duration = format_duration(now - when, lang)
     return _load(lang).gettext("{duration} ago").format(duration=duration)

@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -251,6 +252,26 @@ def connect(path: Path) -> sqlite3.Connection:
             N_("Cannot open the database {path}. Run 'aulalocal doctor'."), path=str(path)
         ) from exc
     return conn
+
+
+_local = threading.local()
+
+
+def read_db(path: str | Path) -> sqlite3.Connection:
+    """This thread's read-only connection to an SQLite file (opened once per thread).
+
+    For the faces' background threads (the window's workers, the classroom
+    web site's request threads): a connection is never shared between threads.
+    """
+    dbs = getattr(_local, "dbs", None)
+    if dbs is None:
+        dbs = _local.dbs = {}
+    key = str(path)
+    db = dbs.get(key)
+    if db is None:
+        uri = Path(path).resolve().as_uri() + "?mode=ro"
+        db = dbs[key] = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10)
+    return db
 
 
 def migrate(

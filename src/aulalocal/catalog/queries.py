@@ -76,8 +76,12 @@ def get_record(db: sqlite3.Connection, kind: str, id_: str, catalog: str | None 
     return Record(row[0], row[1], row[2], json.loads(row[3])) if row else None
 
 
-def related(db: sqlite3.Connection, record: Record, lang: str) -> list[Related]:
-    """Records this one names, and records that name it (a program's year focuses...)."""
+def related(db: sqlite3.Connection, record: Record, lang: str, named_by: bool = True) -> list[Related]:
+    """Records this one names, and (with ``named_by``) records that name it (a program's year focuses...).
+
+    Who names a record is a scan of every record's data (170 ms at 50,000
+    records); a face that asks often keeps ``listing.naming_records`` instead.
+    """
     # Imported here: status() is asked at every start, before the window shows,
     # and needs none of the search module.
     from aulalocal.catalog.search import title_sql
@@ -93,7 +97,7 @@ def related(db: sqlite3.Connection, record: Record, lang: str) -> list[Related]:
             out.append(Related(field, record.catalog, kind, id_, row[0] if row else None))
     # Reverse links: who names this record. Bounded by the catalog size; the
     # LIKE prefilter keeps json_each off most rows.
-    for field, naming in table.named_by(record.kind).items():
+    for field, naming in (table.named_by(record.kind) if named_by else {}).items():
         marks = ", ".join("?" * len(naming))
         rows = db.execute(
             f"""SELECT r.kind, r.id, {title_sql(lang)} FROM records r

@@ -24,17 +24,16 @@ import time
 import traceback
 from collections.abc import Callable
 from contextlib import contextmanager
-from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from aulalocal.catalog.db import read_db
 from aulalocal.errors import N_, AulaLocalError, Cancelled
 
 log = logging.getLogger("aulalocal.ui")
 
 _RUNNING: set["Op"] = set()
-_local = threading.local()
 _long_pool: QThreadPool | None = None
 PROGRESS_INTERVAL = 0.05  # seconds between two progress reports
 
@@ -46,20 +45,6 @@ def long_pool() -> QThreadPool:
         _long_pool = QThreadPool()
         _long_pool.setMaxThreadCount(2)
     return _long_pool
-
-
-def read_db(path: str | Path) -> sqlite3.Connection:
-    """This thread's read-only connection to an SQLite file (opened once per thread)."""
-    dbs = getattr(_local, "dbs", None)
-    if dbs is None:
-        dbs = _local.dbs = {}
-    key = str(path)
-    db = dbs.get(key)
-    if db is None:
-        uri = Path(path).resolve().as_uri() + "?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10)
-        db = dbs[key] = conn
-    return db
 
 
 @contextmanager

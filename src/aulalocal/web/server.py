@@ -174,4 +174,14 @@ def serve_folder(data_dir: Path, address: str = ANY_ADDRESS, port: int = DEFAULT
     from aulalocal.web.site import Site
 
     site = Site(data_dir, default_lang=default_lang)
-    return ClassroomServer(site, address, port, fallback=fallback, announcer=Announcer() if announce else None).start()
+    server = ClassroomServer(site, address, port, fallback=fallback, announcer=Announcer() if announce else None).start()
+    # What is costly to ask at 50,000 records (a second), asked before the first visitor does.
+    threading.Thread(target=_warm, args=(site,), name="aulalocal-web-warm", daemon=True).start()
+    return server
+
+
+def _warm(site) -> None:
+    try:
+        site.pages.warm()
+    except Exception:  # noqa: BLE001 - the pages ask again themselves
+        log.exception("preparing the site failed")

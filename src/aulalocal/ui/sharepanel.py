@@ -1,0 +1,298 @@
+"""Share in class: the panel that turns the classroom web site on and off and says how students open it.
+
+The site itself is ``aulalocal.web`` (the same as ``aulalocal serve``); this
+file only starts and stops it off the UI thread (``worker.Op``), shows its
+address for every network the laptop is on, as large text and as a QR code,
+and how many devices opened it lately. Off until the teacher turns it on;
+the main window stops it when it closes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QPixmap
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
+
+from aulalocal.i18n import gettext as _
+from aulalocal.i18n import ngettext
+from aulalocal.ui import worker
+from aulalocal.ui.theme import scaled_font
+
+REFRESH_MS = 5000  # addresses (a hotspot turned on later) and the devices count
+QR_PIXELS = 200
+VISITOR_MINUTES = 10
+
+
+def qr_pixmap(matrix: list[list[bool]], size: int = QR_PIXELS) -> QPixmap:
+    """A QR code's modules as a black-on-white picture with its quiet zone (4 modules), about ``size`` pixels."""
+    border = 4
+    count = len(matrix) + 2 * border
+    image = QImage(count, count, QImage.Format_RGB32)
+    image.fill(QColor("white"))
+    black = QColor("black").rgb()
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                image.setPixel(x + border, y + border, black)
+    scale = max(1, size // count)
+    return QPixmap.fromImage(image.scaled(count * scale, count * scale, Qt.IgnoreAspectRatio, Qt.FastTransformation))
+
+
+def _snapshot(server) -> dict:
+    """What the panel shows of a running site; asked on a worker thread (QR codes take a moment)."""
+    from aulalocal.web.network import qr_matrix, url
+
+    rows = []
+    for network in server.addresses():
+        address = url(network.address, server.port)
+        rows.append((network.name, address, qr_matrix(address)))
+    name = server.announcer.info.name.split("._")[0] if server.announced and server.announcer.info else ""
+    return {"networks": rows, "visitors": server.app.visitors.count(VISITOR_MINUTES * 60), "name": name}
+
+
+class ShareController(QObject):
+    """Starts and stops the site off the UI thread; ``changed`` after each step."""
+
+    changed = Signal()
+
+    def __init__(self, state, parent: QObject | None = None, *, address: str | None = None,
+                 port: int | None = None, announce: bool = True) -> None:
+        from aulalocal.web.network import ANY_ADDRESS
+        from aulalocal.web.server import DEFAULT_PORT
+
+        super().__init__(parent)
+        self.state = state
+        self.address = ANY_ADDRESS if address is None else address
+        self.port = DEFAULT_PORT if port is None else port
+        self.announce = announce
+        self.server = None
+        self.snapshot: dict = {"networks": [], "visitors": 0, "name": ""}
+        self.error = ""
+        self.busy = False
+
+    @property
+    def sharing(self) -> bool:
+        return self.server is not None
+
+    def start(self) -> None:
+        if self.busy or self.server is not None:
+            return
+        self.busy, self.error = True, ""
+        self.changed.emit()
+
+        def run():
+            from aulalocal.web.server import serve_folder
+
+            server = serve_folder(self.state.folder.path, self.address, self.port,
+                                  announce=self.announce, default_lang=self.state.lang)
+            try:
+                return server, _snapshot(server)
+            except Exception:
+                server.stop()
+                raise
+
+        self._op(run).success(self._started).failure(self._failed).run(QThreadPool.globalInstance())
+
+    def stop(self) -> None:
+        server = self.server
+        if self.busy or server is None:
+            return
+        self.busy = True
+        self.changed.emit()
+        self._op(server.stop).success(self._stopped).failure(self._failed).run(QThreadPool.globalInstance())
+
+    def refresh(self) -> None:
+        server = self.server
+        if server is not None and not self.busy:
+            self._op(_snapshot, server).success(self._refreshed).run(QThreadPool.globalInstance())
+
+    def shutdown(self, timeout: float = 3.0) -> None:
+        """At the app's end: stop now, waiting at most ``timeout`` (devices get a closed connection)."""
+        server, self.server = self.server, None
+        if server is not None:
+            server.stop(timeout)
+
+    def _op(self, fn, *args) -> worker.Op:
+        return worker.Op(fn, *args, owner=self, state=self.state, with_progress=False)
+
+    def _started(self, result) -> None:
+        self.server, self.snapshot = result
+        self.busy = False
+        self.changed.emit()
+
+    def _stopped(self, _result) -> None:
+        self.server, self.busy = None, False
+        self.snapshot = {"networks": [], "visitors": 0, "name": ""}
+        self.changed.emit()
+
+    def _refreshed(self, snapshot: dict) -> None:
+        if self.server is not None:
+            self.snapshot = snapshot
+            self.changed.emit()
+
+    def _failed(self, exc) -> None:
+        self.busy = False
+        self.error = worker.error_text(exc)
+        self.changed.emit()
+
+
+class NetworkModel(QAbstractListModel):
+    """One row per network the laptop is on: the site's address there and its QR code."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[str, str, QPixmap]] = []
+        self.font = None
+
+    def set_networks(self, networks: list[tuple[str, str, list]]) -> None:
+        if [(n, u) for n, u, _p in self._rows] == [(n, u) for n, u, _m in networks]:
+            return
+        self.beginResetModel()
+        self._rows = [(name, address, qr_pixmap(matrix)) for name, address, matrix in networks]
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        name, address, pixmap = self._rows[index.row()]
+        if role == Qt.DisplayRole:
+            return address.removeprefix("http://").rstrip("/") + (f"\n{name}" if name else "")
+        if role == Qt.DecorationRole:
+            return pixmap
+        if role == Qt.FontRole:
+            return self.font
+        if role in (Qt.ToolTipRole, Qt.AccessibleTextRole):
+            return address
+        return None
+
+    def addresses(self) -> list[str]:
+        return [address for _n, address, _p in self._rows]
+
+
+def _label(name: str = "") -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.PlainText)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class SharePanel(QDialog):
+    """The switch, the addresses and their QR codes, the devices count; closing it keeps the site on."""
+
+    def __init__(self, state, parent: QWidget | None = None, controller: ShareController | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setObjectName("sharePanel")
+        self.controller = controller or ShareController(state, self)
+        layout = QVBoxLayout(self)
+        self.intro = _label()
+        layout.addWidget(self.intro)
+        self.switch = QPushButton()
+        self.switch.setObjectName("primary")
+        self.switch.clicked.connect(self._toggle)
+        layout.addWidget(self.switch, 0, Qt.AlignLeft)
+        self.status = _label()
+        layout.addWidget(self.status)
+        self.how = _label()
+        layout.addWidget(self.how)
+        self.model = NetworkModel(self)
+        self.networks = QListView()
+        self.networks.setObjectName("shareAddresses")
+        self.networks.setModel(self.model)
+        self.networks.setViewMode(QListView.IconMode)
+        self.networks.setFlow(QListView.LeftToRight)
+        self.networks.setWrapping(True)
+        self.networks.setResizeMode(QListView.Adjust)
+        self.networks.setMovement(QListView.Static)
+        self.networks.setSelectionMode(QListView.NoSelection)
+        self.networks.setFocusPolicy(Qt.NoFocus)
+        self.networks.setIconSize(QSize(QR_PIXELS, QR_PIXELS))
+        self.networks.setSpacing(8)
+        self.networks.setWordWrap(True)
+        layout.addWidget(self.networks, 1)
+        self.name = _label()
+        self.visitors = _label()
+        layout.addWidget(self.name)
+        layout.addWidget(self.visitors)
+        buttons = QDialogButtonBox()
+        self.close_button = buttons.addButton("", QDialogButtonBox.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.controller.refresh)
+        self.controller.changed.connect(self._show_state)
+        state.languageChanged.connect(self.retranslate)
+        state.appearanceChanged.connect(self._apply_fonts)
+        self._apply_fonts()
+        self.retranslate()
+
+    def _toggle(self) -> None:
+        if self.controller.sharing:
+            self.controller.stop()
+        else:
+            self.controller.start()
+
+    def _apply_fonts(self) -> None:
+        self.model.font = scaled_font(self.font(), 1.9, bold=True)
+        self.switch.setFont(scaled_font(self.font(), 1.2, bold=True))
+        # Each cell: the code, and under it the longest address in the large font and the network's name.
+        metrics = QFontMetrics(self.model.font)
+        width = max(QR_PIXELS, metrics.horizontalAdvance("192.168.100.200:8080") + 24)
+        self.networks.setGridSize(QSize(width, QR_PIXELS + 3 * metrics.height()))
+
+    def _show_state(self) -> None:
+        c = self.controller
+        snapshot = c.snapshot
+        self.model.set_networks(snapshot["networks"] if c.sharing else [])
+        self.switch.setEnabled(not c.busy)
+        self.switch.setText(_("Stop sharing") if c.sharing else _("Start sharing"))
+        self.switch.setAccessibleName(
+            _("Stop sharing the catalog with the class") if c.sharing else _("Start sharing the catalog with the class")
+        )
+        if c.busy:
+            status = _("Stopping…") if c.sharing else _("Starting…")
+        elif c.error:
+            status = c.error
+        elif c.sharing:
+            status = _("The catalog is shared on this laptop's network.")
+            if c.server.fell_back:
+                status += " " + _("Port {port} was busy, so it uses port {used}.").format(port=c.port, used=c.server.port)
+        else:
+            status = _("Sharing is off. Nothing leaves this laptop.")
+        self.status.setText(status)
+        on = c.sharing and not c.busy
+        if on and not snapshot["networks"]:
+            self.how.setText(_("This laptop is on no network yet: turn on its Wi-Fi hotspot or join the school's Wi-Fi, then wait a moment."))
+        else:
+            self.how.setText(_("How students open it: join the same Wi-Fi, then scan the code with the camera or type the address in the browser."))
+        self.how.setVisible(on)
+        self.networks.setVisible(on and bool(snapshot["networks"]))
+        self.name.setText(_("Devices that find sites by name also see it as “{name}”.").format(name=snapshot["name"]))
+        self.name.setVisible(on and bool(snapshot["name"]))
+        count = snapshot["visitors"]
+        self.visitors.setText(
+            ngettext("{count} device opened it in the last {minutes} minutes.",
+                     "{count} devices opened it in the last {minutes} minutes.", count).format(
+                count=count, minutes=VISITOR_MINUTES)
+        )
+        self.visitors.setVisible(on)
+        if on:
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def retranslate(self, *_args) -> None:
+        self.setWindowTitle(_("Share in class"))
+        self.intro.setText(_(
+            "Show the catalog on the students' and parents' phones, tablets and XO laptops, "
+            "through this laptop's Wi-Fi or network. No internet is needed; they can only read."
+        ))
+        self.close_button.setText(_("Close"))
+        self.close_button.setAccessibleName(_("Close this panel (sharing goes on)"))
+        self._show_state()

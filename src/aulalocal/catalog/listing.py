@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 
+from aulalocal import kinds
 from aulalocal.catalog.search import Hit, _title_lang_sql, title_sql
 
 _IN_CHUNK = 500  # SQL variables per IN (...) list
@@ -74,16 +75,21 @@ def naming_records(db: sqlite3.Connection) -> dict[tuple[str, str, str], list[in
     ``queries.related`` finds them by scanning every record's data for one
     record; this is the same scan once, for a face that shows many records.
     """
-    from aulalocal.catalog.queries import RELATIONS
-
-    fields = ", ".join(f"'{field}'" for field in RELATIONS)
-    prefilter = " OR ".join(f"instr(r.data, '\"{field}\"')" for field in RELATIONS)
+    table = kinds.active()
+    # (naming kind, field) -> kind of the records named
+    targets = {(kind.name, field): named for kind in table.values() for field, named in kind.relations.items()}
+    if not targets:
+        return {}
+    fields = sorted({field for _kind, field in targets})
+    prefilter = " OR ".join(f"instr(r.data, '\"{field}\"')" for field in fields)
     found: dict[tuple[str, str, str], list[int]] = {}
-    for rowid, catalog, field, target in db.execute(
-        f"SELECT r.rowid, r.catalog, top.key, j.value FROM records r, json_each(r.data) top, json_each(top.value) j"
-        f" WHERE ({prefilter}) AND top.key IN ({fields}) AND top.type = 'array'"
+    for rowid, catalog, kind, field, target in db.execute(
+        f"SELECT r.rowid, r.catalog, r.kind, top.key, j.value FROM records r, json_each(r.data) top, json_each(top.value) j"
+        f" WHERE ({prefilter}) AND top.key IN ({', '.join('?' * len(fields))}) AND top.type = 'array'",
+        fields,
     ):
-        if isinstance(target, str):
+        named = targets.get((kind, field))
+        if named is not None and isinstance(target, str):
             # One string per catalog: a 50,000-record catalog has 30,000 links.
-            found.setdefault((sys.intern(catalog), RELATIONS[field], target), []).append(rowid)
+            found.setdefault((sys.intern(catalog), named, target), []).append(rowid)
     return found

@@ -148,7 +148,13 @@ class MainWindow(QMainWindow):
         self.update_button.clicked.connect(lambda: self.open_update_dialog())
         self.settings_button = QPushButton()
         self.settings_button.clicked.connect(self.open_settings)
+        # Share in class (ui/sharepanel.py): off until the teacher turns it on.
+        self.share_button = QPushButton()
+        self.share_button.clicked.connect(lambda: self.open_share_panel())
+        self.share_panel = None
+        self.share_options: dict = {}  # the site's address, port, announce (tests: loopback)
         top_layout.addWidget(self.update_button)
+        top_layout.addWidget(self.share_button)
         top_layout.addWidget(self.settings_button)
         outer.addWidget(top)
 
@@ -185,7 +191,8 @@ class MainWindow(QMainWindow):
         self.current_section = "home"
         self._select_sidebar("home")
         self.setTabOrder(self.search, self.update_button)
-        self.setTabOrder(self.update_button, self.settings_button)
+        self.setTabOrder(self.update_button, self.share_button)
+        self.setTabOrder(self.share_button, self.settings_button)
         self.setTabOrder(self.settings_button, self.sidebar)
 
     # -- building -----------------------------------------------------------
@@ -436,6 +443,24 @@ class MainWindow(QMainWindow):
 
         ExportDialog(self.state, self).exec()
 
+    def open_share_panel(self, start: bool = False):
+        if self.share_panel is None:
+            from aulalocal.ui.sharepanel import ShareController, SharePanel
+
+            controller = ShareController(self.state, self, **self.share_options)
+            controller.changed.connect(self._share_label)
+            self.share_panel = SharePanel(self.state, self, controller)
+        self.share_panel.show()
+        self.share_panel.raise_()
+        if start:
+            self.share_panel.controller.start()
+        return self.share_panel
+
+    def _share_label(self) -> None:
+        sharing = self.share_panel is not None and self.share_panel.controller.sharing
+        self.share_button.setText(_("Sharing in class") if sharing else _("Share in class…"))
+        self.share_button.setAccessibleName(_("Share the catalog with the students' devices on this laptop's network"))
+
     def show_shortcuts(self) -> None:
         from aulalocal.ui.dialogs import message
 
@@ -482,6 +507,10 @@ class MainWindow(QMainWindow):
         if view == "trust":
             self.update_preview = self._trust_preview()
             return True
+        if view == "share":  # sharing on, as the teacher sees it, on every network; not announced
+            self.share_options.setdefault("announce", False)
+            self.update_preview = self.open_share_panel(start=True)
+            return True
         if view in BY_KEY:
             self.go_to(view)
             return True
@@ -514,6 +543,7 @@ class MainWindow(QMainWindow):
         self.update_button.setAccessibleName(_("Update the catalog from a USB drive or a file"))
         self.settings_button.setText(_("Settings"))
         self.settings_button.setAccessibleName(_("Settings: language, text size and contrast"))
+        self._share_label()
         self.sidebar.setAccessibleName(_("Sections"))
         self.sections.retranslate()
         self.file_menu.setTitle(_("&File"))
@@ -546,5 +576,7 @@ class MainWindow(QMainWindow):
             self._browse.detail.flush_note()
         if self.watcher is not None:
             self.watcher.stop()
+        if self.share_panel is not None:
+            self.share_panel.controller.shutdown()
         worker.cancel_all(3000)
         super().closeEvent(event)

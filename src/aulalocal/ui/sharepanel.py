@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPixmap
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
 
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
@@ -189,7 +189,12 @@ class SharePanel(QDialog):
         self.state = state
         self.setObjectName("sharePanel")
         self.controller = controller or ShareController(state, self)
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        columns = QHBoxLayout()
+        outer.addLayout(columns, 1)
+        # Left: what it is, the switch, what is going on; right: the addresses and their codes.
+        layout = QVBoxLayout()
+        columns.addLayout(layout, 1)
         self.intro = _label()
         layout.addWidget(self.intro)
         self.switch = QPushButton()
@@ -200,6 +205,11 @@ class SharePanel(QDialog):
         layout.addWidget(self.status)
         self.how = _label()
         layout.addWidget(self.how)
+        self.name = _label()
+        self.visitors = _label()
+        layout.addWidget(self.name)
+        layout.addWidget(self.visitors)
+        layout.addStretch(1)
         self.model = NetworkModel(self)
         self.networks = QListView()
         self.networks.setObjectName("shareAddresses")
@@ -212,17 +222,12 @@ class SharePanel(QDialog):
         self.networks.setSelectionMode(QListView.NoSelection)
         self.networks.setFocusPolicy(Qt.NoFocus)
         self.networks.setIconSize(QSize(QR_PIXELS, QR_PIXELS))
-        self.networks.setSpacing(8)
         self.networks.setWordWrap(True)
-        layout.addWidget(self.networks, 1)
-        self.name = _label()
-        self.visitors = _label()
-        layout.addWidget(self.name)
-        layout.addWidget(self.visitors)
+        columns.addWidget(self.networks)
         buttons = QDialogButtonBox()
         self.close_button = buttons.addButton("", QDialogButtonBox.AcceptRole)
         buttons.accepted.connect(self.accept)
-        layout.addWidget(buttons)
+        outer.addWidget(buttons)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.controller.refresh)
@@ -243,8 +248,12 @@ class SharePanel(QDialog):
         self.switch.setFont(scaled_font(self.font(), 1.2, bold=True))
         # Each cell: the code, and under it the longest address in the large font and the network's name.
         metrics = QFontMetrics(self.model.font)
-        width = max(QR_PIXELS, metrics.horizontalAdvance("192.168.100.200:8080") + 24)
-        self.networks.setGridSize(QSize(width, QR_PIXELS + 3 * metrics.height()))
+        cell = QSize(max(QR_PIXELS, metrics.horizontalAdvance("192.168.100.200:8080")) + 24, QR_PIXELS + 3 * metrics.height() + 16)
+        self.networks.setGridSize(cell)
+        # One address shows whole; more scroll.
+        frame = 2 * self.networks.frameWidth() + 4
+        self.networks.setMinimumSize(cell.width() + frame, cell.height() + frame)
+        self.intro.setMinimumWidth(QFontMetrics(self.font()).horizontalAdvance("M") * 22)
 
     def _show_state(self) -> None:
         c = self.controller

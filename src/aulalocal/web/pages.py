@@ -18,9 +18,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+from aulalocal import kinds
 from aulalocal.catalog import listing
 from aulalocal.catalog.db import read_db
-from aulalocal.errors import N_
 from aulalocal.i18n import format_date, localized
 
 PAGE_SIZE = 50
@@ -37,42 +37,24 @@ MEDIA_TYPES = {
 }
 IMAGE_TYPES = ("png", "jpg", "jpeg", "webp", "svg")
 MEDIA_NAME = re.compile(r"([0-9a-f]{64})\.(png|jpg|jpeg|webp|svg|pdf|txt)")
-ID = re.compile(r"[a-z0-9][a-z0-9-]{0,127}")
 CATALOG_ID = re.compile(r"[a-z0-9][a-z0-9-]{2,63}")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass(frozen=True)
 class SiteSection:
+    """A section of the catalog (as in the window's sidebar): its kinds and the filters it offers."""
+
     key: str
-    label: str  # English msgid
+    label: str  # msgid
     kinds: tuple[str, ...]
     facets: tuple[str, ...] = ()
 
 
-# The window's sections (ui/sections.py), which the web face may not import:
-# the same keys, labels, kinds and filters. Issue 13's table of kinds is to
-# give both one source.
-SECTIONS: tuple[SiteSection, ...] = (
-    SiteSection("programs", N_("Programs and good practices"), ("program",), ("region", "level", "setting")),
-    SiteSection("safety", N_("Digital safety"), ("safety_guide",), ("audience", "topic")),
-    SiteSection("years", N_("Year focus"), ("year_focus",), ("year",)),
-    SiteSection("organizations", N_("Organizations"), ("organization",)),
-    SiteSection("reports", N_("Reports and laws"), ("resource", "legal_reference")),
-)
-BY_KEY = {s.key: s for s in SECTIONS}
-FACET_LABELS = {
-    "region": (N_("Region"), N_("All regions")),
-    "level": (N_("Level"), N_("All levels")),
-    "setting": (N_("Setting"), N_("Rural and urban")),
-    "audience": (N_("For"), N_("Everyone")),
-    "topic": (N_("Topic"), N_("All topics")),
-    "year": (N_("Year"), N_("All years")),
-}
-
-
-def section_of_kind(kind: str) -> SiteSection | None:
-    return next((s for s in SECTIONS if kind in s.kinds), None)
+def site_sections(table: kinds.Table | None = None) -> tuple[SiteSection, ...]:
+    """The sections of the kind table, in its order."""
+    table = table or kinds.active()
+    return tuple(SiteSection(s.key, s.label, table.kinds_in(s), table.filters_in(s)) for s in table.sections)
 
 
 def paragraphs(text: str) -> list[list[str]]:
@@ -107,7 +89,9 @@ class CatalogPages:
 
     ROWID_LISTS = 32  # section orders kept (language x section x filters), at most
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, sections: tuple[SiteSection, ...] | None = None) -> None:
+        self.sections = sections or site_sections()
+        self.by_key = {s.key: s for s in self.sections}
         self.catalog_path = Path(data_dir) / "catalog.db"
         self.media_dir = Path(data_dir) / "media"
         self._lock = threading.Lock()
@@ -170,7 +154,7 @@ class CatalogPages:
         from aulalocal.catalog.queries import status
 
         counts = self._kept_value("counts", listing.kind_counts)
-        sections = [(s, sum(counts.get(k, 0) for k in s.kinds)) for s in SECTIONS]
+        sections = [(s, sum(counts.get(k, 0) for k in s.kinds)) for s in self.sections]
         catalogs = [
             {"publisher": c["publisher"], "date": _date(c["applied_at"]), "sequence": c["sequence"]}
             for c in status(self.db())["catalogs"]
@@ -236,7 +220,7 @@ class CatalogPages:
             "sections": [(h, paragraphs(t), f) for h, t, f in sections[1:]],
             "related": links,
             "media": shown,
-            "section": section_of_kind(kind),
+            "section": next((s for s in self.sections if kind in s.kinds), None),
             "publisher": source.publisher if source else None,
             "signed": bool(source and source.key_id),
             "key_id": source.key_id if source else None,

@@ -31,17 +31,8 @@ from urllib.parse import parse_qs, quote, urlencode
 from aulalocal import i18n
 from aulalocal.errors import N_
 from aulalocal.paths import resources_dir
-from aulalocal.web.pages import (
-    BY_KEY,
-    CATALOG_ID,
-    FACET_LABELS,
-    ID,
-    MEDIA_TYPES,
-    SEARCH_LIMIT,
-    SECTIONS,
-    CatalogPages,
-    split_marks,
-)
+from aulalocal.kinds import ID_RE
+from aulalocal.web.pages import CATALOG_ID, MEDIA_TYPES, SEARCH_LIMIT, CatalogPages, split_marks
 
 log = logging.getLogger("aulalocal.web")
 HERE = Path(__file__).resolve().parent
@@ -88,7 +79,7 @@ class Visitors:
             return sum(1 for when in self._seen.values() if when >= since)
 
 
-def _environment():
+def _environment(pages: CatalogPages):
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(
@@ -100,18 +91,18 @@ def _environment():
     )
     # The thread's language (i18n.speaking) picks the catalog at each call.
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
-    from aulalocal.recordtext import KIND_NAMES, value_name
+    from aulalocal import kinds
+    from aulalocal.recordtext import kind_name, value_name
 
     env.globals.update(
         LANGUAGES=i18n.LANGUAGES,
         LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
-        FACET_LABELS=FACET_LABELS,
-        SECTION_KEYS=[s.key for s in SECTIONS],
-        SECTION_LABELS={s.key: s.label for s in SECTIONS},
+        FACET_LABELS=kinds.active().facet_labels,
+        SECTIONS=pages.sections,
         SEARCH_LIMIT=SEARCH_LIMIT,
         split_marks=split_marks,
         value_name=value_name,
-        kind_name=lambda kind: i18n.gettext(KIND_NAMES[kind]) if kind in KIND_NAMES else kind,
+        kind_name=kind_name,
         number=lambda n: i18n.format_number(n),
         quote=lambda text: quote(str(text), safe=""),
     )
@@ -125,7 +116,7 @@ class Site:
         self.pages = CatalogPages(data_dir)
         self.default_lang = default_lang if default_lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
         self.visitors = Visitors()
-        self.env = _environment()
+        self.env = _environment(self.pages)
         self.mounts: dict[str, Callable] = {}
 
     def mount(self, prefix: str, app: Callable) -> None:
@@ -196,20 +187,20 @@ class Site:
             return self._render("home.html", context, home=self.pages.home(lang))
         if rest == "search":
             text = query.get("q", "").strip()
-            section = BY_KEY.get(query.get("in", ""))
+            section = self.pages.by_key.get(query.get("in", ""))
             hits = self.pages.search(lang, text, section) if text else []
             return self._render("search.html", context, text=text, section=section, hits=hits)
         match = _RECORD_PATH.fullmatch(rest)
         if match:
             catalog, kind, id_ = match.groups()
-            if CATALOG_ID.fullmatch(catalog) and ID.fullmatch(id_) and re.fullmatch(r"[a-z_]{1,40}", kind):
+            if CATALOG_ID.fullmatch(catalog) and ID_RE.fullmatch(id_) and re.fullmatch(r"[a-z_]{1,40}", kind):
                 data = self.pages.record(lang, catalog, kind, id_)
                 if data is not None:
                     return self._render("record.html", context, **data)
             raise HTTPError("404 Not Found", N_("This record is not in the catalog (an update may have removed it)."))
         match = _SECTION_PATH.fullmatch(rest)
-        if match and match.group(1) in BY_KEY:
-            section = BY_KEY[match.group(1)]
+        if match and match.group(1) in self.pages.by_key:
+            section = self.pages.by_key[match.group(1)]
             values = self.pages.facet_values(section)
             facets = {f: query[f] for f in section.facets if query.get(f) in values.get(f, ())}
             listing = self.pages.section(lang, section, facets, _page_number(query.get("page")))

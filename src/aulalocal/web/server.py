@@ -66,6 +66,24 @@ def bind_port(address: str, port: int, fallback: bool = True) -> socket.socket:
     raise ShareError(N_("Port {port} is busy; choose another with --port."), port=port)
 
 
+def _channel_class():
+    """Waitress' connections, whose own refusals (a bad request line, a header too large) carry the site's headers."""
+    from waitress.channel import HTTPChannel
+    from waitress.task import ErrorTask
+
+    from aulalocal.web.site import SECURITY_HEADERS
+
+    class _ErrorTask(ErrorTask):
+        def execute(self) -> None:
+            self.response_headers.extend(SECURITY_HEADERS)
+            super().execute()
+
+    class _Channel(HTTPChannel):
+        error_task_class = _ErrorTask
+
+    return _Channel
+
+
 class ClassroomServer:
     """The site on a network address of the laptop, served on a thread of its own."""
 
@@ -130,6 +148,7 @@ class ClassroomServer:
         except Exception:
             sock.close()
             raise
+        self._server.channel_class = _channel_class()
         self._thread = threading.Thread(target=self._run, name="aulalocal-web", daemon=True)
         self._thread.start()
         if self.announcer is not None:

@@ -143,7 +143,7 @@ class Site:
             status, headers, body = self._error(
                 lang, HTTPError("500 Internal Server Error", N_("Something went wrong on the teacher's laptop. Try again, or open another page."))
             )
-        headers = headers + SECURITY_HEADERS
+        headers = SECURITY_HEADERS + headers
         if isinstance(body, bytes):
             headers.append(("Content-Length", str(len(body))))
             start_response(status, headers)
@@ -164,7 +164,7 @@ class Site:
         if path == "static/style.css":
             return self._static(environ, HERE / "static" / "style.css", "text/css; charset=utf-8")
         if path == "favicon.ico":
-            return self._static(environ, ICON, "image/png")
+            return self._static(environ, resources_dir() / "icons" / "hicolor" / "32x32" / "apps" / "aulalocal.png", "image/png")
         if path.startswith("media/"):
             return self._media(environ, path[len("media/") :])
         lang, _, rest = path.partition("/")

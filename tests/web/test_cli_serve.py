@@ -1,0 +1,68 @@
+"""``aulalocal serve``: prints where devices open the site, serves it, stops on a signal."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+from tests.conftest import REPO
+from tests.web.conftest import fetch
+
+
+def _serve(data_dir, *args):
+    env = dict(os.environ, AULALOCAL_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
+    return subprocess.Popen(
+        [sys.executable, "-m", "aulalocal", "--data-dir", str(data_dir), "serve", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
+    )
+
+
+def _first_url(proc, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        if found:
+            return found.group(1)
+    proc.kill()
+    raise AssertionError("no address printed: " + proc.stderr.read())
+
+
+def test_serve_on_loopback_then_stop_on_sigterm(seeded_dir):
+    proc = _serve(seeded_dir, "--address", "127.0.0.1", "--port", "0", "--no-announce")
+    try:
+        port = int(_first_url(proc))
+        assert fetch(port, "/es/").status == 200
+        assert b"AulaLocal" in fetch(port, "/qu/programs/").body
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "Stopped sharing." in out and "Traceback" not in err
+
+
+def test_a_busy_asked_port_is_an_error_line(seeded_dir):
+    import socket
+
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    try:
+        proc = _serve(seeded_dir, "--address", "127.0.0.1", "--port", str(busy.getsockname()[1]), "--no-announce")
+        out, err = proc.communicate(timeout=60)
+    finally:
+        busy.close()
+    assert proc.returncode == 1
+    assert err.startswith("error: ") and "is busy" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_port_out_of_range_is_a_usage_error(seeded_dir):
+    proc = _serve(seeded_dir, "--port", "70000")
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and err.startswith("error: ")

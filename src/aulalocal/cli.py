@@ -124,9 +124,10 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--json", action="store_true", help=_("print JSON"))
 
     serve = sub.add_parser("serve", help=_("share the catalog in class: a web site for students' and parents' devices"))
-    serve.add_argument("--port", type=int, help=_("port to serve on (default 8080, or the next free one; 0: any free port)"))
+    serve.add_argument("--port", type=int, help=_("port to serve on (default 8080); when it is busy, the next free one; 0: any free port"))
     serve.add_argument("--address", default="0.0.0.0", help=_("network address to serve on (default: every network of this laptop)"))
     serve.add_argument("--no-announce", action="store_true", help=_("do not announce the site by name on the network (mDNS)"))
+    serve.add_argument("--json", action="store_true", help=_("for the app: JSON lines on standard output; stops when standard input closes"))
 
     i18n_cmd = sub.add_parser("i18n", help=_("translations"))
     cov = commands(i18n_cmd, "i18n_command").add_parser("coverage", help=_("how much each language covers; fails under the thresholds"))
@@ -523,7 +524,6 @@ def cmd_serve(args) -> int:
     import signal
     import threading
 
-    from aulalocal.web.network import url
     from aulalocal.web.server import DEFAULT_PORT, serve_folder
 
     if args.port is not None and not 0 <= args.port <= 65535:
@@ -533,30 +533,65 @@ def cmd_serve(args) -> int:
     port = DEFAULT_PORT if args.port is None else args.port
     server = serve_folder(
         folder.path, args.address, port, announce=not args.no_announce,
-        default_lang=i18n.current_language(), fallback=args.port is None,
+        default_lang=i18n.current_language(),
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_a: stop.set())
     try:
-        if server.fell_back:
-            _print(fill(_("Port {port} was busy; the site uses port {used}."), port=port, used=server.port))
-        _print(_("Sharing the catalog in class. On a phone, tablet or XO in the same network, open:"))
-        addresses = server.addresses()
-        for network in addresses:
-            _print(fill("  {url}  ({name})" if network.name else "  {url}", url=url(network.address, server.port), name=network.name))
-        if not addresses:
-            _print(_("  (this laptop is on no network yet: turn on its Wi-Fi hotspot or join the school's network)"))
-        if server.announced:
-            _print(fill(_("Devices that find sites by name also see it as '{name}'."), name=server.announcer.info.name.split("._")[0]))
-        _print(_("Press Ctrl+C to stop."))
-        while not stop.wait(0.5):
-            pass
+        if args.json:
+            _serve_json(server, port, stop)
+        else:
+            _serve_text(server, port, stop)
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
-    _print(_("Stopped sharing."))
+    if not args.json:
+        _print(_("Stopped sharing."))
     return 0
+
+
+def _serve_text(server, port: int, stop) -> None:
+    from aulalocal.web.network import url
+
+    if server.fell_back:
+        _print(fill(_("Port {port} was busy; the site uses port {used}."), port=port, used=server.port))
+    _print(_("Sharing the catalog in class. On a phone, tablet or XO in the same network, open:"))
+    addresses = server.addresses()
+    for network in addresses:
+        _print(fill("  {url}  ({name})" if network.name else "  {url}", url=url(network.address, server.port), name=network.name))
+    if not addresses:
+        _print(_("  (this laptop is on no network yet: turn on its Wi-Fi hotspot or join the school's network)"))
+    if server.announced:
+        _print(fill(_("Devices that find sites by name also see it as '{name}'."), name=server.announcer.instance))
+    _print(_("Press Ctrl+C to stop."))
+    while not stop.wait(0.5):
+        pass
+
+
+def _serve_json(server, port: int, stop) -> None:
+    """For the app (``web.process``): a line when serving, then one every few seconds; stop when stdin closes."""
+    import threading
+
+    from aulalocal.web.process import STATUS_INTERVAL_S
+
+    def status() -> dict:
+        networks = [{"name": n.name, "address": n.address} for n in server.addresses()]
+        return {"networks": networks, "visitors": server.app.visitors.count()}
+
+    def send(obj: dict) -> None:
+        sys.stdout.write(to_json(obj) + "\n")
+        sys.stdout.flush()
+
+    def watch_stdin() -> None:
+        sys.stdin.buffer.read()  # until the app closes the pipe, or ends
+        stop.set()
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    name = server.announcer.instance if server.announced else ""
+    send({"port": server.port, "requested_port": port, "fell_back": server.fell_back, "name": name, **status()})
+    while not stop.wait(STATUS_INTERVAL_S):
+        send(status())
 
 
 def cmd_i18n_coverage(args) -> int:

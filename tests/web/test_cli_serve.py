@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.conftest import REPO
 from tests.web.conftest import fetch
 
@@ -17,7 +19,7 @@ def _serve(data_dir, *args):
     env = dict(os.environ, AULALOCAL_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
     return subprocess.Popen(
         [sys.executable, "-m", "aulalocal", "--data-dir", str(data_dir), "serve", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
     )
 
 
@@ -47,19 +49,42 @@ def test_serve_on_loopback_then_stop_on_sigterm(seeded_dir):
     assert "Stopped sharing." in out and "Traceback" not in err
 
 
-def test_a_busy_asked_port_is_an_error_line(seeded_dir):
+def test_a_busy_port_falls_back_and_says_so(seeded_dir):
     import socket
 
     busy = socket.socket()
     busy.bind(("127.0.0.1", 0))
     busy.listen(1)
+    asked = busy.getsockname()[1]
     try:
-        proc = _serve(seeded_dir, "--address", "127.0.0.1", "--port", str(busy.getsockname()[1]), "--no-announce")
-        out, err = proc.communicate(timeout=60)
+        proc = _serve(seeded_dir, "--address", "127.0.0.1", "--port", str(asked), "--no-announce")
+        try:
+            notice = proc.stdout.readline()
+            port = int(_first_url(proc))
+            assert port != asked and f"Port {asked} was busy; the site uses port {port}." in notice
+            assert fetch(port, "/es/").status == 200
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.communicate(timeout=30)
     finally:
         busy.close()
-    assert proc.returncode == 1
-    assert err.startswith("error: ") and "is busy" in err and len(err.strip().splitlines()) == 1
+
+
+def test_json_lines_for_the_app_and_stop_when_stdin_closes(seeded_dir):
+    import json
+
+    proc = _serve(seeded_dir, "--address", "127.0.0.1", "--port", "0", "--no-announce", "--json")
+    try:
+        first = json.loads(proc.stdout.readline())
+        assert first["networks"] == [{"name": "", "address": "127.0.0.1"}] and first["visitors"] == 0
+        assert first["fell_back"] is False and fetch(first["port"], "/es/").status == 200
+        assert json.loads(proc.stdout.readline())["visitors"] == 1  # the next report, seconds later
+    finally:
+        proc.stdin.close()  # the app closed (or died): the site stops by itself
+        proc.wait(30)
+    assert proc.returncode == 0
+    with pytest.raises(OSError):
+        fetch(first["port"], "/es/", timeout=2)
 
 
 def test_a_port_out_of_range_is_a_usage_error(seeded_dir):

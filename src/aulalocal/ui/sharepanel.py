@@ -1,15 +1,18 @@
 """Share in class: the panel that turns the classroom web site on and off and says how students open it.
 
-The site itself is ``aulalocal.web`` (the same as ``aulalocal serve``); this
-file only starts and stops it off the UI thread (``worker.Op``), shows its
-address for every network the laptop is on, as large text and as a QR code,
-and how many devices opened it lately. Off until the teacher turns it on;
+The site itself is ``aulalocal.web``, run as ``aulalocal serve --json`` in a
+process of its own (``web.process``); this file only starts and stops it off
+the UI thread (``worker.Op``), shows its address for every network the
+laptop is on, as large text and as a QR code, and how many devices opened it
+lately. Off until the teacher turns it on;
 the main window stops it when it closes.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt, QThreadPool, QTimer, Signal
+import threading
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
 
@@ -18,9 +21,7 @@ from aulalocal.i18n import ngettext
 from aulalocal.ui import worker
 from aulalocal.ui.theme import scaled_font
 
-REFRESH_MS = 5000  # addresses (a hotspot turned on later) and the devices count
 QR_PIXELS = 200
-VISITOR_MINUTES = 10
 
 
 def qr_pixmap(matrix: list[list[bool]], size: int = QR_PIXELS) -> QPixmap:
@@ -38,22 +39,27 @@ def qr_pixmap(matrix: list[list[bool]], size: int = QR_PIXELS) -> QPixmap:
     return QPixmap.fromImage(image.scaled(count * scale, count * scale, Qt.IgnoreAspectRatio, Qt.FastTransformation))
 
 
-def _snapshot(server) -> dict:
-    """What the panel shows of a running site; asked on a worker thread (QR codes take a moment)."""
+def _snapshot(status: dict, port: int) -> dict:
+    """What the panel shows of a status line of the site's process, QR codes made (on a worker thread)."""
     from aulalocal.web.network import qr_matrix, url
 
     rows = []
-    for network in server.addresses():
-        address = url(network.address, server.port)
-        rows.append((network.name, address, qr_matrix(address)))
-    name = server.announcer.info.name.split("._")[0] if server.announced and server.announcer.info else ""
-    return {"networks": rows, "visitors": server.app.visitors.count(VISITOR_MINUTES * 60), "name": name}
+    for network in status.get("networks") or []:
+        address = url(str(network.get("address")), port)
+        rows.append((str(network.get("name") or ""), address, qr_matrix(address)))
+    return {"networks": rows, "visitors": int(status.get("visitors") or 0)}
 
 
 class ShareController(QObject):
-    """Starts and stops the site off the UI thread; ``changed`` after each step."""
+    """Starts and stops the site's process (``web.process``) off the UI thread; ``changed`` after each step.
+
+    The site runs in a process of its own, so that a class browsing never
+    takes the interpreter from the window (``web.process`` says why).
+    """
 
     changed = Signal()
+    _status = Signal(object, object)  # (process, snapshot), from the thread reading the process
+    _ended = Signal(object)
 
     def __init__(self, state, parent: QObject | None = None, *, address: str | None = None,
                  port: int | None = None, announce: bool = True) -> None:
@@ -65,69 +71,87 @@ class ShareController(QObject):
         self.address = ANY_ADDRESS if address is None else address
         self.port = DEFAULT_PORT if port is None else port
         self.announce = announce
-        self.server = None
-        self.snapshot: dict = {"networks": [], "visitors": 0, "name": ""}
+        self.process = None
+        self.info: dict = {}
+        self.snapshot: dict = {"networks": [], "visitors": 0}
         self.error = ""
         self.busy = False
+        self._status.connect(self._refreshed)
+        self._ended.connect(self._process_ended)
 
     @property
     def sharing(self) -> bool:
-        return self.server is not None
+        return self.process is not None
+
+    @property
+    def port_used(self) -> int | None:
+        return self.info.get("port") if self.process is not None else None
 
     def start(self) -> None:
-        if self.busy or self.server is not None:
+        if self.busy or self.process is not None:
             return
         self.busy, self.error = True, ""
         self.changed.emit()
 
         def run():
-            from aulalocal.web.server import serve_folder
+            from aulalocal.web.process import ServerProcess
 
-            server = serve_folder(self.state.folder.path, self.address, self.port,
-                                  announce=self.announce, default_lang=self.state.lang)
+            process = ServerProcess(self.state.folder.path, self.address, self.port,
+                                    announce=self.announce, lang=self.state.lang)
+            info = process.start()
             try:
-                return server, _snapshot(server)
+                return process, info, _snapshot(info, info["port"])
             except Exception:
-                server.stop()
+                process.stop()
                 raise
 
         self._op(run).success(self._started).failure(self._failed).run(QThreadPool.globalInstance())
 
     def stop(self) -> None:
-        server = self.server
-        if self.busy or server is None:
+        process = self.process
+        if self.busy or process is None:
             return
         self.busy = True
         self.changed.emit()
-        self._op(server.stop).success(self._stopped).failure(self._failed).run(QThreadPool.globalInstance())
-
-    def refresh(self) -> None:
-        server = self.server
-        if server is not None and not self.busy:
-            self._op(_snapshot, server).success(self._refreshed).run(QThreadPool.globalInstance())
+        self._op(process.stop).success(self._stopped).failure(self._failed).run(QThreadPool.globalInstance())
 
     def shutdown(self, timeout: float = 3.0) -> None:
         """At the app's end: stop now, waiting at most ``timeout`` (devices get a closed connection)."""
-        server, self.server = self.server, None
-        if server is not None:
-            server.stop(timeout)
+        process, self.process = self.process, None
+        if process is not None:
+            process.stop(timeout)
 
     def _op(self, fn, *args) -> worker.Op:
         return worker.Op(fn, *args, owner=self, state=self.state, with_progress=False)
 
+    def _read(self, process) -> None:
+        """On a thread of its own: the process's status lines, until it ends."""
+        port = process.info["port"]
+        for status in process.statuses():
+            self._status.emit(process, _snapshot(status, port))
+        self._ended.emit(process)
+
     def _started(self, result) -> None:
-        self.server, self.snapshot = result
+        self.process, self.info, self.snapshot = result
         self.busy = False
+        threading.Thread(target=self._read, args=(self.process,), name="aulalocal-share-status", daemon=True).start()
         self.changed.emit()
 
     def _stopped(self, _result) -> None:
-        self.server, self.busy = None, False
-        self.snapshot = {"networks": [], "visitors": 0, "name": ""}
+        self.process, self.busy, self.info = None, False, {}
+        self.snapshot = {"networks": [], "visitors": 0}
         self.changed.emit()
 
-    def _refreshed(self, snapshot: dict) -> None:
-        if self.server is not None:
+    def _refreshed(self, process, snapshot: dict) -> None:
+        if process is self.process:
             self.snapshot = snapshot
+            self.changed.emit()
+
+    def _process_ended(self, process) -> None:
+        if process is self.process and not self.busy:  # not asked to: it failed
+            self.process.stop()
+            self._stopped(None)
+            self.error = _("The classroom site stopped unexpectedly. Start it again.")
             self.changed.emit()
 
     def _failed(self, exc) -> None:
@@ -228,9 +252,6 @@ class SharePanel(QDialog):
         self.close_button = buttons.addButton("", QDialogButtonBox.AcceptRole)
         buttons.accepted.connect(self.accept)
         outer.addWidget(buttons)
-        self.timer = QTimer(self)
-        self.timer.setInterval(REFRESH_MS)
-        self.timer.timeout.connect(self.controller.refresh)
         self.controller.changed.connect(self._show_state)
         state.languageChanged.connect(self.retranslate)
         state.appearanceChanged.connect(self._apply_fonts)
@@ -270,8 +291,8 @@ class SharePanel(QDialog):
             status = c.error
         elif c.sharing:
             status = _("The catalog is shared on this laptop's network.")
-            if c.server.fell_back:
-                status += " " + _("Port {port} was busy, so it uses port {used}.").format(port=c.port, used=c.server.port)
+            if c.info.get("fell_back"):
+                status += " " + _("Port {port} was busy, so it uses port {used}.").format(port=c.port, used=c.port_used)
         else:
             status = _("Sharing is off. Nothing leaves this laptop.")
         self.status.setText(status)
@@ -282,19 +303,18 @@ class SharePanel(QDialog):
             self.how.setText(_("How students open it: join the same Wi-Fi, then scan the code with the camera or type the address in the browser."))
         self.how.setVisible(on)
         self.networks.setVisible(on and bool(snapshot["networks"]))
-        self.name.setText(_("Devices that find sites by name also see it as “{name}”.").format(name=snapshot["name"]))
-        self.name.setVisible(on and bool(snapshot["name"]))
+        name = c.info.get("name") or ""
+        self.name.setText(_("Devices that find sites by name also see it as “{name}”.").format(name=name))
+        self.name.setVisible(on and bool(name))
+        from aulalocal.web.site import VISITOR_WINDOW_S
+
         count = snapshot["visitors"]
         self.visitors.setText(
             ngettext("{count} device opened it in the last {minutes} minutes.",
                      "{count} devices opened it in the last {minutes} minutes.", count).format(
-                count=count, minutes=VISITOR_MINUTES)
+                count=count, minutes=VISITOR_WINDOW_S // 60)
         )
         self.visitors.setVisible(on)
-        if on:
-            self.timer.start()
-        else:
-            self.timer.stop()
 
     def retranslate(self, *_args) -> None:
         self.setWindowTitle(_("Share in class"))

@@ -89,6 +89,11 @@ class Announcer:
             return False
         return True
 
+    @property
+    def instance(self) -> str:
+        """The name devices see ("AulaLocal – PC1", or "AulaLocal – PC1 (2)" when the network had it already)."""
+        return self.info.name.removesuffix("." + SERVICE_TYPE) if self.info is not None else ""
+
     def stop(self) -> None:
         zc, self._zeroconf = self._zeroconf, None
         if zc is None:

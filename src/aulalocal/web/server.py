@@ -24,7 +24,7 @@ from aulalocal.web.network import ANY_ADDRESS, Network, site_addresses
 
 DEFAULT_PORT = 8080
 FALLBACK_PORTS = 10  # DEFAULT_PORT + 1 ... + 10, then any free port
-THREADS = 8  # workers; SQLite reads and page rendering are a few ms each
+THREADS = 4  # workers: pages take a few ms of Python each; more threads only contend for the GIL
 CONNECTION_LIMIT = 500  # open connections (under Windows' 512 sockets per select)
 CHANNEL_TIMEOUT = 30  # seconds an idle connection is kept
 MAX_HEADER_BYTES = 64 * 1024  # a 100 kB query string gets 431, read no further
@@ -115,7 +115,7 @@ class ClassroomServer:
     @property
     def fell_back(self) -> bool:
         """The port asked for was busy and another one is used."""
-        return self.port is not None and self.port != self.requested_port
+        return bool(self.requested_port) and self.port is not None and self.port != self.requested_port
 
     def addresses(self) -> list[Network]:
         """Where devices open the site (every network of the laptop when bound to all)."""
@@ -188,12 +188,12 @@ class ClassroomServer:
 
 
 def serve_folder(data_dir: Path, address: str = ANY_ADDRESS, port: int = DEFAULT_PORT, *,
-                 announce: bool = True, default_lang: str = "es", fallback: bool = True) -> ClassroomServer:
+                 announce: bool = True, default_lang: str = "es") -> ClassroomServer:
     """The catalog of the data folder ``data_dir``, served and (with ``announce``) announced."""
     from aulalocal.web.site import Site
 
     site = Site(data_dir, default_lang=default_lang)
-    server = ClassroomServer(site, address, port, fallback=fallback, announcer=Announcer() if announce else None).start()
+    server = ClassroomServer(site, address, port, announcer=Announcer() if announce else None).start()
     # What is costly to ask at 50,000 records (a second), asked before the first visitor does.
     threading.Thread(target=_warm, args=(site,), name="aulalocal-web-warm", daemon=True).start()
     return server

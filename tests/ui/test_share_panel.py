@@ -1,0 +1,182 @@
+"""Share in class: off by default, on and off from the panel off the UI thread, what it shows, the window keeps responding.
+
+The site binds to 127.0.0.1 and is never announced here.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import close_window, wait_for_workers
+from tests.web.conftest import fetch
+
+LOOPBACK = {"address": "127.0.0.1", "port": 0, "announce": False}
+
+
+def _web_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name in ("aulalocal-web", "aulalocal-share-status")]
+
+
+def _share_processes() -> list[int]:
+    """Children of this process running the site."""
+    import os
+
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                args = fh.read().split(b"\0")
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == os.getpid() and b"serve" in args:
+            found.append(int(pid))
+    return found
+
+
+@pytest.fixture
+def share_window(window):
+    window.share_options = dict(LOOPBACK)
+    return window
+
+
+def _start(qtbot, window):
+    panel = window.open_share_panel()
+    qtbot.mouseClick(panel.switch, Qt.LeftButton)
+    qtbot.waitUntil(lambda: panel.controller.sharing and not panel.controller.busy, timeout=20000)
+    return panel
+
+
+def test_sharing_is_off_until_the_teacher_turns_it_on(window):
+    assert window.share_panel is None
+    assert not _web_threads() and not _share_processes()
+    assert "Share in class" in window.share_button.text()
+
+
+def test_the_panel_starts_and_stops_the_site(share_window, qtbot):
+    panel = _start(qtbot, share_window)
+    port = panel.controller.port_used
+    assert fetch(port, "/es/").status == 200
+    assert panel.switch.text() == "Stop sharing" and share_window.share_button.text() == "Sharing in class"
+    assert panel.model.addresses() == [f"http://127.0.0.1:{port}/"]
+    pixmap = panel.model.data(panel.model.index(0), Qt.DecorationRole)
+    assert not pixmap.isNull() and pixmap.width() >= 150
+    assert panel.networks.isVisible() and panel.how.isVisible()
+    assert "0 devices opened it" in panel.visitors.text()
+    fetch(port, "/qu/")
+    qtbot.waitUntil(lambda: "1 device opened it" in panel.visitors.text(), timeout=10000)
+    panel.close()  # closing the panel keeps the site on
+    assert fetch(port, "/es/programs/").status == 200
+    panel = share_window.open_share_panel()
+    qtbot.mouseClick(panel.switch, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not panel.controller.sharing and not panel.controller.busy, timeout=20000)
+    with pytest.raises(OSError):
+        fetch(port, "/es/", timeout=2)
+    assert "Sharing is off" in panel.status.text() and not panel.networks.isVisible()
+
+
+def test_a_busy_port_falls_back_and_the_panel_says_so(share_window, qtbot):
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    try:
+        share_window.share_options = dict(LOOPBACK, port=busy.getsockname()[1])
+        panel = _start(qtbot, share_window)
+        used = panel.controller.port_used
+        assert used != busy.getsockname()[1]
+        assert f"Port {busy.getsockname()[1]} was busy, so it uses port {used}." in panel.status.text()
+    finally:
+        busy.close()
+
+
+def test_a_site_that_cannot_start_is_one_line_in_the_panel(share_window, qtbot):
+    share_window.share_options = dict(LOOPBACK, address="192.0.2.123")  # on no interface here
+    panel = share_window.open_share_panel()
+    panel.controller.start()
+    qtbot.waitUntil(lambda: not panel.controller.busy, timeout=20000)
+    assert not panel.controller.sharing
+    assert "192.0.2.123" in panel.status.text() and "\n" not in panel.status.text()
+    assert panel.switch.isEnabled() and panel.switch.text() == "Start sharing"
+
+
+def test_closing_the_window_stops_the_site(qtbot, qapp, state):
+    from aulalocal.ui.mainwindow import MainWindow
+
+    win = MainWindow(state, watch_drives=False)
+    win.share_options = dict(LOOPBACK)
+    win.show()
+    qtbot.waitUntil(win.is_idle)
+    panel = _start(qtbot, win)
+    port = panel.controller.port_used
+    assert _share_processes()
+    close_window(qapp, win)
+    with pytest.raises(OSError):
+        fetch(port, "/es/", timeout=2)
+    assert not _share_processes()
+    qtbot.waitUntil(lambda: not _web_threads(), timeout=5000)
+
+
+CLASS = """
+import sys, threading, time, urllib.request
+port, seconds, pause = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+targets = ["/es/", "/qu/programs/", "/es/search?q=educacion", "/es/reports/?page=2", "/en/safety/"]
+served, failed = [], []
+def browse(n):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{targets[n % len(targets)]}", timeout=5).read()
+            served.append(1)
+        except OSError:
+            failed.append(1)
+        n += 1
+        time.sleep(pause)  # a student reads, then opens the next page
+clients = [threading.Thread(target=browse, args=(n,)) for n in range(40)]
+[c.start() for c in clients]
+[c.join() for c in clients]
+print(len(served), len(failed))
+"""
+
+
+def test_the_window_keeps_responding_while_the_class_browses(share_window, qtbot, qapp):
+    """No gap over 50 ms between two ticks of a 5 ms timer while a class of 40 browses for 4 s.
+
+    The devices are another process; each opens a page every half second,
+    faster than any class reads (the benchmark measures the site flat out).
+    """
+    import subprocess
+    import sys
+
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    panel = _start(qtbot, share_window)
+    port = panel.controller.port_used
+    clock = QElapsedTimer()
+    gaps = []
+    last = [0]
+
+    def tick():
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(tick)
+    clients = subprocess.Popen([sys.executable, "-c", CLASS, str(port), "4", "0.5"], stdout=subprocess.PIPE, text=True)
+    clock.start()
+    timer.start()
+    while clients.poll() is None:
+        qapp.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    wait_for_workers(qapp)
+    served, failed = map(int, clients.stdout.read().split())
+    assert failed == 0 and served > 200
+    assert max(gaps[1:]) <= 50, sorted(gaps)[-5:]

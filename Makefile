@@ -55,7 +55,7 @@ system-deps:
 i18n: i18n-extract i18n-update mo
 
 i18n-extract: $(INSTALLED)
-	$(BIN)/pybabel extract --no-location --sort-output -k N_ -k Nn_:1,2 -k ngettext:1,2 \
+	$(BIN)/pybabel extract --no-location --sort-output -F translations/babel.cfg -k N_ -k Nn_:1,2 -k ngettext:1,2 \
 	  --project=AulaLocal --copyright-holder="AulaLocal" -o $(POT) src/aulalocal
 
 i18n-update: $(INSTALLED)

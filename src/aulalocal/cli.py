@@ -555,7 +555,7 @@ def _serve_text(server, port: int, stop) -> None:
     from aulalocal.web.network import url
 
     if server.fell_back:
-        _print(fill(_("Port {port} was busy; the site uses port {used}."), port=port, used=server.port))
+        _print(fill(_("Port {port} was busy, so it uses port {used}."), port=port, used=server.port))
     _print(_("Sharing the catalog in class. On a phone, tablet or XO in the same network, open:"))
     addresses = server.addresses()
     for network in addresses:
@@ -563,7 +563,7 @@ def _serve_text(server, port: int, stop) -> None:
     if not addresses:
         _print(_("  (this laptop is on no network yet: turn on its Wi-Fi hotspot or join the school's network)"))
     if server.announced:
-        _print(fill(_("Devices that find sites by name also see it as '{name}'."), name=server.announcer.instance))
+        _print(fill(_("Devices that find sites by name also see it as “{name}”."), name=server.announcer.instance))
     _print(_("Press Ctrl+C to stop."))
     while not stop.wait(0.5):
         pass

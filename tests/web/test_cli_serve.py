@@ -61,7 +61,7 @@ def test_a_busy_port_falls_back_and_says_so(seeded_dir):
         try:
             notice = proc.stdout.readline()
             port = int(_first_url(proc))
-            assert port != asked and f"Port {asked} was busy; the site uses port {port}." in notice
+            assert port != asked and f"Port {asked} was busy, so it uses port {port}." in notice
             assert fetch(port, "/es/").status == 200
         finally:
             proc.send_signal(signal.SIGTERM)

@@ -18,7 +18,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import apply_memory, applybench, generate, kiwix, launch, searchbench
+from bench import apply_memory, applybench, generate, kiwix, launch, searchbench, webbench
 from bench.stats import machine, median, spread
 
 REPO = Path(__file__).resolve().parent.parent
@@ -56,10 +56,15 @@ def parse_args(argv=None):
     parser.add_argument("--no-xvfb", action="store_true", help="leave out the start-up figures (no Xvfb)")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     parser.add_argument("--work", type=Path, help="work folder (default: a temporary one, removed after)")
+    parser.add_argument("--only", choices=("web",), help="run one part alone: web, the classroom site (docs/benchmarks-web.md)")
+    parser.add_argument("--clients", type=int, default=40, help="web: clients browsing at once")
+    parser.add_argument("--seconds", type=float, default=60.0, help="web: how long they browse")
+    parser.add_argument("--data", type=Path, help="web: an existing data folder to serve (default: one made of the largest size)")
     args = parser.parse_args(argv)
     if args.smoke:
         args.sizes, args.rounds, args.media_mb = "1000", 1, 8
         args.no_kiwix = args.no_xvfb = args.no_doc = True
+        args.clients, args.seconds = 4, 2.0
     args.sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     return args
 
@@ -146,6 +151,8 @@ def run(args) -> dict:
 
         log(f"{args.media_mb} MB media bundle: import beside cp, memory")
         results["media"] = apply_memory.run(media_mb=args.media_mb, repeat=args.rounds)
+        log(f"the classroom site: {args.clients} clients for {args.seconds:.0f} s, beside kiwix-serve")
+        results["web"] = webbench.measure(big_data, zim, args.clients, args.seconds)
         return results
     finally:
         if args.work is None:
@@ -269,6 +276,8 @@ def summary_lines(r: dict) -> list[str]:
     )
     for target, figure, limit, met in verdicts(r):
         lines.append(f"target {'MET   ' if met else 'MISSED'} {target}: {figure} ({limit})")
+    if r.get("web"):
+        lines += webbench.summary(r["web"])
     return lines
 
 
@@ -479,9 +488,63 @@ def kept_section() -> str:
     return text[at:] if at >= 0 else ""
 
 
+def run_web(args, command: str) -> int:
+    """``--only web``: the classroom site alone (docs/benchmarks-web.md)."""
+    work = args.work or Path(tempfile.mkdtemp(prefix="aulalocal-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    size = max(args.sizes)
+    try:
+        data, zim = args.data, None
+        if data is None or (not args.no_kiwix and kiwix.available()):
+            from aulalocal.bundle import minisign
+
+            log(f"generating {size} records (seed {args.seed})")
+            records = generate.generate_records(size, args.seed, generate.learn())
+            if data is None:
+                data = make_data_folder(work, records, size, minisign.generate_keypair("AulaLocal bench key, made for this run"))
+            if not args.no_kiwix and kiwix.available():
+                log(f"ZIM of the same {size} records (zimwriterfs)")
+                zim = kiwix.build_zim(records.items(), work)
+            del records
+        log(f"the classroom site: {args.clients} clients for {args.seconds:.0f} s" + (", then kiwix-serve" if zim else ""))
+        results = webbench.measure(data, zim, args.clients, args.seconds)
+        for line in webbench.summary(results):
+            print(line)
+        if not args.no_doc and not args.smoke:
+            doc = DOC.with_name("benchmarks-web.md")
+            doc.write_text(webbench.document(results, machine(), command, size), encoding="utf-8")
+            print(f"written to {doc}")
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def make_data_folder(work: Path, records: dict, size: int, keypair) -> Path:
+    """A data folder holding ``records``, imported from a signed bundle as a laptop would."""
+    from aulalocal.bundle import trust
+    from aulalocal.bundle.build import build_bundle
+    from aulalocal.bundle.importer import import_bundle
+    from aulalocal.datafolder import open_data_folder
+
+    source = generate.write_source(work / f"web-{size}-source", records)
+    bundle = work / f"web-{size}.aulabundle"
+    build_bundle(source, bundle, generate.CATALOG, 1)
+    generate.sign(bundle, keypair[1])
+    data = work / f"web-data-{size}"
+    shutil.rmtree(data, ignore_errors=True)
+    folder = open_data_folder(data)
+    trust.add_key(folder.keys_dir, keypair[0])
+    import_bundle(folder, bundle)
+    folder.close()
+    return data
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     command = "python -m bench" + (" " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])) if (argv or sys.argv[1:]) else "")
+    if args.only == "web":
+        return run_web(args, command)
     results = run(args)
     results["seed"] = args.seed
     for line in summary_lines(results):
@@ -493,6 +556,10 @@ def main(argv=None) -> int:
         kept = kept_section()
         DOC.parent.mkdir(exist_ok=True)
         DOC.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
+        if results.get("web"):
+            DOC.with_name("benchmarks-web.md").write_text(
+                webbench.document(results["web"], results["machine"], command, max(results["sizes"])), encoding="utf-8"
+            )
         print(f"written to {DOC}")
     (Path(tempfile.gettempdir()) / "aulalocal-bench-results.json").write_text(json.dumps(results, indent=1, default=str))
     return 0

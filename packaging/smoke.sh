@@ -9,6 +9,7 @@
 # 3. a publisher's round trip: bundle keygen, a tiny source folder,
 #    bundle build, bundle sign, trust add, bundle apply (and the record is found)
 # 4. --screenshot offscreen in Quechua: a non-empty PNG
+# 5. serve on 127.0.0.1 (as Share in class runs it): the home page answers
 # 5. say: a law read aloud in Quechua as MP3 and in Spanish as WAV (the
 #    shipped eSpeak voices), and a clean error for an unknown record
 #
@@ -106,5 +107,24 @@ if run say legal_reference no-such-law --out "$work/none.mp3" 2> "$work/say.err"
 fi
 grep -q '^error: ' "$work/say.err" || fail "say of an unknown record printed: $(cat "$work/say.err")"
 step "  $(wc -c < "$work/say-qu.mp3" | tr -d ' ') bytes of MP3, $(wc -c < "$work/say-es.wav" | tr -d ' ') bytes of WAV"
+
+step "serve on 127.0.0.1 (Share in class), never announced"
+# Its standard input stays open while sleep runs; the site stops when it closes.
+(sleep 30 | run serve --json --address 127.0.0.1 --port 0 --no-announce > "$work/serve.json" 2> "$work/serve.err") &
+port=""
+for _ in $(seq 1 100); do
+  port="$(sed -n 's/^{"port": \([0-9][0-9]*\).*/\1/p' "$work/serve.json" | head -n1)"
+  [ -n "$port" ] && break
+  sleep 0.2
+done
+[ -n "$port" ] || fail "serve did not start: $(cat "$work/serve.err")"
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+printf 'GET /qu/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+page="$(cat <&3)"
+exec 3<&-
+case "$page" in
+  "HTTP/1.1 200"*"Aulapaq catálogo"*) step "  port $port: the Quechua home page" ;;
+  *) fail "serve answered: $(printf '%s' "$page" | head -c 300)" ;;
+esac
 
 step "OK: $dist"

@@ -18,7 +18,7 @@ def _number(n: int) -> str:
     return str(n) if 0 <= n < 1000 else i18n.format_number(n)
 
 
-def _label(name: str = "") -> QLabel:
+def plain_label(name: str = "") -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
     label.setTextFormat(Qt.PlainText)
@@ -46,9 +46,9 @@ class HomeView(QScrollArea):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(8)
 
-        self.welcome = _label("heading")
-        self.intro = _label()
-        self.holds = _label("subheading")
+        self.welcome = plain_label("heading")
+        self.intro = plain_label()
+        self.holds = plain_label("subheading")
         layout.addWidget(self.welcome)
         layout.addWidget(self.intro)
         layout.addWidget(self.holds)
@@ -65,12 +65,12 @@ class HomeView(QScrollArea):
             self.section_buttons[section.key] = button
         layout.addLayout(grid)
 
-        self.updated = _label()
+        self.updated = plain_label()
         layout.addWidget(self.updated)
 
-        self.next_heading = _label("subheading")
+        self.next_heading = plain_label("subheading")
         layout.addWidget(self.next_heading)
-        self.tips = [_label() for _n in range(4)]
+        self.tips = [plain_label() for _n in range(4)]
         for tip in self.tips:
             layout.addWidget(tip)
         self.update_button = QPushButton()

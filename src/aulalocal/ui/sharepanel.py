@@ -14,11 +14,12 @@ import threading
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPixmap
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QListView, QPushButton, QVBoxLayout, QWidget
 
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
 from aulalocal.ui import worker
+from aulalocal.ui.home import plain_label
 from aulalocal.ui.theme import scaled_font
 
 QR_PIXELS = 200
@@ -196,15 +197,6 @@ class NetworkModel(QAbstractListModel):
         return [address for _n, address, _p in self._rows]
 
 
-def _label(name: str = "") -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.PlainText)
-    if name:
-        label.setObjectName(name)
-    return label
-
-
 class SharePanel(QDialog):
     """The switch, the addresses and their QR codes, the devices count; closing it keeps the site on."""
 
@@ -219,18 +211,18 @@ class SharePanel(QDialog):
         # Left: what it is, the switch, what is going on; right: the addresses and their codes.
         layout = QVBoxLayout()
         columns.addLayout(layout, 1)
-        self.intro = _label()
+        self.intro = plain_label()
         layout.addWidget(self.intro)
         self.switch = QPushButton()
         self.switch.setObjectName("primary")
         self.switch.clicked.connect(self._toggle)
         layout.addWidget(self.switch, 0, Qt.AlignLeft)
-        self.status = _label()
+        self.status = plain_label()
         layout.addWidget(self.status)
-        self.how = _label()
+        self.how = plain_label()
         layout.addWidget(self.how)
-        self.name = _label()
-        self.visitors = _label()
+        self.name = plain_label()
+        self.visitors = plain_label()
         layout.addWidget(self.name)
         layout.addWidget(self.visitors)
         layout.addStretch(1)

@@ -21,7 +21,7 @@ from pathlib import Path
 from aulalocal import kinds
 from aulalocal.catalog import listing
 from aulalocal.catalog.db import read_db
-from aulalocal.i18n import format_date, localized
+from aulalocal.i18n import format_date
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 50
@@ -227,7 +227,6 @@ class CatalogPages:
             "received": _date(source.applied_at) if source else "",
             "published": _date(source.created) if source else "",
             "updated": _date(record.data.get("updated")),
-            "summary_text": localized(record.data.get("summary"), lang)[0],
         }
 
     def media_path(self, name: str) -> Path | None:

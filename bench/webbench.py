@@ -91,6 +91,7 @@ def load(port: int, path_of, records, queries, clients: int, seconds: float, see
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
     by_kind: dict[str, list[float]] = {kind: [] for kind, _w in MIX}
+    largest: dict[str, int] = dict.fromkeys(by_kind, 0)  # bytes of the largest page of each kind
     lock = threading.Lock()
     start_line = threading.Barrier(clients + 1)
 
@@ -107,7 +108,7 @@ def load(port: int, path_of, records, queries, clients: int, seconds: float, see
             try:
                 conn.request("GET", path_of(kind, args))
                 response = conn.getresponse()
-                response.read()
+                size = len(response.read())
                 ok = response.status == 200
             except (OSError, http.client.HTTPException):
                 ok = False
@@ -118,6 +119,7 @@ def load(port: int, path_of, records, queries, clients: int, seconds: float, see
                 latencies[n].append(took)
                 with lock:
                     by_kind[kind].append(took)
+                    largest[kind] = max(largest[kind], size)
             else:
                 errors[n] += 1
         conn.close()
@@ -138,6 +140,7 @@ def load(port: int, path_of, records, queries, clients: int, seconds: float, see
         "p50_ms": percentile(every, 50) if every else float("nan"),
         "p95_ms": percentile(every, 95) if every else float("nan"),
         "p95_by_kind_ms": {k: round(percentile(v, 95), 1) for k, v in by_kind.items() if v},
+        "largest_kb": {k: round(v / 1024, 1) for k, v in largest.items() if v},
     }
 
 
@@ -160,9 +163,9 @@ def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float 
     info = site.start()
     try:
         pid = site._proc.pid
-        time.sleep(3)  # the costly parts asked at start (who names whom, media)
+        time.sleep(min(3.0, seconds))  # the costly parts asked at start (who names whom, media)
         result["site_idle_rss_mb"] = rss_of(pid)[0]
-        load(info["port"], aulalocal_path, records, queries, clients, 5)  # warm-up
+        load(info["port"], aulalocal_path, records, queries, clients, min(5.0, seconds))  # warm-up
         result["aulalocal"] = load(info["port"], aulalocal_path, records, queries, clients, seconds)
         result["site_rss_mb"], result["site_peak_rss_mb"] = rss_of(pid)
         result["app_adds_mb"] = rss_of_self() - app_before
@@ -173,7 +176,7 @@ def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float 
 
         with KiwixServer(zim) as kiwix:
             path = kiwix_path(kiwix.book)
-            load(kiwix.port, path, records, queries, clients, 5)
+            load(kiwix.port, path, records, queries, clients, min(5.0, seconds))
             result["kiwix"] = load(kiwix.port, path, records, queries, clients, seconds)
     result["load_after"] = _load_average()
     return result
@@ -192,7 +195,8 @@ def summary(r: dict) -> list[str]:
         if s:
             lines.append(
                 f"web {name}: {s['per_second']:.0f} requests/s, p50 {s['p50_ms']:.1f} ms, p95 {s['p95_ms']:.1f} ms,"
-                f" {s['errors']} errors of {s['requests'] + s['errors']}; p95 by page {json.dumps(s['p95_by_kind_ms'])}"
+                f" {s['errors']} errors of {s['requests'] + s['errors']}; p95 by page {json.dumps(s['p95_by_kind_ms'])};"
+                f" largest page KB {json.dumps(s['largest_kb'])}"
             )
     lines.append(f"web site process RSS: idle {r['site_idle_rss_mb']:.1f} MB, under load {r['site_rss_mb']:.1f} MB,"
                  f" peak {r['site_peak_rss_mb']:.1f} MB; the app's own process gained {r['app_adds_mb']:.1f} MB")
@@ -233,6 +237,7 @@ and sections, `/search` for searches, the record's page.
 {table}
 {ratio}
 p95 by page (AulaLocal): {', '.join(f'{kind} {ms} ms' for kind, ms in a['p95_by_kind_ms'].items())}.
+Largest page of each kind (AulaLocal, before media; the limit is 30 KB): {', '.join(f'{kind} {kb} KB' for kind, kb in a['largest_kb'].items())}.
 
 Memory: the site's process {r['site_idle_rss_mb']:.1f} MB RSS idle (after its start-up
 work), {r['site_rss_mb']:.1f} MB after the run, peak {r['site_peak_rss_mb']:.1f} MB; the process

@@ -60,6 +60,7 @@ def parse_args(argv=None):
     parser.add_argument("--clients", type=int, default=40, help="web: clients browsing at once")
     parser.add_argument("--seconds", type=float, default=60.0, help="web: how long they browse")
     parser.add_argument("--data", type=Path, help="web: an existing data folder to serve (default: one made of the largest size)")
+    parser.add_argument("--zim", type=Path, help="web: an existing ZIM of the same records for kiwix-serve (default: one made)")
     args = parser.parse_args(argv)
     if args.smoke:
         args.sizes, args.rounds, args.media_mb = "1000", 1, 8
@@ -494,15 +495,15 @@ def run_web(args, command: str) -> int:
     work.mkdir(parents=True, exist_ok=True)
     size = max(args.sizes)
     try:
-        data, zim = args.data, None
-        if data is None or (not args.no_kiwix and kiwix.available()):
+        data, zim = args.data, args.zim
+        if data is None or (zim is None and not args.no_kiwix and kiwix.available()):
             from aulalocal.bundle import minisign
 
             log(f"generating {size} records (seed {args.seed})")
             records = generate.generate_records(size, args.seed, generate.learn())
             if data is None:
                 data = make_data_folder(work, records, size, minisign.generate_keypair("AulaLocal bench key, made for this run"))
-            if not args.no_kiwix and kiwix.available():
+            if zim is None and not args.no_kiwix and kiwix.available():
                 log(f"ZIM of the same {size} records (zimwriterfs)")
                 zim = kiwix.build_zim(records.items(), work)
             del records

@@ -43,24 +43,22 @@ def _records(data_dir: Path, count: int = 2000, seed: int = 1) -> list[tuple[str
     return random.Random(seed).sample(rows, min(count, len(rows)))
 
 
-def plan(records, queries, n: int, seed: int) -> list[tuple[str, str]]:
-    """(kind of page, what to open) for one client, reproducible."""
+def plan(records, queries, seed: int):
+    """(kind of page, what to open), one after another for one client, reproducible."""
     rng = random.Random(seed)
     kinds = [kind for kind, weight in MIX for _ in range(weight)]
-    out = []
-    for _ in range(n):
+    while True:
         kind = rng.choice(kinds)
         lang = rng.choice(LANGS)
         if kind == "home":
-            out.append((kind, (lang,)))
+            yield kind, (lang,)
         elif kind == "section":
-            out.append((kind, (lang, rng.choice(SECTIONS), rng.randint(1, 40))))
+            yield kind, (lang, rng.choice(SECTIONS), rng.randint(1, 40))
         elif kind == "search":
             _cat, qlang, text = rng.choice(queries)
-            out.append((kind, (qlang, text)))
+            yield kind, (qlang, text)
         else:
-            out.append((kind, (lang, *rng.choice(records))))
-    return out
+            yield kind, (lang, *rng.choice(records))
 
 
 def aulalocal_path(kind: str, args) -> str:
@@ -76,12 +74,13 @@ def aulalocal_path(kind: str, args) -> str:
 
 def kiwix_path(book: str):
     def path(kind: str, args) -> str:
+        # kiwix-serve 3.3 (libkiwix 11) serves a book's pages at /BOOK/PATH.
         if kind in ("home", "section"):
-            return f"/content/{book}/index.html"
+            return f"/{book}/index.html"
         if kind == "search":
             return "/search?" + urllib.parse.urlencode({"content": book, "pattern": args[1], "pageLength": 25})
         _lang, _catalog, rkind, id_ = args
-        return f"/content/{book}/A/{rkind}-{id_}.html"
+        return f"/{book}/A/{rkind}-{id_}.html"
 
     return path
 
@@ -96,14 +95,12 @@ def load(port: int, path_of, records, queries, clients: int, seconds: float, see
     start_line = threading.Barrier(clients + 1)
 
     def client(n: int) -> None:
-        pages = plan(records, queries, 100_000, seed * 1000 + n)
+        pages = plan(records, queries, seed * 1000 + n)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         start_line.wait()
         end = time.monotonic() + seconds
-        i = 0
         while time.monotonic() < end:
-            kind, args = pages[i % len(pages)]
-            i += 1
+            kind, args = next(pages)
             began = time.perf_counter()
             try:
                 conn.request("GET", path_of(kind, args))
@@ -158,7 +155,7 @@ def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float 
     records = _records(data_dir)
     queries = load_queries()
     result: dict = {"clients": clients, "seconds": seconds, "load_before": _load_average()}
-    app_before = rss_of_self()
+    result["app_adds_mb"] = app_side_cost(data_dir)
     site = ServerProcess(data_dir, "127.0.0.1", 0, announce=False)
     info = site.start()
     try:
@@ -168,7 +165,6 @@ def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float 
         load(info["port"], aulalocal_path, records, queries, clients, min(5.0, seconds))  # warm-up
         result["aulalocal"] = load(info["port"], aulalocal_path, records, queries, clients, seconds)
         result["site_rss_mb"], result["site_peak_rss_mb"] = rss_of(pid)
-        result["app_adds_mb"] = rss_of_self() - app_before
     finally:
         site.stop()
     if zim is not None:
@@ -182,10 +178,29 @@ def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float 
     return result
 
 
-def rss_of_self() -> float:
-    import os
+_APP_SIDE = """
+import os, sys, time
+from bench.stats import rss_of
+from aulalocal.web.process import ServerProcess
+import aulalocal.cli, aulalocal.datafolder  # what the window's process has loaded anyway
+before = rss_of(os.getpid())[0]
+site = ServerProcess(sys.argv[1], "127.0.0.1", 0, announce=False)
+site.start()
+time.sleep(1)
+after = rss_of(os.getpid())[0]
+site.stop()
+print(after - before)
+"""
 
-    return rss_of(os.getpid())[0]
+
+def app_side_cost(data_dir: Path) -> float:
+    """MB the window's process gains by starting the site (the child's pipes), measured in a process of its own."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _APP_SIDE, str(data_dir)], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parent.parent, timeout=120)
+    return float(out.stdout.split()[-1])
 
 
 def summary(r: dict) -> list[str]:

@@ -7,6 +7,7 @@ works: the ``.po`` file is compiled in memory with babel.
 
 from __future__ import annotations
 
+import functools
 import gettext as _gettext
 import io
 import locale
@@ -154,9 +155,15 @@ def localized(text: dict | None, lang: str | None = None) -> tuple[str, str | No
 
 
 def babel_locale(lang: str | None = None):
+    return _babel_locale(BABEL_LOCALES[lang or current_language()])
+
+
+@functools.lru_cache(maxsize=None)
+def _babel_locale(code: str):
+    # Parsed once per language: a page of the classroom site formats several numbers and dates.
     from babel import Locale
 
-    return Locale.parse(BABEL_LOCALES[lang or current_language()])
+    return Locale.parse(code)
 
 
 def format_date(value: date | datetime, lang: str | None = None) -> str:

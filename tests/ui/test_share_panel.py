@@ -19,7 +19,7 @@ LOOPBACK = {"address": "127.0.0.1", "port": 0, "announce": False}
 
 
 def _web_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name in ("aulalocal-web", "aulalocal-share-status")]
+    return [t for t in threading.enumerate() if t.name == "aulalocal-share-status"]
 
 
 def _share_processes() -> list[int]:

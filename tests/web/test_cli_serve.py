@@ -16,7 +16,7 @@ from tests.web.conftest import fetch
 
 
 def _serve(data_dir, *args):
-    env = dict(os.environ, AULALOCAL_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
+    env = dict(os.environ, AULALOCAL_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1", LANGUAGE="en")
     return subprocess.Popen(
         [sys.executable, "-m", "aulalocal", "--data-dir", str(data_dir), "serve", *args],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,

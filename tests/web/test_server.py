@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import threading
 
 import pytest
 
@@ -84,7 +83,7 @@ def test_stop_closes_every_connection_and_frees_the_port(site):
     idle.close()
     again = bind_port("127.0.0.1", port, fallback=False)  # free again
     again.close()
-    assert not [t for t in threading.enumerate() if t.name == "aulalocal-web"]
+    assert not server._thread.is_alive()
 
 
 def test_site_addresses_for_the_any_address_are_the_laptops_networks(monkeypatch):

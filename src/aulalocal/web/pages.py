@@ -17,6 +17,7 @@ from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from aulalocal import kinds
 from aulalocal.catalog import listing
@@ -72,6 +73,25 @@ def split_marks(snippet: str) -> list[tuple[str, bool]]:
         runs += [(matched, True)] if matched else []
         runs += [(rest.replace(HIGHLIGHT[1], ""), False)] if rest else []
     return runs
+
+
+def rows(hits, lang: str) -> list[dict]:
+    """What a list shows of each hit, made here once (a template macro per hit costs more than the query)."""
+    from aulalocal.recordtext import kind_name
+
+    names: dict[str, str] = {}
+    out = []
+    for hit in hits:
+        if hit.kind not in names:
+            names[hit.kind] = kind_name(hit.kind)
+        out.append({
+            "url": f"/{lang}/record/{quote(hit.catalog, safe='')}/{quote(hit.kind, safe='')}/{quote(hit.id, safe='')}",
+            "title": hit.title,
+            "fallback": hit.title_lang if hit.title_lang != lang else None,
+            "kind": names[hit.kind],
+            "snippet": split_marks(hit.snippet) if hit.snippet else [],
+        })
+    return out
 
 
 def _date(value: str | None) -> str:
@@ -157,7 +177,7 @@ class CatalogPages:
         sections = [(s, sum(counts.get(k, 0) for k in s.kinds)) for s in self.sections]
         catalogs = [
             {"publisher": c["publisher"], "date": _date(c["applied_at"]), "sequence": c["sequence"]}
-            for c in status(self.db())["catalogs"]
+            for c in self._kept_value("status", status)["catalogs"]
         ]
         return {"sections": sections, "catalogs": catalogs, "total": sum(counts.values())}
 
@@ -179,7 +199,7 @@ class CatalogPages:
         page = min(max(1, page), pages)
         start = (page - 1) * PAGE_SIZE
         hits = listing.titles(self.db(), list(rowids[start : start + PAGE_SIZE]), lang)
-        return {"hits": hits, "total": len(rowids), "page": page, "pages": pages, "first": start + 1}
+        return {"hits": rows(hits, lang), "total": len(rowids), "page": page, "pages": pages, "first": start + 1}
 
     def search(self, lang: str, text: str, section: SiteSection | None) -> list:
         from aulalocal.catalog.search import search
@@ -188,7 +208,7 @@ class CatalogPages:
         hits = []
         for kind in section.kinds if section else (None,):
             hits += search(self.db(), text, lang=lang, kind=kind, limit=SEARCH_LIMIT)
-        return hits[:SEARCH_LIMIT]
+        return rows(hits[:SEARCH_LIMIT], lang)
 
     def record(self, lang: str, catalog: str, kind: str, id_: str) -> dict | None:
         from aulalocal.catalog.queries import Related, get_record, related

@@ -32,7 +32,7 @@ from aulalocal import i18n
 from aulalocal.errors import N_
 from aulalocal.paths import resources_dir
 from aulalocal.kinds import ID_RE
-from aulalocal.web.pages import CATALOG_ID, MEDIA_TYPES, SEARCH_LIMIT, CatalogPages, split_marks
+from aulalocal.web.pages import CATALOG_ID, MEDIA_TYPES, SEARCH_LIMIT, CatalogPages
 
 log = logging.getLogger("aulalocal.web")
 HERE = Path(__file__).resolve().parent
@@ -100,7 +100,6 @@ def _environment(pages: CatalogPages):
         FACET_LABELS=kinds.active().facet_labels,
         SECTIONS=pages.sections,
         SEARCH_LIMIT=SEARCH_LIMIT,
-        split_marks=split_marks,
         value_name=value_name,
         kind_name=kind_name,
         number=lambda n: i18n.format_number(n),

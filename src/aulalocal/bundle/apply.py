@@ -17,6 +17,7 @@ from typing import Protocol
 
 from aulalocal.bundle.records import Operation, parse_operation
 from aulalocal.catalog import store
+from aulalocal.catalog.changes import Changes
 from aulalocal.errors import N_, Cancelled, SequenceError, StorageError
 
 # (phase, done, total); phases: "verify", "check", "apply".
@@ -56,6 +57,11 @@ class ApplyResult:
     added: Counter = field(default_factory=Counter)
     changed: Counter = field(default_factory=Counter)
     removed: Counter = field(default_factory=Counter)
+
+    @property
+    def changes(self) -> Changes:
+        """A bundle the laptop already had changed nothing; any other changed the catalog."""
+        return Changes(catalog=not self.up_to_date)
 
     def as_json(self) -> dict:
         return {

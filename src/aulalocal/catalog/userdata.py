@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 
 import sqlite3
 
+from aulalocal.catalog.changes import USERDATA, Changes
+
 
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -47,7 +49,7 @@ def is_favorite(db: sqlite3.Connection, catalog: str, kind: str, id_: str) -> bo
 
 def set_favorite(
     db: sqlite3.Connection, catalog: str, kind: str, id_: str, title: dict, on: bool
-) -> None:
+) -> Changes:
     if on:
         db.execute(
             "INSERT OR REPLACE INTO favorites (catalog, kind, id, created, title) VALUES (?, ?, ?, ?, ?)",
@@ -57,6 +59,7 @@ def set_favorite(
         db.execute(
             "DELETE FROM favorites WHERE catalog = ? AND kind = ? AND id = ?", (catalog, kind, id_)
         )
+    return USERDATA
 
 
 def favorites(db: sqlite3.Connection) -> list[Item]:
@@ -75,7 +78,7 @@ def get_note(db: sqlite3.Connection, catalog: str, kind: str, id_: str) -> str:
 
 def save_note(
     db: sqlite3.Connection, catalog: str, kind: str, id_: str, title: dict, text: str
-) -> None:
+) -> Changes:
     """Save as typed; an emptied note is deleted."""
     if text.strip():
         db.execute(
@@ -84,6 +87,7 @@ def save_note(
         )
     else:
         db.execute("DELETE FROM notes WHERE catalog = ? AND kind = ? AND id = ?", (catalog, kind, id_))
+    return USERDATA
 
 
 def notes(db: sqlite3.Connection) -> list[Item]:

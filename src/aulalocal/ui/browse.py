@@ -234,7 +234,7 @@ class BrowsePage(QWidget):
         if self.section is None or not self.section.facets:
             self._facets_loaded = serial
             return
-        worker.query_op(self.state, _facet_values, self.section.kinds, owner=self).success(
+        worker.QueryOp(self.state, _facet_values, self.section.kinds, owner=self).success(
             lambda values: self._facets_arrived(serial, values)
         ).run()
 

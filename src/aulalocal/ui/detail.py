@@ -243,7 +243,7 @@ class DetailView(QWidget):
         self._saved_title = saved_title or {}
         self._serial += 1
         serial = self._serial
-        worker.query_op(self.state, load_detail, key, self.state.lang, owner=self).success(
+        worker.QueryOp(self.state, load_detail, key, self.state.lang, owner=self).success(
             lambda data: self._show(serial, data)
         ).run()
 
@@ -279,9 +279,8 @@ class DetailView(QWidget):
             return
         self._note_dirty = False
         title = (self._record.data.get("title") if self._record else None) or self._saved_title or {"es": self._key[2]}
-        userdata.save_note(self.state.folder.userdata, *self._key, title, self.note_edit.toPlainText())
+        worker.edit_userdata(self.state, userdata.save_note, *self._key, title, self.note_edit.toPlainText())
         self.note_status.setText(_("Saved. Your note stays on this laptop."))
-        self.state.userdataChanged.emit()
 
     # -- loading ------------------------------------------------------------
     def _show(self, serial: int, data: DetailData) -> None:
@@ -388,9 +387,8 @@ class DetailView(QWidget):
         if self._key is None:
             return
         title = (self._record.data.get("title") if self._record else None) or self._saved_title or {"es": self._key[2]}
-        userdata.set_favorite(self.state.folder.userdata, *self._key, title, on)
+        worker.edit_userdata(self.state, userdata.set_favorite, *self._key, title, on)
         self._star_text()
-        self.state.userdataChanged.emit()
 
     # -- related and links --------------------------------------------------
     def _open_related(self, index: QModelIndex) -> None:

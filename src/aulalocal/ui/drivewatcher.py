@@ -2,7 +2,7 @@
 
 Polling costs one ``mountedVolumes()`` call; a volume seen before is not looked
 at again until it is removed and plugged in again. Scanning (which checks the
-signatures on the drive) runs in a worker with its own database connections.
+signatures on the drive) runs in a ``worker.CatalogOp``, with its own database connections.
 """
 
 from __future__ import annotations
@@ -40,11 +40,11 @@ def default_volumes() -> list[str]:
     return roots
 
 
-def _scan(folder, root: str, progress=None, cancel=None) -> list:
+def _scan(folder, root: str, *, progress=None, cancel=None) -> list:
+    """On a worker thread, with its own data folder (``worker.CatalogOp``); changes nothing."""
     from aulalocal.bundle.scan import scan_drive
 
-    with worker.thread_folder(folder) as own:
-        return scan_drive(own, Path(root))
+    return scan_drive(folder, Path(root))
 
 
 class DriveWatcher(QObject):
@@ -90,7 +90,7 @@ class DriveWatcher(QObject):
         new = sorted(roots - self.known)
         self.known = roots
         for root in new:
-            worker.Op(self.scan, self.state.folder, root, owner=self).success(
+            worker.CatalogOp(self.state, self.scan, root, owner=self).success(
                 lambda bundles, root=root: self._scanned(root, bundles)
             ).failure(lambda _exc: None).run()
 

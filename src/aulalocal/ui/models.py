@@ -1,7 +1,7 @@
 """Qt models over catalog queries, and the loader that fills them off the UI thread.
 
 Nothing here fills widgets: views show these models. Queries run in
-``worker.query_op`` with a serial number; only the newest request's result
+``worker.QueryOp`` with a serial number; only the newest request's result
 reaches the model (newest query wins), and a request that is already stale when
 its turn comes does not even query.
 """
@@ -448,7 +448,7 @@ class ResultsLoader(QObject):
         if query is None:
             return
         userdata_path = self.state.folder.path / "userdata.db"
-        worker.query_op(
+        worker.QueryOp(
             self.state, fetch_rows, query, userdata_path, lambda: serial != self.serial, owner=self
         ).success(lambda rows: self.deliver(serial, query, rows)).failure(
             lambda exc: self._failed(serial, exc)
@@ -472,7 +472,7 @@ class ResultsLoader(QObject):
         if query is None or not numbers:
             return
         rows = self.model.rows()
-        worker.query_op(
+        worker.QueryOp(
             self.state, fetch_snippets, query, [rows[n].key for n in numbers], owner=self
         ).success(lambda snippets: self.model.set_snippets(generation, numbers, snippets)).failure(
             lambda exc: self.model.set_snippets(generation, numbers, [""] * len(numbers))

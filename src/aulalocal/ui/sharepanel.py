@@ -123,7 +123,8 @@ class ShareController(QObject):
             process.stop(timeout)
 
     def _op(self, fn, *args) -> worker.Op:
-        return worker.Op(fn, *args, owner=self, state=self.state, with_progress=False)
+        """Starting or stopping the site: nothing to report on the way, nothing to cancel."""
+        return worker.Op(lambda progress, cancel: fn(*args), owner=self, state=self.state)
 
     def _read(self, process) -> None:
         """On a thread of its own: the process's status lines, until it ends."""

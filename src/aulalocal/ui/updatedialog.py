@@ -1,6 +1,6 @@
 """Updating from a USB drive or a file, and copying updates to a drive for another school.
 
-Verify and apply run in ``worker.Op`` with a progress bar and Cancel; the core
+Verify and apply run in ``worker.CatalogOp`` with a progress bar and Cancel; the core
 guarantees that a failure or a cancel changes nothing. A bundle signed by an
 unknown key is applied only after the teacher confirms (the core remembers).
 """
@@ -94,19 +94,17 @@ def summary_lines(result) -> list[str]:
     return lines
 
 
-def _import(folder, path: Path, *, progress=None, cancel=None, trust_unknown_key=None):
-    """Runs on a worker thread, with its own connections to the data folder."""
+def _import(folder, path: Path, **kwargs):
+    """On the worker thread (the importer is imported there, not when the dialog opens)."""
     from aulalocal.bundle.importer import import_bundle
 
-    with worker.thread_folder(folder) as own:
-        return import_bundle(own, path, progress=progress, cancel=cancel, trust_unknown_key=trust_unknown_key)
+    return import_bundle(folder, path, **kwargs)
 
 
-def _export(folder, dest: Path, *, progress=None, cancel=None):
+def _export(folder, dest: Path, **kwargs):
     from aulalocal.bundle.export import export_bundles
 
-    with worker.thread_folder(folder) as own:
-        return export_bundles(own, dest, progress=progress, cancel=cancel)
+    return export_bundles(folder, dest, **kwargs)
 
 
 def _export_size(folder) -> int:
@@ -327,8 +325,8 @@ class UpdateDialog(QDialog):
             return
         path = self.queue.pop(0)
         self.progress_page.reset(_("Preparing {name}…").format(name=path.name))
-        op = worker.Op(
-            self.import_fn, self.state.folder, path, owner=self, state=self.state,
+        op = worker.CatalogOp(
+            self.state, self.import_fn, path, owner=self,
             trust_unknown_key=lambda key: op.ask(self.confirm_trust, key),
         )
         self.op = op
@@ -342,8 +340,6 @@ class UpdateDialog(QDialog):
 
     def _applied(self, result) -> None:
         self.results.append(result)
-        if not result.up_to_date:
-            self.state.catalogChanged.emit()
         self._next()
 
     def _failed(self, exc: BaseException) -> None:
@@ -525,7 +521,7 @@ class ExportDialog(QDialog):
         self._page(1)
         self.progress_page.reset(_("Copying the updates to {path}…").format(path=str(dest)))
         self.dest = dest
-        self.op = worker.Op(self.export_fn, self.state.folder, dest, owner=self, state=self.state)
+        self.op = worker.CatalogOp(self.state, self.export_fn, dest, owner=self)
         self.op.progress(self.progress_page.update_progress).success(self._copied).failure(self._finish).run()
 
     def cancel(self) -> None:

@@ -163,19 +163,12 @@ def _file_name(title: str) -> str:
 
 
 def save_pdf_dialog(parent: QWidget | None, doc: QTextDocument, title: str) -> Path | None:
-    from PySide6.QtCore import QStandardPaths
-    from PySide6.QtWidgets import QFileDialog
-
     from aulalocal.ui.dialogs import message
+    from aulalocal.ui.filedialogs import ask_pdf_path
 
-    folder = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or str(Path.home())
-    name, _filter = QFileDialog.getSaveFileName(
-        parent, _("Save as PDF"), str(Path(folder) / _file_name(title)), _("PDF files (*.pdf)")
-    )
+    name = ask_pdf_path(parent, _file_name(title))
     if not name:
         return None
-    if not name.lower().endswith(".pdf"):
-        name += ".pdf"
     try:
         path = write_pdf(doc, name, title)
     except OSError as exc:

@@ -14,8 +14,6 @@ speech modules and miniaudio are imported on first use, never at start-up.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
@@ -256,12 +254,10 @@ class ListenBar(QWidget):
 
     def save_for_phone(self) -> None:
         """Ask where, then write the reading as MP3 (WAV without an encoder) in the background."""
-        from PySide6.QtCore import QStandardPaths
-        from PySide6.QtWidgets import QFileDialog
-
         from aulalocal.recordtext import title
         from aulalocal.speech.audio import mp3_available, suggested_file_name
         from aulalocal.speech.reading import record_reading
+        from aulalocal.ui.filedialogs import ask_audio_path
 
         if self._record is None or self._save is not None:
             return
@@ -269,15 +265,10 @@ class ListenBar(QWidget):
         if not sentences:
             return
         fmt = "mp3" if mp3_available() else "wav"
-        folder = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or str(Path.home())
         name = suggested_file_name(title(self._record, self._lang)[0] or self._record.id, self._lang, fmt)
-        filters = _("MP3 audio, for phones (*.mp3)") if fmt == "mp3" else _("WAV audio (*.wav)")
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save for a parent's phone"), str(Path(folder) / name), filters)
-        if not path:
-            return
-        if not path.lower().endswith("." + fmt):
-            path += "." + fmt
-        self.start_save(path, sentences)
+        path = ask_audio_path(self, name, fmt)
+        if path:
+            self.start_save(path, sentences)
 
     def start_save(self, path: str, sentences) -> None:
         from aulalocal.speech.audio import save_reading

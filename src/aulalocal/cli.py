@@ -479,7 +479,7 @@ def cmd_bundle_export(args) -> int:
     size = export_size(folder)
     _print(fill(_("Copying {size} MB of updates to {path}."), size=i18n.format_number(round(size / 1e6, 1)), path=args.dest / "AulaLocal"))
     written = export_bundles(folder, args.dest, progress=_progress_printer(args))
-    # The words the window's export dialog says (ui/updatedialog.py).
+    # The words the window's export dialog says (ui/exportdialog.py).
     copied = ngettext("Copied {count} file to {path}.", "Copied {count} files to {path}.", len(written))
     _print(fill(copied, count=i18n.format_number(len(written)), path=args.dest / "AulaLocal"))
     return 0

@@ -17,7 +17,8 @@ from aulalocal.bundle.scan import DriveBundle
 from aulalocal.catalog.queries import get_record, status
 from aulalocal.errors import BundleError, Cancelled, SequenceError, SignatureError
 from aulalocal.ui.drivewatcher import DriveWatcher
-from aulalocal.ui.updatedialog import ExportDialog, UpdateDialog
+from aulalocal.ui.exportdialog import ExportDialog
+from aulalocal.ui.updatedialog import UpdateDialog
 from tests.bundle.conftest import SAMPLE, make_bundle, new_publisher
 from tests.bundle.test_trust import fingerprint
 from tests.conftest import title

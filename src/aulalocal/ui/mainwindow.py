@@ -432,14 +432,14 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_bundle_file(self) -> None:
-        from aulalocal.ui.updatedialog import choose_bundle_file
+        from aulalocal.ui.filedialogs import choose_bundle_file
 
         path = choose_bundle_file(self)
         if path:
             self.open_update_dialog(path=path)
 
     def open_export_dialog(self) -> None:
-        from aulalocal.ui.updatedialog import ExportDialog
+        from aulalocal.ui.exportdialog import ExportDialog
 
         ExportDialog(self.state, self).exec()
 
@@ -521,7 +521,7 @@ class MainWindow(QMainWindow):
         import os
 
         from aulalocal.bundle.minisign import PublicKey
-        from aulalocal.ui.updatedialog import trust_question
+        from aulalocal.ui.trustquestion import trust_question
 
         key = PublicKey(os.urandom(8), os.urandom(32), "Ministerio de Educación del Perú")
         box, _yes = trust_question(self, key)

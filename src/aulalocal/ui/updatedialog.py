@@ -1,8 +1,9 @@
-"""Updating from a USB drive or a file, and copying updates to a drive for another school.
+"""Updating the catalog from a USB drive or a file: choose, progress, what changed.
 
-Verify and apply run in ``worker.CatalogOp`` with a progress bar and Cancel; the core
-guarantees that a failure or a cancel changes nothing. A bundle signed by an
-unknown key is applied only after the teacher confirms (the core remembers).
+Verify and apply run in a ``worker.CatalogOp`` with a progress bar and Cancel;
+the core guarantees that a failure or a cancel changes nothing, and the
+operation announces the change to every view. A bundle signed by an unknown
+key is applied only after the teacher confirms (the core remembers).
 """
 
 from __future__ import annotations
@@ -11,53 +12,30 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QStorageInfo, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListView,
-    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from aulalocal import i18n
-from aulalocal.errors import N_, BundleError, Cancelled, SequenceError, SignatureError, StorageError
+from aulalocal.errors import BundleError, Cancelled, SequenceError, SignatureError, StorageError
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
 from aulalocal.ui import worker
+from aulalocal.ui.bundlelist import BundleListModel
+from aulalocal.ui.filedialogs import choose_bundle_file
+from aulalocal.ui.progresspage import ProgressPage
 from aulalocal.ui.sections import CATALOG_SECTIONS
+from aulalocal.ui.trustquestion import trust_question
 
 if TYPE_CHECKING:
     from aulalocal.bundle.minisign import PublicKey
-
-PHASES = {
-    "copy": N_("Copying the update from the drive…"),
-    "verify": N_("Checking the signature and the files…"),
-    "check": N_("Checking the records…"),
-    "apply": N_("Updating the catalog…"),
-    "export": N_("Copying the updates to the drive…"),
-}
-
-
-def phase_text(phase: str) -> str:
-    text = PHASES.get(phase)
-    return _(text) if text else _("Working…")
-
-
-def choose_bundle_file(parent: QWidget | None) -> Path | None:
-    name, _filter = QFileDialog.getOpenFileName(
-        parent, _("Open bundle file"), str(Path.home()), _("AulaLocal updates (*.aulabundle)")
-    )
-    return Path(name) if name else None
-
-
-def _size_text(size: int) -> str:
-    return _("{size} MB").format(size=i18n.format_number(round(size / 1_000_000, 1)))
 
 
 def what_to_do(exc: BaseException) -> str:
@@ -94,106 +72,11 @@ def summary_lines(result) -> list[str]:
     return lines
 
 
-def _import(folder, path: Path, **kwargs):
+def _import_bundle(folder, path: Path, **kwargs):
     """On the worker thread (the importer is imported there, not when the dialog opens)."""
     from aulalocal.bundle.importer import import_bundle
 
     return import_bundle(folder, path, **kwargs)
-
-
-def _export(folder, dest: Path, **kwargs):
-    from aulalocal.bundle.export import export_bundles
-
-    return export_bundles(folder, dest, **kwargs)
-
-
-def _export_size(folder) -> int:
-    from aulalocal.bundle.export import export_size
-
-    return export_size(folder)
-
-
-def trust_question(parent: QWidget | None, key: PublicKey):
-    """The question for a bundle signed by an unknown key found beside it: (box, its yes button).
-
-    Anyone can write any name and choose any key id, so the teacher is asked
-    to compare the fingerprint, which only that key has.
-    """
-    from aulalocal.ui.dialogs import confirm_box
-
-    return confirm_box(
-        parent,
-        _("This update comes from a publisher this laptop does not know."),
-        _("Trust this publisher and update"),
-        _("Do not update"),
-        informative=_(
-            "Publisher: {publisher}\nKey: {key_id}\nFingerprint: {fingerprint}\n\n"
-            "Anyone can make an update that looks official, with any name. Before you accept, compare"
-            " the fingerprint, all 8 groups, with the one the publisher gave you on paper or read to"
-            " you by phone (for example your UGEL or your school network). If one letter or digit"
-            " differs, do not update. If you accept, this laptop will trust updates signed with this"
-            " key from now on."
-        ).format(publisher=key.comment or _("(no name)"), key_id=key.key_id_hex, fingerprint=key.fingerprint),
-        title=_("Unknown publisher"),
-    )
-
-
-class BundleListModel(QAbstractListModel):
-    """The bundles a drive holds, with what each would do here."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._bundles: list = []
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._bundles)
-
-    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        bundle = self._bundles[index.row()]
-        if role in (Qt.DisplayRole, Qt.AccessibleTextRole):
-            if bundle.catalog:
-                head = _("{catalog} number {sequence}, from {publisher}").format(
-                    catalog=bundle.catalog, sequence=bundle.sequence, publisher=bundle.publisher or "?"
-                )
-            else:
-                head = Path(bundle.path).name
-            return "{head}\n{state}".format(head=head, state=bundle.message)
-        return None
-
-    def set_bundles(self, bundles: list) -> None:
-        self.beginResetModel()
-        self._bundles = list(bundles)
-        self.endResetModel()
-
-    def bundles(self) -> list:
-        return list(self._bundles)
-
-
-class _ProgressPage(QWidget):
-    def __init__(self) -> None:
-        super().__init__()
-        layout = QVBoxLayout(self)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.bar = QProgressBar()
-        self.bar.setTextVisible(True)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar)
-        layout.addStretch(1)
-
-    def reset(self, text: str) -> None:
-        self.label.setText(text)
-        self.bar.setRange(0, 0)
-
-    def update_progress(self, phase: str, done: int, total: int) -> None:
-        self.label.setText(phase_text(phase))
-        if total > 0:
-            self.bar.setRange(0, 1000)
-            self.bar.setValue(int(min(done, total) * 1000 / total))
-        else:
-            self.bar.setRange(0, 0)
 
 
 class UpdateDialog(QDialog):
@@ -206,12 +89,10 @@ class UpdateDialog(QDialog):
         *,
         bundles: list | None = None,
         path: Path | None = None,
-        import_fn: Callable | None = None,
         confirm_trust: Callable[[PublicKey], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self.state = state
-        self.import_fn = import_fn or _import
         self.confirm_trust = confirm_trust or self._confirm_trust
         self.op: worker.Op | None = None
         self.queue: list[Path] = []
@@ -238,7 +119,7 @@ class UpdateDialog(QDialog):
         choose_layout.addWidget(self.bundle_view, 1)
         self.stack.addWidget(choose)
 
-        self.progress_page = _ProgressPage()
+        self.progress_page = ProgressPage()
         self.stack.addWidget(self.progress_page)
 
         result = QWidget()
@@ -302,6 +183,8 @@ class UpdateDialog(QDialog):
             self.start([path])
 
     def open_export(self) -> None:
+        from aulalocal.ui.exportdialog import ExportDialog
+
         ExportDialog(self.state, self).exec()
 
     # -- run ----------------------------------------------------------------
@@ -326,7 +209,7 @@ class UpdateDialog(QDialog):
         path = self.queue.pop(0)
         self.progress_page.reset(_("Preparing {name}…").format(name=path.name))
         op = worker.CatalogOp(
-            self.state, self.import_fn, path, owner=self,
+            self.state, _import_bundle, path, owner=self,
             trust_unknown_key=lambda key: op.ask(self.confirm_trust, key),
         )
         self.op = op
@@ -432,145 +315,3 @@ class UpdateDialog(QDialog):
             event.ignore()
             return
         super().closeEvent(event)
-
-
-class ExportDialog(QDialog):
-    """Copy the updates this laptop applied to a drive, for another school."""
-
-    def __init__(
-        self,
-        state,
-        parent: QWidget | None = None,
-        *,
-        export_fn: Callable | None = None,
-        size_fn: Callable | None = None,
-        free_fn: Callable[[Path], int] | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.state = state
-        self.export_fn = export_fn or _export
-        self.size_fn = size_fn or _export_size
-        self.free_fn = free_fn or (lambda dest: QStorageInfo(str(dest)).bytesAvailable())
-        self.op: worker.Op | None = None
-        self.written: list[Path] = []
-        self.error: BaseException | None = None
-        self.finished_ok: bool | None = None
-        self.setMinimumWidth(360)
-        layout = QVBoxLayout(self)
-        self.stack = QStackedWidget()
-        layout.addWidget(self.stack, 1)
-        self.intro = QLabel()
-        self.intro.setWordWrap(True)
-        self.stack.addWidget(self.intro)
-        self.progress_page = _ProgressPage()
-        self.stack.addWidget(self.progress_page)
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        self.result.setTextFormat(Qt.PlainText)
-        self.result.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
-        self.stack.addWidget(self.result)
-        buttons = QHBoxLayout()
-        self.choose_button = QPushButton()
-        self.choose_button.setObjectName("primary")
-        self.choose_button.clicked.connect(self.choose)
-        self.cancel_button = QPushButton()
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button = QPushButton()
-        self.close_button.clicked.connect(self.accept)
-        buttons.addWidget(self.choose_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.close_button)
-        layout.addLayout(buttons)
-        state.languageChanged.connect(self.retranslate)
-        self._page(0)
-        self.retranslate()
-
-    @property
-    def running(self) -> bool:
-        return self.op is not None and not self.op.done
-
-    def choose(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Choose the USB drive"), str(Path.home()))
-        if folder:
-            self.start(Path(folder))
-
-    def start(self, dest: Path) -> None:
-        """Check the free space, then copy in a worker."""
-        if self.running:
-            return
-        self.error = None
-        self.finished_ok = None
-        try:
-            needed = self.size_fn(self.state.folder)
-        except Exception as exc:  # noqa: BLE001 - shown as a message
-            return self._finish(exc)
-        if needed <= 0:
-            self.finished_ok = False
-            self._result(_("This laptop has no updates to copy yet: only updates applied from a drive or a file can be passed on."))
-            return
-        free = self.free_fn(dest)
-        if 0 <= free < needed:
-            self.finished_ok = False
-            self._result(
-                _("The drive has {free} free, but the updates need {needed}. Free some space on it or use another drive.").format(
-                    free=_size_text(free), needed=_size_text(needed)
-                )
-            )
-            return
-        self._page(1)
-        self.progress_page.reset(_("Copying the updates to {path}…").format(path=str(dest)))
-        self.dest = dest
-        self.op = worker.CatalogOp(self.state, self.export_fn, dest, owner=self)
-        self.op.progress(self.progress_page.update_progress).success(self._copied).failure(self._finish).run()
-
-    def cancel(self) -> None:
-        if self.running:
-            self.op.cancel()
-            self.cancel_button.setEnabled(False)
-
-    def _copied(self, written: list) -> None:
-        self.written = [Path(p) for p in written]
-        self.finished_ok = True
-        copied = ngettext(
-            "Copied {count} file to {path}.", "Copied {count} files to {path}.", len(self.written)
-        ).format(count=len(self.written), path=str(self.dest))
-        advice = _("Take the drive to the other school: AulaLocal there shows a message when the drive is plugged in.")
-        self._result("{copied}\n\n{advice}".format(copied=copied, advice=advice))
-
-    def _finish(self, exc: BaseException) -> None:
-        self.error = exc
-        self.finished_ok = False
-        if isinstance(exc, Cancelled):
-            self._result(_("Cancelled. No update was left half copied on the drive."))
-        else:
-            self._result(worker.error_text(exc))
-
-    def _result(self, text: str) -> None:
-        self.result.setText(text)
-        self._page(2)
-
-    def _page(self, n: int) -> None:
-        self.stack.setCurrentIndex(n)
-        self.choose_button.setVisible(n != 1)
-        self.cancel_button.setVisible(n == 1)
-        self.cancel_button.setEnabled(True)
-        self.close_button.setVisible(n != 1)
-
-    def retranslate(self, *_args) -> None:
-        self.setWindowTitle(_("Copy updates to a drive"))
-        self.intro.setText(
-            _(
-                "Copy the updates of this laptop to a USB drive, to update AulaLocal in another school."
-                " Plug in the drive, then choose it."
-            )
-        )
-        self.choose_button.setText(_("Choose the drive…"))
-        self.cancel_button.setText(_("Cancel"))
-        self.close_button.setText(_("Close"))
-
-    def reject(self) -> None:
-        if self.running:
-            self.cancel()
-            return
-        super().reject()

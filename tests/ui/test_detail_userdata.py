@@ -51,8 +51,8 @@ def test_detail_shows_content_as_plain_text(window, qtbot, seeded, tmp_path):
     doc = detail.text.document()
     assert "<b>" not in doc.toHtml().replace("&lt;b&gt;", "")
     # The link is shown as text, with copy and open buttons.
-    assert detail.links_model.links() == [("Sitio web", "https://example.org/huerto")]
-    detail.copy_button.click()
+    assert detail.links.model.links() == [("Sitio web", "https://example.org/huerto")]
+    detail.links.copy_button.click()
     assert QApplication.clipboard().text() == "https://example.org/huerto"
 
 
@@ -61,7 +61,7 @@ def test_open_link_warns_first_and_opens_only_on_yes(window, qtbot, seeded, tmp_
     window.state.catalogChanged.emit()
     detail = open_key(window, qtbot, KEY)
     opened = []
-    monkeypatch.setattr("aulalocal.ui.detail.QDesktopServices.openUrl", lambda url: opened.append(url.toString()))
+    monkeypatch.setattr("aulalocal.ui.linkspanel.QDesktopServices.openUrl", lambda url: opened.append(url.toString()))
     seen = []
 
     def answer(button_text):
@@ -74,10 +74,10 @@ def test_open_link_warns_first_and_opens_only_on_yes(window, qtbot, seeded, tmp_
         assert matching, f"no button {button_text!r}"
 
     QTimer.singleShot(50, lambda: answer("Do not open"))
-    detail.open_button.click()
+    detail.links.open_button.click()
     assert opened == [] and "internet" in seen[0]
     QTimer.singleShot(50, lambda: answer("Open in the browser"))
-    detail.open_button.click()
+    detail.links.open_button.click()
     assert opened == ["https://example.org/huerto"]
 
 
@@ -139,8 +139,8 @@ def test_star_adds_to_favorites_and_the_view_lists_it(window, qtbot, seeded, tmp
     add_records(seeded, tmp_path)
     window.state.catalogChanged.emit()
     detail = open_key(window, qtbot, KEY)
-    assert not detail.star_button.isChecked()
-    qtbot.mouseClick(detail.star_button, Qt.LeftButton)
+    assert not detail.favorite_button.isChecked()
+    qtbot.mouseClick(detail.favorite_button, Qt.LeftButton)
     assert userdata.is_favorite(seeded.userdata, *KEY)
     window.go_to("favorites")
     idle(qtbot, window)
@@ -159,14 +159,14 @@ def test_note_is_saved_as_typed(window, qtbot, seeded, tmp_path):
     window.state.catalogChanged.emit()
     detail = open_key(window, qtbot, KEY)
     detail.tabs.setCurrentIndex(2)
-    detail.note_edit.setFocus()
-    qtbot.keyClicks(detail.note_edit, "Usar en 3.º grado")
+    detail.note.editor.setFocus()
+    qtbot.keyClicks(detail.note.editor, "Usar en 3.º grado")
     # No button, no Enter: the debounce saves it.
     qtbot.waitUntil(lambda: userdata.get_note(seeded.userdata, *KEY) == "Usar en 3.º grado", timeout=3000)
     saved = userdata.notes(seeded.userdata)[0]
     assert saved.title["es"] == "Huerto <i>escolar</i>"
     # Typing then switching record at once saves too (no wait for the timer).
-    qtbot.keyClicks(detail.note_edit, " y 4.º")
+    qtbot.keyClicks(detail.note.editor, " y 4.º")
     detail.show_record(("test-catalog", "program", "otro"))
     assert userdata.get_note(seeded.userdata, *KEY) == "Usar en 3.º grado y 4.º"
 
@@ -175,9 +175,9 @@ def test_notes_on_removed_records_remain_and_are_marked(window, qtbot, seeded, t
     add_records(seeded, tmp_path)
     window.state.catalogChanged.emit()
     detail = open_key(window, qtbot, KEY)
-    detail.note_edit.setPlainText("Mi nota que no se pierde")
+    detail.note.editor.setPlainText("Mi nota que no se pierde")
     detail.flush_note()
-    qtbot.mouseClick(detail.star_button, Qt.LeftButton)
+    qtbot.mouseClick(detail.favorite_button, Qt.LeftButton)
     # A later full bundle without the record removes it from the catalog.
     remaining = {k: v for k, v in RECORDS.items() if k != ("program", "huerto")}
     add_records(seeded, tmp_path, remaining, sequence=2)
@@ -196,7 +196,7 @@ def test_notes_on_removed_records_remain_and_are_marked(window, qtbot, seeded, t
     qtbot.waitUntil(lambda: detail.current_key == KEY and not detail.pending)
     assert detail.removed_label.isVisibleTo(window)
     assert detail.title_label.text() == "Huerto <i>escolar</i>"
-    assert detail.note_edit.toPlainText() == "Mi nota que no se pierde"
+    assert detail.note.editor.toPlainText() == "Mi nota que no se pierde"
     window.go_to("favorites")
     idle(qtbot, window)
     assert window.browse.model.index(window.browse.model.row_of(KEY)).data(RemovedRole) is True

@@ -1,23 +1,27 @@
-"""The detail pane: one record as plain text, its related records, links, star and note."""
+"""The reading pane: the record shown, its title, its buttons, its text, and under it the related
+records, the links and the teacher's note; a hint when no record is chosen.
+
+Its parts are widgets of their own: the star (``favoritebutton``), the text
+(``recordtextview``), the links (``linkspanel``), the note (``notebox``) and
+Listen (``listen``). The pane loads the record off the UI thread (newest
+wins) and remembers the records it came from (Back).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QListView,
     QMenu,
-    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabWidget,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -27,13 +31,17 @@ from aulalocal.catalog.queries import Record
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import localized
 from aulalocal.ui import worker
+from aulalocal.ui.favoritebutton import FavoriteButton
 from aulalocal.ui.flowlayout import FlowLayout
+from aulalocal.ui.linkspanel import LinksPanel
 from aulalocal.ui.listen import ListenBar
-from aulalocal.ui.models import LinksModel, RelatedModel, fallback_marker, kind_name
-from aulalocal.ui.roles import KeyRole, ValueRole
+from aulalocal.ui.models import RelatedModel, fallback_marker, kind_name
+from aulalocal.ui.notebox import NoteBox
+from aulalocal.ui.recordtextview import RecordTextView
+from aulalocal.ui.roles import KeyRole
 from aulalocal.ui.theme import scaled_font
 
-NOTE_DELAY_MS = 500
+RELATED_TAB, LINKS_TAB, NOTE_TAB = range(3)
 
 
 @dataclass
@@ -72,8 +80,6 @@ class DetailView(QWidget):
         self._record: Record | None = None
         self._saved_title: dict = {}
         self._history: list[tuple[tuple[str, str, str], dict]] = []
-        self._loading_note = False
-        self._note_dirty = False
         self._serial = 0
         self._loaded_serial = 0
 
@@ -89,7 +95,6 @@ class DetailView(QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(4)
-
         self.title_label = content_label()
         self.title_label.setObjectName("recordTitle")
         self.title_label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
@@ -97,30 +102,12 @@ class DetailView(QWidget):
         self.meta_label = content_label()
         self.meta_label.setObjectName("meta")
         layout.addWidget(self.meta_label)
-
-        button_row = QWidget()
-        buttons = FlowLayout(button_row)
-        self.back_button = QPushButton()
-        self.back_button.clicked.connect(self.go_back)
-        self.star_button = QPushButton()
-        self.star_button.setCheckable(True)
-        self.star_button.toggled.connect(self._star_toggled)
-        self.handout_button = QPushButton()
-        self.handout_menu = QMenu(self)
-        self.print_action = self.handout_menu.addAction("")
-        self.print_action.triggered.connect(self.print_handout)
-        self.pdf_action = self.handout_menu.addAction("")
-        self.pdf_action.triggered.connect(self.save_pdf)
-        self.handout_button.setMenu(self.handout_menu)
-        buttons.addWidget(self.back_button)
-        buttons.addWidget(self.star_button)
-        buttons.addWidget(self.handout_button)
-        self.text = QTextEdit()
+        buttons = self._build_buttons()
+        self.text = RecordTextView()
         self.listen = ListenBar(state, self.text, self.title_label, page)
-        buttons.addWidget(self.listen.button)
-        layout.addWidget(button_row)
+        buttons.layout().addWidget(self.listen.button)
+        layout.addWidget(buttons)
         layout.addWidget(self.listen)
-
         self.removed_label = QLabel()
         self.removed_label.setObjectName("warning")
         self.removed_label.setWordWrap(True)
@@ -129,60 +116,8 @@ class DetailView(QWidget):
 
         self.splitter = QSplitter(Qt.Vertical)
         self.splitter.setChildrenCollapsible(False)
-        self.text.setReadOnly(True)
-        self.text.setAcceptRichText(False)
-        self.text.setUndoRedoEnabled(False)
-        self.text.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
-        self.text.setFocusPolicy(Qt.StrongFocus)
-        self.text.setMinimumHeight(60)
-        self.text.setProperty("content", True)
         self.splitter.addWidget(self.text)
-
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        # Related records
-        self.related_model = RelatedModel(self)
-        self.related_view = QListView()
-        self.related_view.setModel(self.related_model)
-        self.related_view.setObjectName("links")
-        self.related_view.activated.connect(self._open_related)
-        self.related_view.clicked.connect(self._open_related)
-        self.tabs.addTab(self.related_view, "")
-        # External links, as text
-        links_page = QWidget()
-        links_layout = QVBoxLayout(links_page)
-        links_layout.setContentsMargins(0, 4, 0, 0)
-        self.links_model = LinksModel(self)
-        self.links_view = QListView()
-        self.links_view.setModel(self.links_model)
-        self.links_view.setWordWrap(True)
-        self.links_view.setSelectionMode(QListView.SingleSelection)
-        links_layout.addWidget(self.links_view, 1)
-        link_buttons = QHBoxLayout()
-        self.copy_button = QPushButton()
-        self.copy_button.clicked.connect(self.copy_link)
-        self.open_button = QPushButton()
-        self.open_button.clicked.connect(self.open_link)
-        self.copied_label = QLabel()
-        link_buttons.addWidget(self.copy_button)
-        link_buttons.addWidget(self.open_button)
-        link_buttons.addWidget(self.copied_label, 1)
-        links_layout.addLayout(link_buttons)
-        self.tabs.addTab(links_page, "")
-        # The teacher's note
-        note_page = QWidget()
-        note_layout = QVBoxLayout(note_page)
-        note_layout.setContentsMargins(0, 4, 0, 0)
-        self.note_edit = QPlainTextEdit()
-        self.note_edit.setTabChangesFocus(True)
-        self.note_edit.textChanged.connect(self._note_changed)
-        self.note_edit.installEventFilter(self)
-        self.note_status = QLabel()
-        self.note_status.setObjectName("meta")
-        note_layout.addWidget(self.note_edit, 1)
-        note_layout.addWidget(self.note_status)
-        self.tabs.addTab(note_page, "")
-        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self._build_tabs())
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([400, 130])
@@ -192,16 +127,10 @@ class DetailView(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.stack)
 
-        self._note_timer = QTimer(self)
-        self._note_timer.setSingleShot(True)
-        self._note_timer.setInterval(NOTE_DELAY_MS)
-        self._note_timer.timeout.connect(self.flush_note)
-
         back = QShortcut(QKeySequence(QKeySequence.Back), self)
         back.activated.connect(self.go_back)
-
-        self.setTabOrder(self.back_button, self.star_button)
-        self.setTabOrder(self.star_button, self.handout_button)
+        self.setTabOrder(self.back_button, self.favorite_button)
+        self.setTabOrder(self.favorite_button, self.handout_button)
         self.setTabOrder(self.handout_button, self.listen.button)
         self.setTabOrder(self.listen.button, self.text)
         self.setTabOrder(self.text, self.tabs)
@@ -209,10 +138,44 @@ class DetailView(QWidget):
         state.languageChanged.connect(self._language_changed)
         state.catalogChanged.connect(self.reload)
         state.appearanceChanged.connect(self._appearance_changed)
-        state.userdataChanged.connect(self._refresh_star)
         self.retranslate()
         self._apply_fonts()
         self.stack.setCurrentIndex(0)
+
+    def _build_buttons(self) -> QWidget:
+        """Back, the star and Print or PDF (then Listen), wrapping to a second row when narrow."""
+        row = QWidget()
+        buttons = FlowLayout(row)
+        self.back_button = QPushButton()
+        self.back_button.clicked.connect(self.go_back)
+        self.favorite_button = FavoriteButton(self.state)
+        self.handout_button = QPushButton()
+        self.handout_menu = QMenu(self)
+        self.print_action = self.handout_menu.addAction("")
+        self.print_action.triggered.connect(self.print_handout)
+        self.pdf_action = self.handout_menu.addAction("")
+        self.pdf_action.triggered.connect(self.save_pdf)
+        self.handout_button.setMenu(self.handout_menu)
+        for button in (self.back_button, self.favorite_button, self.handout_button):
+            buttons.addWidget(button)
+        return row
+
+    def _build_tabs(self) -> QTabWidget:
+        """Related records, links and the teacher's note, under the text."""
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.related_model = RelatedModel(self)
+        self.related_view = QListView()
+        self.related_view.setModel(self.related_model)
+        self.related_view.setObjectName("links")
+        self.related_view.activated.connect(self._open_related)
+        self.related_view.clicked.connect(self._open_related)
+        self.links = LinksPanel()
+        self.note = NoteBox(self.state)
+        self.tabs.addTab(self.related_view, "")
+        self.tabs.addTab(self.links, "")
+        self.tabs.addTab(self.note, "")
+        return self.tabs
 
     # -- public -------------------------------------------------------------
     @property
@@ -251,6 +214,8 @@ class DetailView(QWidget):
         self.flush_note()
         self._key = None
         self._record = None
+        self.favorite_button.set_record(None, {})
+        self.note.set_record(None, {})
         self.listen.set_record(None, self.state.lang)
         self._history.clear()
         self._serial += 1
@@ -273,14 +238,12 @@ class DetailView(QWidget):
             self._update_back()
 
     def flush_note(self) -> None:
-        """Save the note now if it changed (also called on focus-out, record switch, close)."""
-        self._note_timer.stop()
-        if not self._note_dirty or self._key is None:
-            return
-        self._note_dirty = False
-        title = (self._record.data.get("title") if self._record else None) or self._saved_title or {"es": self._key[2]}
-        worker.edit_userdata(self.state, userdata.save_note, *self._key, title, self.note_edit.toPlainText())
-        self.note_status.setText(_("Saved. Your note stays on this laptop."))
+        """Save the note now if it changed (also called on record switch, hiding and close)."""
+        self.note.flush()
+
+    def toggle_favorite(self) -> None:
+        if self._key is not None and self.stack.currentIndex() == 1:
+            self.favorite_button.toggle()
 
     # -- loading ------------------------------------------------------------
     def _show(self, serial: int, data: DetailData) -> None:
@@ -305,41 +268,26 @@ class DetailView(QWidget):
             self.text.clear()
             self.text.hide()
             self.related_model.set_items([])
-            self.links_model.set_links([])
+            self.links.set_links([])
         else:
             from aulalocal.recordtext import title as record_title
-            from aulalocal.ui.recorddoc import record_document
 
             title, fallback = record_title(record, lang)
             self.title_label.setText(title)
             self._meta(record.kind, fallback)
             self.removed_label.hide()
-            palette = self.palette()
-            doc = record_document(
-                record, lang, self.font(), with_title=False, with_links_section=False,
-                muted=palette.color(QPalette.PlaceholderText), text=palette.color(QPalette.Text),
-            )
-            doc.setParent(self.text)
-            self.text.setDocument(doc)
-            self.text.show()
-            self.text.verticalScrollBar().setValue(0)
+            self.text.show_record(record, lang)
             self.related_model.set_items(data.related)
-            links = [
+            self.links.set_links([
                 (localized(link.get("label"), lang)[0], str(link.get("url") or ""))
                 for link in record.data.get("links") or []
                 if isinstance(link, dict) and link.get("url")
-            ]
-            self.links_model.set_links(links)
-            if links:
-                self.links_view.setCurrentIndex(self.links_model.index(0))
+            ])
         self.listen.set_record(record, lang)
-        self._loading_note = True
-        self.note_edit.setPlainText(userdata.get_note(self.state.folder.userdata, *data.key))
-        self._loading_note = False
-        self._note_dirty = False
-        self.note_status.setText("")
-        self.copied_label.setText("")
-        self._refresh_star()
+        # Kept with the note and the favorite: it names them after an update removed the record.
+        kept = (record.data.get("title") if record else None) or self._saved_title or {"es": data.key[2]}
+        self.note.set_record(data.key, kept)
+        self.favorite_button.set_record(data.key, kept)
         self._update_tabs()
         self._update_back()
         self.stack.setCurrentIndex(1)
@@ -360,76 +308,10 @@ class DetailView(QWidget):
         self.meta_label.setText(" · ".join(parts))
         self.meta_label.setProperty("content", False)
 
-    # -- favorites ----------------------------------------------------------
-    def _refresh_star(self) -> None:
-        if self._key is None:
-            return
-        on = userdata.is_favorite(self.state.folder.userdata, *self._key)
-        self.star_button.blockSignals(True)
-        self.star_button.setChecked(on)
-        self.star_button.blockSignals(False)
-        self._star_text()
-
-    def _star_text(self) -> None:
-        if self.star_button.isChecked():
-            self.star_button.setText(_("★ In favorites"))
-            self.star_button.setToolTip(_("Remove from favorites (Ctrl+D)"))
-        else:
-            self.star_button.setText(_("☆ Add to favorites"))
-            self.star_button.setToolTip(_("Add to favorites (Ctrl+D)"))
-        self.star_button.setAccessibleName(self.star_button.toolTip())
-
-    def toggle_favorite(self) -> None:
-        if self._key is not None and self.stack.currentIndex() == 1:
-            self.star_button.toggle()
-
-    def _star_toggled(self, on: bool) -> None:
-        if self._key is None:
-            return
-        title = (self._record.data.get("title") if self._record else None) or self._saved_title or {"es": self._key[2]}
-        worker.edit_userdata(self.state, userdata.set_favorite, *self._key, title, on)
-        self._star_text()
-
-    # -- related and links --------------------------------------------------
     def _open_related(self, index: QModelIndex) -> None:
         if not index.isValid() or not (self.related_model.flags(index) & Qt.ItemIsEnabled):
             return
         self.show_record(index.data(KeyRole), push_history=True)
-
-    def _selected_link(self) -> str:
-        index = self.links_view.currentIndex()
-        if not index.isValid() and self.links_model.rowCount():
-            index = self.links_model.index(0)
-        return index.data(ValueRole) if index.isValid() else ""
-
-    def copy_link(self) -> None:
-        url = self._selected_link()
-        if url:
-            QGuiApplication.clipboard().setText(url)
-            self.copied_label.setText(_("Copied."))
-
-    def open_link(self) -> None:
-        from aulalocal.ui.dialogs import confirm, message
-
-        url = self._selected_link()
-        if not url:
-            return
-        qurl = QUrl(url)
-        if qurl.scheme().lower() not in ("http", "https"):
-            message(self, "warning", _("Only web addresses (starting with http or https) can be opened."))
-            return
-        if confirm(
-            self,
-            _("This laptop may have no internet."),
-            _("Open in the browser"),
-            _("Do not open"),
-            informative=_(
-                "The address opens in the web browser and only works when the laptop is connected"
-                " to the internet:\n\n{url}"
-            ).format(url=url),
-            title=_("Open a web address"),
-        ):
-            QDesktopServices.openUrl(qurl)
 
     # -- handouts -----------------------------------------------------------
     def print_handout(self) -> None:
@@ -444,19 +326,6 @@ class DetailView(QWidget):
 
             handout.save_record_pdf(self, self._record, self.state.lang, self.related_model.items())
 
-    # -- note ---------------------------------------------------------------
-    def _note_changed(self) -> None:
-        if self._loading_note or self._key is None:
-            return
-        self._note_dirty = True
-        self.note_status.setText(_("Saving…"))
-        self._note_timer.start()
-
-    def eventFilter(self, obj, event) -> bool:
-        if obj is self.note_edit and event.type() == QEvent.FocusOut:
-            self.flush_note()
-        return super().eventFilter(obj, event)
-
     def hideEvent(self, event) -> None:
         self.flush_note()
         if not event.spontaneous():  # left for another page; a minimized window reads on
@@ -466,17 +335,14 @@ class DetailView(QWidget):
     # -- language and looks -------------------------------------------------
     def _update_tabs(self) -> None:
         related = self.related_model.rowCount()
-        links = self.links_model.rowCount()
-        self.tabs.setTabText(0, _("Related ({count})").format(count=related))
-        self.tabs.setTabText(1, _("Links ({count})").format(count=links))
-        note = _("My note ✎") if self.note_edit.toPlainText().strip() else _("My note")
-        self.tabs.setTabText(2, note)
-        self.tabs.setTabEnabled(0, related > 0)
-        self.tabs.setTabEnabled(1, links > 0)
+        links = self.links.count()
+        self.tabs.setTabText(RELATED_TAB, _("Related ({count})").format(count=related))
+        self.tabs.setTabText(LINKS_TAB, _("Links ({count})").format(count=links))
+        self.tabs.setTabText(NOTE_TAB, _("My note ✎") if self.note.has_text() else _("My note"))
+        self.tabs.setTabEnabled(RELATED_TAB, related > 0)
+        self.tabs.setTabEnabled(LINKS_TAB, links > 0)
         if not self.tabs.isTabEnabled(self.tabs.currentIndex()):
-            self.tabs.setCurrentIndex(2)
-        self.copy_button.setEnabled(links > 0)
-        self.open_button.setEnabled(links > 0)
+            self.tabs.setCurrentIndex(NOTE_TAB)
 
     def _update_back(self) -> None:
         self.back_button.setVisible(bool(self._history))
@@ -491,23 +357,14 @@ class DetailView(QWidget):
         self.handout_button.setAccessibleName(_("Print or save as PDF"))
         self.print_action.setText(_("Print…"))
         self.pdf_action.setText(_("Save as PDF…"))
-        self.copy_button.setText(_("Copy address"))
-        self.copy_button.setAccessibleName(_("Copy the web address"))
-        self.open_button.setText(_("Open in the browser…"))
-        self.open_button.setAccessibleName(_("Open the web address in the browser"))
-        self.note_edit.setPlaceholderText(_("Write your own note about this record here. It is saved as you type."))
-        self.note_edit.setAccessibleName(_("My note"))
         self.text.setAccessibleName(_("Record text"))
         self.related_view.setAccessibleName(_("Related records"))
-        self.links_view.setAccessibleName(_("Web addresses"))
         self.title_label.setAccessibleName(_("Title"))
         self.tabs.setAccessibleName(_("Related records, links and my note"))
         self.tabs.tabBar().setAccessibleName(_("Related records, links and my note"))
-        if self.note_status.text():
-            self.note_status.setText(_("Saved. Your note stays on this laptop."))
-        if self.copied_label.text():
-            self.copied_label.setText(_("Copied."))
-        self._star_text()
+        self.links.retranslate()
+        self.note.retranslate()
+        self.favorite_button.retranslate()
         self._update_tabs()
         self.related_model.retranslate()
 
@@ -517,13 +374,11 @@ class DetailView(QWidget):
 
     def _apply_fonts(self) -> None:
         # The note editor and the lists keep room for three lines whatever the text size.
-        lines = self.fontMetrics().lineSpacing() * 3 + 12
-        self.note_edit.setMinimumHeight(lines)
-        self.related_view.setMinimumHeight(lines)
-        self.links_view.setMinimumHeight(lines)
+        self.note.apply_fonts()
+        self.links.apply_fonts()
+        self.related_view.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         self.title_label.setFont(scaled_font(self.font(), 1.35, bold=True))
         self.meta_label.setFont(scaled_font(self.font(), 0.9))
-        self.note_status.setFont(scaled_font(self.font(), 0.9))
 
     def _appearance_changed(self) -> None:
         self._apply_fonts()

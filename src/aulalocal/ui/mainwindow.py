@@ -1,4 +1,7 @@
-"""The main window: search on top, sections on the left, results and detail; the drive banner.
+"""The main window: search on top, the drive banner, sections on the left, home or the browse page.
+
+The menus are in ``menus``, the banner in ``drivebanner``; the window routes
+the search, goes to a section and opens the dialogs.
 
 Only the home view is built before the first paint; the browse page, the
 drive watcher, the home view's dates, the search box's clear button, the
@@ -9,12 +12,10 @@ zero timer would run before it) or when first needed.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListView,
     QMainWindow,
@@ -24,95 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aulalocal import __version__
 from aulalocal.i18n import gettext as _
-from aulalocal.i18n import ngettext
 from aulalocal.ui import theme
+from aulalocal.ui.drivebanner import DriveBanner
 from aulalocal.ui.home import HomeView
+from aulalocal.ui.menus import WindowMenus
 from aulalocal.ui.roles import ValueRole
 from aulalocal.ui.sections import BY_KEY, SECTIONS, section_for_kind
 from aulalocal.ui.sidebar import SectionModel
-
-SCREENSHOT_VIEWS = ("home", "programs", "safety", "years", "organizations", "reports", "favorites", "notes", "update")
-
-
-class DriveBanner(QFrame):
-    """A non-blocking message at the top: a drive with updates was plugged in."""
-
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__(window)
-        self.window_ = window
-        self.setObjectName("banner")
-        self.root: str | None = None
-        self.bundles: list = []
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.PlainText)
-        layout.addWidget(self.label, 1)
-        self.update_button = QPushButton()
-        self.update_button.setObjectName("primary")
-        self.update_button.clicked.connect(self._update)
-        self.dismiss_button = QPushButton()
-        self.dismiss_button.clicked.connect(self.dismiss)
-        layout.addWidget(self.update_button)
-        layout.addWidget(self.dismiss_button)
-        self.hide()
-
-    def show_drive(self, root: str, bundles: list) -> None:
-        if not bundles:
-            return
-        self.root, self.bundles = root, list(bundles)
-        self.retranslate()
-        self.show()
-
-    def drive_removed(self, root: str) -> None:
-        if root == self.root:
-            self.dismiss()
-
-    def dismiss(self) -> None:
-        self.root, self.bundles = None, []
-        self.hide()
-
-    @property
-    def applicable(self) -> list:
-        return [b for b in self.bundles if b.state in ("new", "untrusted")]
-
-    def retranslate(self) -> None:
-        self.dismiss_button.setText(_("Not now"))
-        self.dismiss_button.setAccessibleName(_("Hide this message"))
-        self.update_button.setText(_("Update"))
-        self.update_button.setAccessibleName(_("Update the catalog from this drive"))
-        if not self.bundles:
-            return
-        new = self.applicable
-        if new:
-            first = new[0]
-            text = ngettext(
-                "A USB drive with an update: {catalog} from {publisher} (number {sequence}). It is new for this laptop.",
-                "A USB drive with {count} updates, the first: {catalog} from {publisher} (number {sequence}). They are new for this laptop.",
-                len(new),
-            ).format(
-                count=len(new),
-                catalog=first.catalog or "?",
-                publisher=first.publisher or _("unknown publisher"),
-                sequence=first.sequence if first.sequence is not None else "?",
-            )
-            if any(b.state == "untrusted" for b in new):
-                text = "{text} {warning}".format(text=text, warning=_("It comes from a publisher this laptop does not know yet."))
-            self.update_button.show()
-        elif all(b.state in ("applied", "older") for b in self.bundles):
-            text = _("The USB drive holds updates this laptop already has. Nothing to do.")
-            self.update_button.hide()
-        else:
-            first = next(b for b in self.bundles if b.state not in ("applied", "older"))
-            text = _("The USB drive holds an update that cannot be used: {reason}").format(reason=first.message)
-            self.update_button.hide()
-        self.label.setText(text)
-
-    def _update(self) -> None:
-        self.window_.open_update_dialog(self.applicable or self.bundles)
 
 
 class MainWindow(QMainWindow):
@@ -159,6 +79,7 @@ class MainWindow(QMainWindow):
         outer.addWidget(top)
 
         self.banner = DriveBanner(self)
+        self.banner.updateRequested.connect(self.open_update_dialog)
         outer.addWidget(self.banner)
 
         body = QWidget()
@@ -183,7 +104,7 @@ class MainWindow(QMainWindow):
         body_layout.addWidget(self.stack, 1)
         outer.addWidget(body, 1)
 
-        self._build_menus()
+        self.menus = WindowMenus(self)
         self._build_shortcuts()
         state.languageChanged.connect(self.retranslate)
         state.appearanceChanged.connect(self._fit_sidebar)
@@ -196,45 +117,6 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.settings_button, self.sidebar)
 
     # -- building -----------------------------------------------------------
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        self.file_menu = bar.addMenu("")
-        self.open_bundle_action = self._action(self.file_menu, self.open_bundle_file, QKeySequence.Open)
-        self.update_action = self._action(self.file_menu, lambda: self.open_update_dialog())
-        self.export_action = self._action(self.file_menu, self.open_export_dialog)
-        self.file_menu.addSeparator()
-        self.print_action = self._action(self.file_menu, self.print_record, QKeySequence.Print)
-        self.pdf_action = self._action(self.file_menu, self.save_record_pdf)
-        self.print_favorites_action = self._action(self.file_menu, self.print_favorites)
-        self.pdf_favorites_action = self._action(self.file_menu, self.save_favorites_pdf)
-        self.file_menu.addSeparator()
-        self.quit_action = self._action(self.file_menu, self.close, QKeySequence.Quit)
-
-        self.go_menu = bar.addMenu("")
-        self.section_actions = []
-        for n, section in enumerate(SECTIONS, start=1):  # a fixed menu, one action per section
-            action = self._action(self.go_menu, lambda _c=False, key=section.key: self.go_to(key), f"Ctrl+{n}")
-            self.section_actions.append((section, action))
-        self.go_menu.addSeparator()
-        self.search_action = self._action(self.go_menu, self.focus_search, QKeySequence.Find)
-        self.back_action = self._action(self.go_menu, self._back, "Alt+Left")
-
-        self.tools_menu = bar.addMenu("")
-        self.favorite_action = self._action(self.tools_menu, self.toggle_favorite, "Ctrl+D")
-        self.settings_action = self._action(self.tools_menu, self.open_settings, "Ctrl+,")
-
-        self.help_menu = bar.addMenu("")
-        self.keys_action = self._action(self.help_menu, self.show_shortcuts, QKeySequence.HelpContents)
-        self.about_action = self._action(self.help_menu, self.show_about)
-
-    def _action(self, menu, slot, shortcut=None) -> QAction:
-        action = QAction(self)
-        action.triggered.connect(slot)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        menu.addAction(action)
-        return action
-
     def _build_shortcuts(self) -> None:
         self.escape = QShortcut(QKeySequence(Qt.Key_Escape), self)
         self.escape.setContext(Qt.WindowShortcut)
@@ -374,7 +256,7 @@ class MainWindow(QMainWindow):
         self.browse.show_section(None, self.search.text())
 
     # -- actions ------------------------------------------------------------
-    def _back(self) -> None:
+    def go_back(self) -> None:
         if self._browse is not None:
             self._browse.detail.go_back()
 
@@ -461,35 +343,6 @@ class MainWindow(QMainWindow):
         self.share_button.setText(_("Sharing in class") if sharing else _("Share in class…"))
         self.share_button.setAccessibleName(_("Share the catalog with the students' devices on this laptop's network"))
 
-    def show_shortcuts(self) -> None:
-        from aulalocal.ui.dialogs import message
-
-        lines = [
-            _("Ctrl+F: search; Esc: clear the search"),
-            _("Ctrl+1 to Ctrl+8: go to a section"),
-            _("Tab and Shift+Tab: move between parts of the window"),
-            _("Arrow keys: move in a list; Enter: read the record"),
-            _("Page Up and Page Down: scroll the text"),
-            _("Ctrl+D: add to or remove from favorites"),
-            _("Ctrl+L: listen to the record read aloud; again to pause"),
-            _("Ctrl+P: print; Alt+Left: back to the previous record"),
-            _("Ctrl+,: settings (language, text size, contrast)"),
-        ]
-        message(self, "information", _("Keyboard shortcuts"), "\n".join(lines), title=_("Keyboard shortcuts"))
-
-    def show_about(self) -> None:
-        from aulalocal.ui.dialogs import message
-
-        message(
-            self,
-            "information",
-            _("AulaLocal {version}").format(version=__version__),
-            _("Offline catalog for rural schools. Your favorites and notes stay on this laptop, in {path}.").format(
-                path=str(self.state.folder.path)
-            ),
-            title=_("About AulaLocal"),
-        )
-
     # -- for --screenshot and tests -----------------------------------------
     def show_view(self, view: str) -> bool:
         """Put the window in one of the views of ``--view``; False when unknown."""
@@ -546,26 +399,7 @@ class MainWindow(QMainWindow):
         self._share_label()
         self.sidebar.setAccessibleName(_("Sections"))
         self.sections.retranslate()
-        self.file_menu.setTitle(_("&File"))
-        self.open_bundle_action.setText(_("&Open bundle file…"))
-        self.update_action.setText(_("&Update from a USB drive…"))
-        self.export_action.setText(_("&Copy updates to a drive…"))
-        self.print_action.setText(_("&Print this record…"))
-        self.pdf_action.setText(_("Save this record as P&DF…"))
-        self.print_favorites_action.setText(_("Print my &favorites…"))
-        self.pdf_favorites_action.setText(_("Save my favorites as PDF…"))
-        self.quit_action.setText(_("&Quit"))
-        self.go_menu.setTitle(_("&Go"))
-        for section, action in self.section_actions:
-            action.setText(_(section.label))
-        self.search_action.setText(_("&Search"))
-        self.back_action.setText(_("&Back to the previous record"))
-        self.tools_menu.setTitle(_("&Tools"))
-        self.favorite_action.setText(_("Add to or remove from &favorites"))
-        self.settings_action.setText(_("&Settings…"))
-        self.help_menu.setTitle(_("&Help"))
-        self.keys_action.setText(_("&Keyboard shortcuts"))
-        self.about_action.setText(_("&About AulaLocal"))
+        self.menus.retranslate()
         self.banner.retranslate()
         self._fit_sidebar()
 

@@ -1,0 +1,108 @@
+"""The window's menus and their shortcuts; each action calls the window's method for its job.
+
+The Help menu's two messages are here too: the list of keyboard shortcuts
+(it names the shortcuts set below) and About.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from aulalocal import __version__
+from aulalocal.i18n import gettext as _
+from aulalocal.ui.sections import SECTIONS
+
+
+class WindowMenus:
+    def __init__(self, window) -> None:
+        self.window = window
+        bar = window.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.open_bundle_action = self._action(self.file_menu, window.open_bundle_file, QKeySequence.Open)
+        self.update_action = self._action(self.file_menu, lambda: window.open_update_dialog())
+        self.export_action = self._action(self.file_menu, window.open_export_dialog)
+        self.file_menu.addSeparator()
+        self.print_action = self._action(self.file_menu, window.print_record, QKeySequence.Print)
+        self.pdf_action = self._action(self.file_menu, window.save_record_pdf)
+        self.print_favorites_action = self._action(self.file_menu, window.print_favorites)
+        self.pdf_favorites_action = self._action(self.file_menu, window.save_favorites_pdf)
+        self.file_menu.addSeparator()
+        self.quit_action = self._action(self.file_menu, window.close, QKeySequence.Quit)
+
+        self.go_menu = bar.addMenu("")
+        self.section_actions = []
+        for n, section in enumerate(SECTIONS, start=1):  # a fixed menu, one action per section
+            action = self._action(self.go_menu, lambda _c=False, key=section.key: window.go_to(key), f"Ctrl+{n}")
+            self.section_actions.append((section, action))
+        self.go_menu.addSeparator()
+        self.search_action = self._action(self.go_menu, window.focus_search, QKeySequence.Find)
+        self.back_action = self._action(self.go_menu, window.go_back, "Alt+Left")
+
+        self.tools_menu = bar.addMenu("")
+        self.favorite_action = self._action(self.tools_menu, window.toggle_favorite, "Ctrl+D")
+        self.settings_action = self._action(self.tools_menu, window.open_settings, "Ctrl+,")
+
+        self.help_menu = bar.addMenu("")
+        self.keys_action = self._action(self.help_menu, lambda: show_shortcuts(window), QKeySequence.HelpContents)
+        self.about_action = self._action(self.help_menu, lambda: show_about(window, window.state.folder.path))
+
+    def _action(self, menu, slot, shortcut=None) -> QAction:
+        action = QAction(self.window)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        menu.addAction(action)
+        return action
+
+    def retranslate(self) -> None:
+        self.file_menu.setTitle(_("&File"))
+        self.open_bundle_action.setText(_("&Open bundle file…"))
+        self.update_action.setText(_("&Update from a USB drive…"))
+        self.export_action.setText(_("&Copy updates to a drive…"))
+        self.print_action.setText(_("&Print this record…"))
+        self.pdf_action.setText(_("Save this record as P&DF…"))
+        self.print_favorites_action.setText(_("Print my &favorites…"))
+        self.pdf_favorites_action.setText(_("Save my favorites as PDF…"))
+        self.quit_action.setText(_("&Quit"))
+        self.go_menu.setTitle(_("&Go"))
+        for section, action in self.section_actions:
+            action.setText(_(section.label))
+        self.search_action.setText(_("&Search"))
+        self.back_action.setText(_("&Back to the previous record"))
+        self.tools_menu.setTitle(_("&Tools"))
+        self.favorite_action.setText(_("Add to or remove from &favorites"))
+        self.settings_action.setText(_("&Settings…"))
+        self.help_menu.setTitle(_("&Help"))
+        self.keys_action.setText(_("&Keyboard shortcuts"))
+        self.about_action.setText(_("&About AulaLocal"))
+
+
+def show_shortcuts(parent) -> None:
+    from aulalocal.ui.dialogs import message
+
+    lines = [
+        _("Ctrl+F: search; Esc: clear the search"),
+        _("Ctrl+1 to Ctrl+8: go to a section"),
+        _("Tab and Shift+Tab: move between parts of the window"),
+        _("Arrow keys: move in a list; Enter: read the record"),
+        _("Page Up and Page Down: scroll the text"),
+        _("Ctrl+D: add to or remove from favorites"),
+        _("Ctrl+L: listen to the record read aloud; again to pause"),
+        _("Ctrl+P: print; Alt+Left: back to the previous record"),
+        _("Ctrl+,: settings (language, text size, contrast)"),
+    ]
+    message(parent, "information", _("Keyboard shortcuts"), "\n".join(lines), title=_("Keyboard shortcuts"))
+
+
+def show_about(parent, data_folder) -> None:
+    from aulalocal.ui.dialogs import message
+
+    message(
+        parent,
+        "information",
+        _("AulaLocal {version}").format(version=__version__),
+        _("Offline catalog for rural schools. Your favorites and notes stay on this laptop, in {path}.").format(
+            path=str(data_folder)
+        ),
+        title=_("About AulaLocal"),
+    )

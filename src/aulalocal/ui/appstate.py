@@ -1,7 +1,9 @@
 """The small app-wide object every view listens to: catalog changed, language, appearance.
 
-Views never refresh each other; whoever changes something announces it here
-(Anki's "operation did change" pattern) and every view updates itself.
+Views never refresh each other: the operation that changed the catalog or
+the teacher's data announces it here (``worker``, Anki's "operation did
+change"), language and appearance are announced by their setters, and every
+view updates itself.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ class AppState(QObject):
     userdataChanged = Signal()  # favorites or notes
     languageChanged = Signal(str)
     appearanceChanged = Signal()  # text size or contrast
-    busyChanged = Signal(bool)  # background queries running or not (for --screenshot and tests)
 
     def __init__(
         self,
@@ -97,14 +98,11 @@ class AppState(QObject):
     # -- background work bookkeeping ---------------------------------------
     def work_started(self) -> None:
         self._busy += 1
-        if self._busy == 1:
-            self.busyChanged.emit(True)
 
     def work_finished(self) -> None:
         self._busy = max(0, self._busy - 1)
-        if self._busy == 0:
-            self.busyChanged.emit(False)
 
     @property
     def busy(self) -> bool:
+        """Background work running (``--screenshot`` and the tests wait for none)."""
         return self._busy > 0

@@ -23,7 +23,7 @@ from aulalocal.ui import models, worker
 from aulalocal.ui.delegates import RecordDelegate
 from aulalocal.ui.detail import DetailView
 from aulalocal.ui.models import FacetModel, Query, RecordListModel, ResultsLoader
-from aulalocal.ui.roles import KeyRole, RowRole, ValueRole
+from aulalocal.ui.roles import RowRole, ValueRole
 from aulalocal.ui.sections import BY_KEY, FACET_LABELS, Section
 
 SELECT_DELAY_MS = 150
@@ -252,12 +252,6 @@ class BrowsePage(QWidget):
             combo.blockSignals(False)
         self._update_filter_bar()
 
-    def set_facet(self, facet: str, value: str | None) -> None:
-        combo = self.facet_combos[facet]
-        row = self.facet_models[facet].row_of(value)
-        if row >= 0:
-            combo.setCurrentIndex(row)
-
     def clear_filters(self) -> None:
         changed = False
         for combo in self.facet_combos.values():
@@ -402,7 +396,3 @@ class BrowsePage(QWidget):
             self._update_status(self.model.rowCount())
             if self.model.rowCount() == 0:
                 self._update_empty()
-
-    def selected_key(self):
-        index = self.list_view.currentIndex()
-        return index.data(KeyRole) if index.isValid() else None

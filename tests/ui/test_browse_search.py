@@ -208,28 +208,28 @@ def test_facets_filter_results(window, qtbot, seeded):
     window.go_to("programs")
     idle(qtbot, window)
     total = window.browse.model.rowCount()
-    combo = window.browse.facet_combos["region"]
+    combo = window.browse.filter_bar.combos["region"]
     assert combo.isVisibleTo(window) and combo.count() > 1
-    assert not window.browse.facet_combos["audience"].isVisibleTo(window)
+    assert not window.browse.filter_bar.combos["audience"].isVisibleTo(window)
     value = combo.itemData(1, ValueRole)
     combo.setCurrentIndex(1)
     idle(qtbot, window)
     rows = window.browse.model.rowCount()
     expected = browse(seeded.catalog, kind="program", facets={"region": value})
     assert 0 < rows == len(expected) < total
-    assert window.browse.clear_filters_button.isVisibleTo(window)
+    assert window.browse.filter_bar.clear_button.isVisibleTo(window)
     window.browse.clear_filters()
     idle(qtbot, window)
     assert window.browse.model.rowCount() == total
     # Safety guides filter by audience and topic; year focus by year.
     window.go_to("safety")
     idle(qtbot, window)
-    assert window.browse.facet_combos["audience"].isVisibleTo(window)
-    assert window.browse.facet_combos["topic"].isVisibleTo(window)
-    assert not window.browse.facet_combos["region"].isVisibleTo(window)
+    assert window.browse.filter_bar.combos["audience"].isVisibleTo(window)
+    assert window.browse.filter_bar.combos["topic"].isVisibleTo(window)
+    assert not window.browse.filter_bar.combos["region"].isVisibleTo(window)
     window.go_to("years")
     idle(qtbot, window)
-    years = window.browse.facet_combos["year"]
+    years = window.browse.filter_bar.combos["year"]
     assert years.itemText(1).endswith("1")
 
 
@@ -241,11 +241,11 @@ def test_empty_results_say_what_to_try(window, qtbot):
     idle(qtbot, window)
     page = window.browse
     assert page.model.rowCount() == 0
-    assert page.results_stack.currentWidget() is page.empty
-    hint = page.empty_label.text()
+    assert page.results_stack.currentWidget() is page.no_results
+    hint = page.no_results.label.text()
     assert "zzzqqxx" in hint and "Español" in hint
-    assert page.search_all_button.isVisibleTo(window)
-    page.search_all_button.click()
+    assert page.no_results.search_all_button.isVisibleTo(window)
+    page.no_results.search_all_button.click()
     idle(qtbot, window)
     assert window.current_section == "all" and page.section is None
 

@@ -1,43 +1,27 @@
-"""The browse page: facet filters, the result list (search or section) and the detail pane."""
+"""The browse page: the filters (``filterbar``), the result list (search or section) and the reading pane.
+
+An empty list says what to try (``noresults``). The list is filled off the
+UI thread by ``models.ResultsLoader``, newest request wins.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QListView,
-    QPushButton,
-    QSizePolicy,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QListView, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from aulalocal import i18n
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
-from aulalocal.ui import models, worker
+from aulalocal.ui import models
 from aulalocal.ui.delegates import RecordDelegate
 from aulalocal.ui.detail import DetailView
-from aulalocal.ui.models import FacetModel, Query, RecordListModel, ResultsLoader
-from aulalocal.ui.roles import RowRole, ValueRole
-from aulalocal.ui.sections import BY_KEY, FACET_LABELS, Section
+from aulalocal.ui.filterbar import FilterBar
+from aulalocal.ui.models import Query, RecordListModel, ResultsLoader
+from aulalocal.ui.noresults import NoResults
+from aulalocal.ui.roles import RowRole
+from aulalocal.ui.sections import BY_KEY, Section
 
 SELECT_DELAY_MS = 150
-
-
-def _facet_values(db, kinds: tuple[str, ...]) -> dict[str, list[str]]:
-    from aulalocal.catalog.search import facet_values
-
-    values: dict[str, list[str]] = {}
-    for kind in kinds:
-        for facet, vals in facet_values(db, kind).items():
-            values.setdefault(facet, [])
-            values[facet] += [v for v in vals if v not in values[facet]]
-    return values
 
 
 class BrowsePage(QWidget):
@@ -49,35 +33,9 @@ class BrowsePage(QWidget):
         self.state = state
         self.section: Section | None = None
         self.text = ""
-        self._facet_serial = 0
-        self._facets_loaded = 0
 
-        # Filters across the top.
-        self.filter_bar = QWidget()
-        self.filter_bar.setObjectName("filterBar")
-        filters = QHBoxLayout(self.filter_bar)
-        filters.setContentsMargins(8, 4, 8, 4)
-        filters.setSpacing(6)
-        self.filter_label = QLabel()
-        filters.addWidget(self.filter_label)
-        self.facet_models: dict[str, FacetModel] = {}
-        self.facet_combos: dict[str, QComboBox] = {}
-        for facet in FACET_LABELS:  # one combo per known facet, shown per section
-            model = FacetModel(facet, self)
-            combo = QComboBox()
-            combo.setModel(model)
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(8)
-            combo.setMaximumWidth(combo.fontMetrics().averageCharWidth() * 34)
-            combo.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
-            combo.currentIndexChanged.connect(self._filters_changed)
-            filters.addWidget(combo, 1)
-            self.facet_models[facet] = model
-            self.facet_combos[facet] = combo
-        self.clear_filters_button = QPushButton()
-        self.clear_filters_button.clicked.connect(self.clear_filters)
-        filters.addWidget(self.clear_filters_button)
-        filters.addStretch(0)
+        self.filter_bar = FilterBar(state)  # across the top
+        self.filter_bar.changed.connect(self.refresh)
 
         # Results column.
         results = QWidget()
@@ -104,25 +62,11 @@ class BrowsePage(QWidget):
         self.list_view.clicked.connect(self._clicked)
         self.list_view.activated.connect(self._activated)
         self.results_stack.addWidget(self.list_view)
-        # What to try when nothing was found.
-        self.empty = QWidget()
-        empty_layout = QVBoxLayout(self.empty)
-        empty_layout.setContentsMargins(12, 12, 12, 12)
-        self.empty_label = QLabel()
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setTextFormat(Qt.PlainText)
-        self.empty_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
-        empty_layout.addWidget(self.empty_label)
-        self.search_all_button = QPushButton()
-        self.search_all_button.clicked.connect(self.searchAllRequested.emit)
-        self.empty_clear_filters = QPushButton()
-        self.empty_clear_filters.clicked.connect(self.clear_filters)
-        self.clear_search_button = QPushButton()
-        self.clear_search_button.clicked.connect(self.clearSearchRequested.emit)
-        for button in (self.search_all_button, self.empty_clear_filters, self.clear_search_button):
-            empty_layout.addWidget(button)
-        empty_layout.addStretch(1)
-        self.results_stack.addWidget(self.empty)
+        self.no_results = NoResults()
+        self.no_results.searchAllRequested.connect(self.searchAllRequested.emit)
+        self.no_results.clearFiltersRequested.connect(self.clear_filters)
+        self.no_results.clearSearchRequested.connect(self.clearSearchRequested.emit)
+        self.results_stack.addWidget(self.no_results)
         results_layout.addWidget(self.results_stack, 1)
 
         self.detail = DetailView(state)
@@ -153,7 +97,7 @@ class BrowsePage(QWidget):
         state.catalogChanged.connect(self._catalog_changed)
         state.userdataChanged.connect(self._userdata_changed)
         self.retranslate()
-        self._update_filter_bar()
+        self.filter_bar.set_applies(self._filtered_mode)
 
     # -- what is shown ------------------------------------------------------
     @property
@@ -162,6 +106,11 @@ class BrowsePage(QWidget):
             return self.section.key
         return "search" if self.text.strip() else "browse"
 
+    @property
+    def _filtered_mode(self) -> bool:
+        """Whether the section's filters apply to what the list shows (not to favorites or notes)."""
+        return self.mode in ("browse", "search")
+
     def show_section(self, key: str | None, text: str = "") -> None:
         """Show a section (None: every section, for a search), with an optional search text."""
         section = BY_KEY.get(key) if key else None
@@ -169,7 +118,7 @@ class BrowsePage(QWidget):
         self.section = section
         self.text = text
         if changed:
-            self._reset_facets()
+            self.filter_bar.set_section(section)
         self.refresh()
 
     def set_search(self, text: str, debounce: bool = True) -> None:
@@ -180,8 +129,8 @@ class BrowsePage(QWidget):
 
     def current_query(self) -> Query:
         facets = ()
-        if self.mode in ("browse", "search") and self.section is not None:
-            facets = tuple(sorted(self.active_facets().items()))
+        if self._filtered_mode and self.section is not None:
+            facets = tuple(sorted(self.filter_bar.active().items()))
         return Query(
             mode=self.mode,
             lang=self.state.lang,
@@ -191,7 +140,7 @@ class BrowsePage(QWidget):
         )
 
     def refresh(self, debounce: bool = False) -> None:
-        self._update_filter_bar()
+        self.filter_bar.set_applies(self._filtered_mode)
         self.loader.request(self.current_query(), debounce=debounce)
 
     @property
@@ -200,7 +149,7 @@ class BrowsePage(QWidget):
             self.loader.pending
             or self._select_timer.isActive()
             or self.detail.pending
-            or self._facets_loaded != self._facet_serial
+            or self.filter_bar.pending
         )
 
     def open_record(self, key, saved_title: dict | None = None) -> None:
@@ -209,69 +158,9 @@ class BrowsePage(QWidget):
             self.list_view.setCurrentIndex(self.model.index(row))
         self.detail.show_record(key, saved_title)
 
-    # -- facets -------------------------------------------------------------
-    def active_facets(self) -> dict[str, str]:
-        out = {}
-        if self.section is None:
-            return out
-        for facet in self.section.facets:
-            value = self.facet_combos[facet].currentData(ValueRole)
-            if value is not None:
-                out[facet] = value
-        return out
-
-    def _reset_facets(self) -> None:
-        for facet, combo in self.facet_combos.items():
-            combo.blockSignals(True)
-            self.facet_models[facet].set_values([])
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        self._load_facets()
-
-    def _load_facets(self) -> None:
-        self._facet_serial += 1
-        serial = self._facet_serial
-        if self.section is None or not self.section.facets:
-            self._facets_loaded = serial
-            return
-        worker.QueryOp(self.state, _facet_values, self.section.kinds, owner=self).success(
-            lambda values: self._facets_arrived(serial, values)
-        ).run()
-
-    def _facets_arrived(self, serial: int, values: dict[str, list[str]]) -> None:
-        if serial != self._facet_serial:
-            return
-        self._facets_loaded = serial
-        for facet, model in self.facet_models.items():
-            combo = self.facet_combos[facet]
-            current = combo.currentData(ValueRole)
-            combo.blockSignals(True)
-            model.set_values(values.get(facet, []))
-            row = model.row_of(current)
-            combo.setCurrentIndex(row if row >= 0 else 0)
-            combo.blockSignals(False)
-        self._update_filter_bar()
-
     def clear_filters(self) -> None:
-        changed = False
-        for combo in self.facet_combos.values():
-            if combo.currentIndex() != 0:
-                combo.blockSignals(True)
-                combo.setCurrentIndex(0)
-                combo.blockSignals(False)
-                changed = True
-        if changed:
+        if self.filter_bar.clear():
             self.refresh()
-
-    def _filters_changed(self, _index: int) -> None:
-        self.refresh()
-
-    def _update_filter_bar(self) -> None:
-        facets = self.section.facets if self.section is not None and self.mode in ("browse", "search") else ()
-        self.filter_bar.setVisible(bool(facets))
-        for facet, combo in self.facet_combos.items():
-            combo.setVisible(facet in facets)
-        self.clear_filters_button.setVisible(bool(self.active_facets()))
 
     # -- results ------------------------------------------------------------
     def _loaded(self, count: int) -> None:
@@ -316,35 +205,9 @@ class BrowsePage(QWidget):
         self.status_label.setText(text)
 
     def _update_empty(self) -> None:
-        mode = self.mode
-        filters = bool(self.active_facets())
-        self.search_all_button.setVisible(mode == "search" and self.section is not None)
-        self.empty_clear_filters.setVisible(filters)
-        self.clear_search_button.setVisible(mode == "search")
-        if mode == "favorites":
-            text = _("You have no favorites yet. Open a record and press “Add to favorites”.")
-        elif mode == "notes":
-            text = _("You have no notes yet. Open a record and write in “My note”.")
-        elif mode == "search":
-            lines = [
-                _("Nothing found for “{text}”. You can try:").format(text=self.text.strip()),
-                _("• a shorter word, or only its beginning;"),
-            ]
-            if self.section is not None:
-                lines.append(_("• another section, or all sections;"))
-            if filters:
-                lines.append(_("• clearing the filters;"))
-            lines.append(
-                _("• another language: the search looks in the texts in {language} (change it in Settings).").format(
-                    language=i18n.LANGUAGE_NAMES.get(self.state.lang, self.state.lang)
-                )
-            )
-            text = "\n".join(lines)
-        elif filters:
-            text = _("No records match these filters. Clear the filters to see the whole section.")
-        else:
-            text = _("This section is empty. It fills when you update the catalog from a USB drive.")
-        self.empty_label.setText(text)
+        self.no_results.explain(
+            self.mode, self.section, self.text.strip(), bool(self.filter_bar.active()), self.state.lang
+        )
 
     def _current_changed(self, current, _previous) -> None:
         if current.isValid():
@@ -372,7 +235,7 @@ class BrowsePage(QWidget):
         self.refresh()
 
     def _catalog_changed(self) -> None:
-        self._load_facets()
+        self.filter_bar.reload()
         self.refresh()
 
     def _userdata_changed(self) -> None:
@@ -380,16 +243,8 @@ class BrowsePage(QWidget):
             self.refresh()
 
     def retranslate(self) -> None:
-        self.filter_label.setText(_("Filter:"))
-        for facet, combo in self.facet_combos.items():
-            self.facet_models[facet].retranslate()
-            combo.setAccessibleName(_(FACET_LABELS[facet][0]))
-            combo.setToolTip(_(FACET_LABELS[facet][0]))
-        self.clear_filters_button.setText(_("Clear filters"))
-        self.clear_filters_button.setAccessibleName(_("Clear filters"))
-        self.empty_clear_filters.setText(_("Clear filters"))
-        self.search_all_button.setText(_("Search in all sections"))
-        self.clear_search_button.setText(_("Clear the search"))
+        self.filter_bar.retranslate()
+        self.no_results.retranslate()
         self.list_view.setAccessibleName(_("Results"))
         self.model.retranslate()
         if self.loader.last_query is not None:

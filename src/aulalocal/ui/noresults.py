@@ -1,0 +1,70 @@
+"""What the list says when it is empty, and what to try: all sections, clearing the filters or the search."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from aulalocal import i18n
+from aulalocal.i18n import gettext as _
+from aulalocal.ui.sections import Section
+
+
+class NoResults(QWidget):
+    searchAllRequested = Signal()
+    clearFiltersRequested = Signal()
+    clearSearchRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.PlainText)
+        self.label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        layout.addWidget(self.label)
+        self.search_all_button = QPushButton()
+        self.search_all_button.clicked.connect(self.searchAllRequested.emit)
+        self.clear_filters_button = QPushButton()
+        self.clear_filters_button.clicked.connect(self.clearFiltersRequested.emit)
+        self.clear_search_button = QPushButton()
+        self.clear_search_button.clicked.connect(self.clearSearchRequested.emit)
+        for button in (self.search_all_button, self.clear_filters_button, self.clear_search_button):
+            layout.addWidget(button)
+        layout.addStretch(1)
+
+    def explain(self, mode: str, section: Section | None, text: str, filtered: bool, lang: str) -> None:
+        """Why nothing shows (``mode``: "browse", "search", "favorites" or "notes") and what to try."""
+        self.search_all_button.setVisible(mode == "search" and section is not None)
+        self.clear_filters_button.setVisible(filtered)
+        self.clear_search_button.setVisible(mode == "search")
+        if mode == "favorites":
+            message = _("You have no favorites yet. Open a record and press “Add to favorites”.")
+        elif mode == "notes":
+            message = _("You have no notes yet. Open a record and write in “My note”.")
+        elif mode == "search":
+            lines = [
+                _("Nothing found for “{text}”. You can try:").format(text=text),
+                _("• a shorter word, or only its beginning;"),
+            ]
+            if section is not None:
+                lines.append(_("• another section, or all sections;"))
+            if filtered:
+                lines.append(_("• clearing the filters;"))
+            lines.append(
+                _("• another language: the search looks in the texts in {language} (change it in Settings).").format(
+                    language=i18n.LANGUAGE_NAMES.get(lang, lang)
+                )
+            )
+            message = "\n".join(lines)
+        elif filtered:
+            message = _("No records match these filters. Clear the filters to see the whole section.")
+        else:
+            message = _("This section is empty. It fills when you update the catalog from a USB drive.")
+        self.label.setText(message)
+
+    def retranslate(self) -> None:
+        self.clear_filters_button.setText(_("Clear filters"))
+        self.search_all_button.setText(_("Search in all sections"))
+        self.clear_search_button.setText(_("Clear the search"))

@@ -1,8 +1,7 @@
 """Starting the desktop app: ``run_app(args)`` returns the exit code.
 
-``--screenshot PATH`` renders the real window offscreen at ``--size`` in the
-view ``--view`` (with ``--lang``, ``--text-size`` and ``--high-contrast`` for
-this run only), waits until it is painted and idle, saves a PNG and exits.
+With ``--screenshot PATH`` the window is drawn offscreen and saved as a PNG
+instead (``screenshot``).
 """
 
 from __future__ import annotations
@@ -10,26 +9,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import time
 import traceback
 
 from aulalocal import i18n
-from aulalocal.errors import N_, AulaLocalError, DamagedCatalog, UsageError
-from aulalocal.errors import message as error_message
+from aulalocal.errors import AulaLocalError, DamagedCatalog
 from aulalocal.safetext import one_line
 
-SCREENSHOT_TIMEOUT_S = 20.0
 log = logging.getLogger("aulalocal.ui")
-
-
-def parse_size(text: str | None) -> tuple[int, int]:
-    try:
-        width, height = (int(part) for part in (text or "1024x600").lower().split("x"))
-    except ValueError:
-        width, height = 0, 0
-    if not (200 <= width <= 8000 and 200 <= height <= 8000):
-        raise UsageError(N_("--size takes WIDTHxHEIGHT, for example 1024x600."))
-    return width, height
 
 
 def _install_qt_translator(app, lang: str) -> None:
@@ -109,7 +95,11 @@ def run_app(args) -> int:
     app.setOrganizationName("AulaLocal")
     app.setDesktopFileName("aulalocal")
     try:
-        size = parse_size(getattr(args, "size", None)) if screenshot else None
+        size = None
+        if screenshot:
+            from aulalocal.ui.screenshot import parse_size
+
+            size = parse_size(getattr(args, "size", None))
         from aulalocal.datafolder import open_data_folder
 
         try:
@@ -155,6 +145,8 @@ def run_app(args) -> int:
     window = MainWindow(state, watch_drives=not screenshot)
     try:
         if screenshot:
+            from aulalocal.ui.screenshot import take_screenshot
+
             return take_screenshot(app, window, screenshot, size, getattr(args, "view", "home") or "home")
         window.resize(1024, 600)
         screen = app.primaryScreen()
@@ -167,85 +159,3 @@ def run_app(args) -> int:
         window.close()
         window.deleteLater()
         folder.close()
-
-
-def wait_until_idle(app, window, timeout: float = SCREENSHOT_TIMEOUT_S) -> bool:
-    """Process events until the window painted and no query is running."""
-    deadline = time.monotonic() + timeout
-    quiet = 0
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if window.is_idle():
-            quiet += 1
-            if quiet >= 3:  # idle for three rounds: results and detail have been applied
-                app.processEvents()
-                return True
-        else:
-            quiet = 0
-        time.sleep(0.01)
-    return False
-
-
-def paint_dialog(image, dialog) -> None:
-    """A dialog is its own window: paint it, with a title bar, over the dimmed main window."""
-    from PySide6.QtCore import QRect, Qt
-    from PySide6.QtGui import QColor, QFont, QPainter, QPalette
-
-    dialog.adjustSize()
-    shot = dialog.grab()
-    palette = dialog.palette()
-    title_height = dialog.fontMetrics().height() + 12
-    width, height = shot.width() + 2, shot.height() + title_height + 2
-    x = (image.width() - width) // 2
-    y = max(0, (image.height() - height) // 2)
-    painter = QPainter(image)
-    painter.fillRect(image.rect(), QColor(0, 0, 0, 90))
-    painter.fillRect(QRect(x, y, width, height), palette.color(QPalette.Dark))
-    painter.fillRect(QRect(x + 1, y + 1, width - 2, title_height), palette.color(QPalette.Highlight))
-    font = QFont(dialog.font())
-    font.setBold(True)
-    painter.setFont(font)
-    painter.setPen(palette.color(QPalette.HighlightedText))
-    painter.drawText(QRect(x + 10, y + 1, width - 20, title_height), Qt.AlignVCenter | Qt.AlignLeft, dialog.windowTitle())
-    painter.drawPixmap(x + 1, y + 1 + title_height, shot)
-    painter.end()
-
-
-def take_screenshot(app, window, path: str, size: tuple[int, int], view: str) -> int:
-    from aulalocal.i18n import gettext as _
-
-    window.resize(*size)
-    window.show()
-    app.processEvents()
-    if not window.show_view(view):
-        print("error: " + error_message(N_("Unknown view '{view}'."), view=view), file=sys.stderr)
-        return 2
-    if not wait_until_idle(app, window):
-        print("error: " + _("The window did not finish loading in time."), file=sys.stderr)
-        return 1
-    window.resize(*size)
-    app.processEvents()
-    image = window.grab()
-    dialog = getattr(window, "update_preview", None)
-    if dialog is not None:
-        paint_dialog(image, dialog)
-        dialog.close()
-    from pathlib import Path
-
-    from PySide6.QtCore import QBuffer, QIODevice
-
-    from aulalocal.fileio import write_atomically
-
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    try:
-        if not image.save(buffer, "PNG"):
-            raise OSError("PNG")
-        write_atomically(Path(path), [bytes(buffer.data())])
-    except AulaLocalError as exc:
-        print(f"error: {exc.message()}", file=sys.stderr)
-        return 1
-    except OSError:
-        print("error: " + error_message(N_("Cannot write {path}."), path=path), file=sys.stderr)
-        return 1
-    return 0

@@ -45,6 +45,8 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._settled = False
         self._selecting_sidebar = False
+        self.share_panel = None
+        self.share_options: dict = {}  # the site's address, port, announce (tests: loopback)
         self.setObjectName("mainWindow")
 
         central = QWidget()
@@ -52,8 +54,27 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
+        outer.addWidget(self._build_top_bar())
+        self.banner = DriveBanner(self)
+        self.banner.updateRequested.connect(self.open_update_dialog)
+        outer.addWidget(self.banner)
+        outer.addWidget(self._build_body(), 1)
 
-        # The top bar: search and the two buttons a teacher needs most.
+        self.menus = WindowMenus(self)
+        self._build_shortcuts()
+        state.languageChanged.connect(self.retranslate)
+        state.appearanceChanged.connect(self._fit_sidebar)
+        self.retranslate()  # also fits the sidebar
+        self.current_section = "home"
+        self._select_sidebar("home")
+        self.setTabOrder(self.search, self.update_button)
+        self.setTabOrder(self.update_button, self.share_button)
+        self.setTabOrder(self.share_button, self.settings_button)
+        self.setTabOrder(self.settings_button, self.sidebar)
+
+    # -- building -----------------------------------------------------------
+    def _build_top_bar(self) -> QWidget:
+        """Search, and the buttons a teacher needs most: Update, Share in class, Settings."""
         top = QWidget()
         top.setObjectName("topBar")
         top_layout = QHBoxLayout(top)
@@ -71,17 +92,13 @@ class MainWindow(QMainWindow):
         # Share in class (ui/sharepanel.py): off until the teacher turns it on.
         self.share_button = QPushButton()
         self.share_button.clicked.connect(lambda: self.open_share_panel())
-        self.share_panel = None
-        self.share_options: dict = {}  # the site's address, port, announce (tests: loopback)
         top_layout.addWidget(self.update_button)
         top_layout.addWidget(self.share_button)
         top_layout.addWidget(self.settings_button)
-        outer.addWidget(top)
+        return top
 
-        self.banner = DriveBanner(self)
-        self.banner.updateRequested.connect(self.open_update_dialog)
-        outer.addWidget(self.banner)
-
+    def _build_body(self) -> QWidget:
+        """The sections on the left; home, or the browse page once built, on the right."""
         body = QWidget()
         body_layout = QHBoxLayout(body)
         body_layout.setContentsMargins(0, 0, 0, 0)
@@ -97,26 +114,13 @@ class MainWindow(QMainWindow):
         self.sidebar.selectionModel().currentChanged.connect(self._sidebar_changed)
         body_layout.addWidget(self.sidebar)
         self.stack = QStackedWidget()
-        self.home = HomeView(state)
+        self.home = HomeView(self.state)
         self.home.openSection.connect(self.go_to)
         self.home.updateRequested.connect(lambda: self.open_update_dialog())
         self.stack.addWidget(self.home)
         body_layout.addWidget(self.stack, 1)
-        outer.addWidget(body, 1)
+        return body
 
-        self.menus = WindowMenus(self)
-        self._build_shortcuts()
-        state.languageChanged.connect(self.retranslate)
-        state.appearanceChanged.connect(self._fit_sidebar)
-        self.retranslate()  # also fits the sidebar
-        self.current_section = "home"
-        self._select_sidebar("home")
-        self.setTabOrder(self.search, self.update_button)
-        self.setTabOrder(self.update_button, self.share_button)
-        self.setTabOrder(self.share_button, self.settings_button)
-        self.setTabOrder(self.settings_button, self.sidebar)
-
-    # -- building -----------------------------------------------------------
     def _build_shortcuts(self) -> None:
         self.escape = QShortcut(QKeySequence(Qt.Key_Escape), self)
         self.escape.setContext(Qt.WindowShortcut)

@@ -106,6 +106,25 @@ class UpdateDialog(QDialog):
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
 
+        self.stack.addWidget(self._build_choose_page())
+        self.progress_page = ProgressPage()
+        self.stack.addWidget(self.progress_page)
+        self.stack.addWidget(self._build_result_page())
+        layout.addLayout(self._build_buttons())
+
+        state.languageChanged.connect(self.retranslate)
+        self.set_bundles(bundles or [])
+        self._page(0)
+        self.retranslate()
+        if path is not None:
+            QTimer.singleShot(0, lambda: self.start([Path(path)]))
+        elif bundles:
+            applicable = [b for b in bundles if b.state in ("new", "untrusted")]
+            if applicable:
+                QTimer.singleShot(0, self.apply_drive_bundles)
+
+    def _build_choose_page(self) -> QWidget:
+        """What to update from: the drive's bundles, if any, or how to start."""
         choose = QWidget()
         choose_layout = QVBoxLayout(choose)
         choose_layout.setContentsMargins(0, 0, 0, 0)
@@ -117,11 +136,10 @@ class UpdateDialog(QDialog):
         self.bundle_view.setModel(self.bundle_model)
         self.bundle_view.setWordWrap(True)
         choose_layout.addWidget(self.bundle_view, 1)
-        self.stack.addWidget(choose)
+        return choose
 
-        self.progress_page = ProgressPage()
-        self.stack.addWidget(self.progress_page)
-
+    def _build_result_page(self) -> QWidget:
+        """What changed, or why nothing did and what to do."""
         result = QWidget()
         result_layout = QVBoxLayout(result)
         result_layout.setContentsMargins(0, 0, 0, 0)
@@ -134,8 +152,9 @@ class UpdateDialog(QDialog):
         self.result_text.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
         result_layout.addWidget(self.result_title)
         result_layout.addWidget(self.result_text, 1)
-        self.stack.addWidget(result)
+        return result
 
+    def _build_buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
         self.apply_button = QPushButton()
         self.apply_button.setObjectName("primary")
@@ -153,18 +172,7 @@ class UpdateDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.close_button)
-        layout.addLayout(buttons)
-
-        state.languageChanged.connect(self.retranslate)
-        self.set_bundles(bundles or [])
-        self._page(0)
-        self.retranslate()
-        if path is not None:
-            QTimer.singleShot(0, lambda: self.start([Path(path)]))
-        elif bundles:
-            applicable = [b for b in bundles if b.state in ("new", "untrusted")]
-            if applicable:
-                QTimer.singleShot(0, self.apply_drive_bundles)
+        return buttons
 
     # -- choose -------------------------------------------------------------
     def set_bundles(self, bundles: list) -> None:

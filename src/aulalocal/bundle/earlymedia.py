@@ -17,22 +17,17 @@ the early copying; what is left is copied the ordinary way, after the checks.
 from __future__ import annotations
 
 import hashlib
-import re
-import struct
 import zlib
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
+from aulalocal.bundle import zipformat as z
+from aulalocal.bundle.entries import MEDIA_NAME
 from aulalocal.fileio import AtomicFiles, create_new
 
-_LOCAL = struct.Struct("<4s5H3L2H")  # APPNOTE.TXT 4.3.7
-_LOCAL_SIG = b"PK\x03\x04"
-_STORED = 0
-# Encrypted, sizes in a trailing data descriptor, patched, strong encryption, masked headers.
-_UNUSUAL_FLAGS = 0x0001 | 0x0008 | 0x0020 | 0x0040 | 0x2000
-_ZIP64_SIZE = 0xFFFFFFFF
-_MEDIA_NAME = re.compile(rb"media/[0-9a-f]{64}\.(?:png|jpg|jpeg|webp|svg|pdf|txt)")
+_UNUSUAL_FLAGS = (z.FLAG_ENCRYPTED | z.FLAG_DESCRIPTOR | z.FLAG_PATCHED | z.FLAG_STRONG_ENCRYPTION
+                  | z.FLAG_MASKED_HEADERS)
 
 # Smaller media are copied after the checks: together with the cap below,
 # this bounds the files a hostile drive can make appear before its bundle is
@@ -97,7 +92,7 @@ class EarlyMedia:
         self._files = files
         self._position = 0  # in the bundle, of the next byte fed
         self._header = bytearray()
-        self._header_size = _LOCAL.size
+        self._header_size = z.LOCAL.size
         self._skip = 0  # bytes left of an entry not copied
         self._copying: _Copying | None = None
         self._stopped = False
@@ -125,23 +120,23 @@ class EarlyMedia:
 
     def _read_header(self, end: int) -> None:
         (sig, _version, flags, method, _time, _date, _crc, csize, usize,
-         name_len, extra_len) = _LOCAL.unpack_from(self._header)
-        if sig != _LOCAL_SIG or flags & _UNUSUAL_FLAGS or _ZIP64_SIZE in (csize, usize):
+         name_len, extra_len) = z.LOCAL.unpack_from(self._header)
+        if sig != z.LOCAL_SIG or flags & _UNUSUAL_FLAGS or z.ZIP64_SIZE in (csize, usize):
             self._stopped = True  # the central directory, or something odd: the rest waits
             return
-        full_size = _LOCAL.size + name_len + extra_len
+        full_size = z.LOCAL.size + name_len + extra_len
         if len(self._header) < full_size:
             self._header_size = full_size
             return
-        name = bytes(self._header[_LOCAL.size:_LOCAL.size + name_len])
+        name = bytes(self._header[z.LOCAL.size:z.LOCAL.size + name_len]).decode("latin-1")
         self._header.clear()
-        self._header_size = _LOCAL.size
-        if (method == _STORED and csize == usize and csize >= MIN_SIZE
-                and _MEDIA_NAME.fullmatch(name) and self._made < MAX_FILES
-                and name.decode("ascii") not in self.copies):
+        self._header_size = z.LOCAL.size
+        if (method == z.STORED and csize == usize and csize >= MIN_SIZE
+                and MEDIA_NAME.fullmatch(name) and self._made < MAX_FILES
+                and name not in self.copies):
             self._made += 1
             part = self._folder / f"media-{self._made}.part"
-            self._copying = _Copying(part, name.decode("ascii"), end, csize)
+            self._copying = _Copying(part, name, end, csize)
         else:
             self._skip = csize
 

@@ -19,7 +19,9 @@ from pathlib import Path
 
 from aulalocal.bundle import minisign, space, trust
 from aulalocal.bundle.apply import ApplyResult, CancelCheck, Progress, apply_operations, check_sequence
-from aulalocal.bundle.archive import BundleArchive, Limits, Manifest, open_archive
+from aulalocal.bundle.archive import BundleArchive, open_archive
+from aulalocal.bundle.limits import Limits
+from aulalocal.bundle.manifest import Manifest
 from aulalocal.bundle.earlymedia import EarlyMedia
 from aulalocal.bundle.kept import PENDING, kept_name, settle
 from aulalocal.bundle.lock import import_lock

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from aulalocal.bundle.entries import MEDIA_FILE_NAME
 from aulalocal.fileio import CHUNK
-
-# As in a bundle (spec section 3): media/<sha256>.<ext>.
-MEDIA_NAME = re.compile(r"([0-9a-f]{64})\.(?:png|jpg|jpeg|webp|svg|pdf|txt)")
 
 
 def sha256_of(path: Path) -> str:
@@ -31,7 +28,7 @@ def sha256_of(path: Path) -> str:
 
 def intact(path: Path) -> bool:
     """A regular file whose bytes hash to its name."""
-    match = MEDIA_NAME.fullmatch(path.name)
+    match = MEDIA_FILE_NAME.fullmatch(path.name)
     try:
         return match is not None and path.is_file() and sha256_of(path) == match[1]
     except OSError:
@@ -45,7 +42,7 @@ def media_files(media_dir: Path) -> Iterator[Path]:
     except OSError:
         return
     for name in names:
-        if MEDIA_NAME.fullmatch(name):
+        if MEDIA_FILE_NAME.fullmatch(name):
             yield media_dir / name
 
 

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aulalocal.bundle.archive import Limits
+from aulalocal.bundle.limits import Limits
 from aulalocal.errors import N_, BundleError, Nn_, UsageError, message
 
 MiB = 1024 * 1024

@@ -248,3 +248,22 @@ def test_the_catalog_sheet_is_checked(tmp_path):
         "Catalog, row 2, column value: 'Mal Id' is not a valid catalog id (lowercase letters, digits and dashes, 3 to 64)",
         "Catalog, row 3, column value: Spanish (es) must be one of the languages",
     ]
+
+
+def test_the_catalog_sheet_follows_the_rules_of_every_catalog_header(tmp_path):
+    # bundle.header's rules, said cell by cell: a name on two lines, a tag BCP 47 does not allow.
+    head = [["field", "value"], ["catalog", "minedu-pe"], ["publisher", "Ministerio\nde prueba"], ["languages", "es; qu-a"]]
+    path = make_xlsx(tmp_path / "c.xlsx", {"Catalog": head})
+    assert problems_of(path) == [
+        "Catalog, row 3, column value: the publisher's name must be one line of printable text",
+        "Catalog, row 4, column value: 'qu-a' is not a language tag (such as es, qu, en)",
+    ]
+
+
+def test_build_reads_back_what_it_wrote_and_keeps_nothing_a_laptop_would_refuse(tmp_path, capsys):
+    # Two spellings of one language pass the sheet; the manifest's reader refuses them.
+    head = [["field", "value"], ["catalog", "minedu-pe"], ["publisher", "Ministerio de prueba"], ["languages", "es; ES"]]
+    path = make_xlsx(tmp_path / "c.xlsx", {"Catalog": head, "Programs": [["id", "title_es"], ["uno", "Uno"]]})
+    code, err, out = build(capsys, path, tmp_path)
+    assert code == 4 and err == "error: manifest.json lists a language twice.\n"
+    assert not out.exists() and not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*"))

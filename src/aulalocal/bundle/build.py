@@ -1,14 +1,14 @@
 """Building a bundle from a source folder or a workbook (publisher side): full, or a delta of two.
 
-The records go through the same validation an importer applies, so a
-publisher cannot build a bundle that laptops would refuse.
+The records go through the same validation an importer applies, and the
+bundle written is opened again with the importer's reader, so a publisher
+cannot build a bundle that laptops would refuse.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 import shutil
 import zipfile
 from collections.abc import Iterable
@@ -16,16 +16,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from aulalocal.bundle import source as src
+from aulalocal.bundle.archive import open_archive
+from aulalocal.bundle.entries import MANIFEST_NAME, MEDIA_FILE_NAME
+from aulalocal.bundle.header import format_created, is_base_sequence, is_catalog_id, is_sequence
+from aulalocal.bundle.manifest import FORMAT_NAME, FORMAT_VERSION
 from aulalocal.bundle.records import parse_operation
 from aulalocal.errors import N_, BundleError, UsageError
 from aulalocal.fileio import new_file
 
 LINES_PER_FILE = 10_000
 CHUNK = 1024 * 1024
-MEDIA_RE = re.compile(r"[0-9a-f]{64}\.(png|jpg|jpeg|webp|svg|pdf|txt)")
 # Fixed timestamps make the same source build the same bytes.
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
-CATALOG_RE = re.compile(r"[a-z0-9][a-z0-9-]{2,63}")
 
 
 def _file_sha256(path: Path) -> str:
@@ -41,7 +43,7 @@ def _media(media_dir: Path | None) -> list[Path]:
         return []
     files = []
     for path in sorted(media_dir.iterdir()):
-        if not MEDIA_RE.fullmatch(path.name):
+        if not MEDIA_FILE_NAME.fullmatch(path.name):
             raise BundleError(
                 N_("{path}: media files are named <sha256>.<ext> (png jpg jpeg webp svg pdf txt)."),
                 path=str(path),
@@ -83,9 +85,9 @@ def build_bundle(
     source = src.as_source(source_dir)
     info = source.read_info()
     catalog = info.catalog if catalog is None else catalog
-    if not CATALOG_RE.fullmatch(catalog):
+    if not is_catalog_id(catalog):
         raise UsageError(N_("'{catalog}' is not a valid catalog id."), catalog=catalog)
-    if sequence < 1 or (base is not None and not 1 <= base < sequence):
+    if not is_sequence(sequence) or not is_base_sequence(base, sequence):
         raise UsageError(N_("The sequence must be at least 1 and larger than the base."))
     if (base is None) != (base_source is None):
         raise UsageError(N_("A delta bundle needs both --base N and --from OLD_SOURCE_DIR."))
@@ -105,18 +107,18 @@ def build_bundle(
         # _media checked that the name is the content's hash.
         files[name] = {"sha256": path.name.split(".")[0], "size": path.stat().st_size}
     manifest = {
-        "format": "aulalocal-bundle",
-        "format_version": 1,
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
         "catalog": catalog,
         "sequence": sequence,
         "base_sequence": base,
-        "created": (created or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": format_created(created or datetime.now(timezone.utc)),
         "publisher": info.publisher,
         "languages": info.languages,
         "files": files,
     }
     with new_file(out) as fh, zipfile.ZipFile(fh, "w") as zf:
-        _add(zf, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+        _add(zf, MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
         for name, data in records.items():
             _add(zf, name, data)
         for name, path in media.items():
@@ -126,7 +128,17 @@ def build_bundle(
             info.file_size = files[name]["size"]
             with path.open("rb") as media_fh, zf.open(info, "w", force_zip64=info.file_size > 2**31) as out_fh:
                 shutil.copyfileobj(media_fh, out_fh, CHUNK)
+    _read_back(out)
     return manifest
+
+
+def _read_back(out: Path) -> None:
+    """The bundle opened as a laptop opens it: what it refuses is not left behind."""
+    try:
+        open_archive(out).close()
+    except BundleError:
+        out.unlink(missing_ok=True)
+        raise
 
 
 def _info(name: str, compression: int) -> zipfile.ZipInfo:

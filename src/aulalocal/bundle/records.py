@@ -16,9 +16,6 @@ from aulalocal.bundle.strictjson import loads
 from aulalocal.errors import N_, BundleError, Phrase
 from aulalocal.kinds import ID_RE, NOT_ALLOWED, WRONG_TYPE, Invalid
 
-# The six kinds of format 1, for bundle/source.py's folders (issue 13 point 2
-# moves seed loading, and this, to ``kinds.active()``).
-KINDS = tuple(kinds.STANDARD)
 # One encoder for every record: json.dumps with options makes a new one at each call.
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 

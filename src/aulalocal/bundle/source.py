@@ -17,9 +17,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aulalocal.bundle.records import KINDS, ID_RE
+from aulalocal import kinds
+from aulalocal.bundle.header import check_header
 from aulalocal.bundle.strictjson import loads
 from aulalocal.errors import N_, BundleError, UsageError
+from aulalocal.kinds import ID_RE
 
 SOURCE_KEYS = {"catalog", "sequence", "publisher", "created", "languages"}
 
@@ -39,6 +41,7 @@ class SourceInfo:
 
 
 def read_info(folder: Path) -> SourceInfo:
+    """The folder's ``catalog.json``, checked as a bundle's header is (``bundle.header``)."""
     path = folder / "catalog.json"
     try:
         raw = path.read_bytes()
@@ -53,13 +56,14 @@ def read_info(folder: Path) -> SourceInfo:
             path=str(path),
             keys=", ".join(sorted(SOURCE_KEYS)),
         )
-    return SourceInfo(**info)
+    header = check_header({**info, "base_sequence": None}, str(path))
+    return SourceInfo(header.catalog, header.sequence, header.publisher, header.created, list(header.languages))
 
 
 def record_files(folder: Path) -> list[tuple[str, str, Path]]:
     """(kind, id, path) of every record file, in a stable order."""
     files = []
-    for kind in KINDS:
+    for kind in kinds.active():
         for path in sorted((folder / kind).glob("*.json")):
             if not ID_RE.fullmatch(path.stem):
                 raise BundleError(

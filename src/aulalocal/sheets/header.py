@@ -13,15 +13,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from aulalocal.bundle.build import CATALOG_RE
+from aulalocal.bundle.header import MAX_PUBLISHER, format_created, is_catalog_id, is_language_tag, is_publisher, parse_created
 from aulalocal.errors import N_
-from aulalocal.kinds.fields import LANG_RE
 from aulalocal.sheets import cells
 from aulalocal.sheets.cells import CellProblem
 
 FIELD, VALUE = "field", "value"
 HELP = N_("help")
-_CREATED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 KEYS = ("catalog", "publisher", "languages", "created")
 REQUIRED = ("catalog", "publisher", "languages")
 _HELP = {
@@ -78,10 +76,14 @@ def decode(values: dict[str, tuple[int, object]]) -> tuple[Header | None, list[t
         except CellProblem as problem:
             problems.append((row, problem))
             continue
-        if key == "catalog" and found[key] is not None and not CATALOG_RE.fullmatch(found[key]):
+        # The rules of every catalog header (bundle.header), said cell by cell.
+        if key == "catalog" and found[key] is not None and not is_catalog_id(found[key]):
             problems.append((row, CellProblem(VALUE, N_("'{value}' is not a valid catalog id (lowercase letters, digits and dashes, 3 to 64)"), value=found[key])))
-        if key == "publisher" and found[key] is not None and len(found[key]) > 200:
-            problems.append((row, CellProblem(VALUE, N_("the publisher's name is longer than 200 characters"))))
+        if key == "publisher" and found[key] is not None and not is_publisher(found[key]):
+            if len(found[key]) > MAX_PUBLISHER:
+                problems.append((row, CellProblem(VALUE, N_("the publisher's name is longer than 200 characters"))))
+            else:
+                problems.append((row, CellProblem(VALUE, N_("the publisher's name must be one line of printable text"))))
     if problems:
         return None, problems
     return Header(found["catalog"], found["publisher"], found["languages"], found.get("created") or ""), []
@@ -93,7 +95,7 @@ def _languages(cell: object) -> list[str]:
         return []
     langs = [part.strip() for part in re.split(r"[;,\s]+", raw) if part.strip()]
     for lang in langs:
-        if not LANG_RE.fullmatch(lang) or len(lang) > 64:
+        if not is_language_tag(lang):
             raise CellProblem(VALUE, N_("'{value}' is not a language tag (such as es, qu, en)"), value=lang)
     if "es" not in langs:
         raise CellProblem(VALUE, N_("Spanish (es) must be one of the languages"))
@@ -102,15 +104,14 @@ def _languages(cell: object) -> list[str]:
 
 def _created(cell: object) -> str:
     if isinstance(cell, datetime):
-        return cell.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return format_created(cell)
     if isinstance(cell, date):
         return f"{cell.isoformat()}T00:00:00Z"
     raw = cells.text(cell, VALUE)
     if raw is None:
         return ""
     try:
-        if _CREATED.fullmatch(raw):
-            datetime.strptime(raw, "%Y-%m-%dT%H:%M:%SZ")
+        if parse_created(raw) is not None:
             return raw
         return f"{date.fromisoformat(raw).isoformat()}T00:00:00Z" if len(raw) == 10 else _bad(raw)
     except ValueError:

@@ -76,7 +76,7 @@ def run(args) -> dict:
     results: dict = {"machine": machine(), "sizes": args.sizes, "rounds": args.rounds}
     try:
         from aulalocal.bundle import minisign
-        from aulalocal.datafolder import open_data_folder
+        from aulalocal.startup import open_data_folder
 
         keypair = minisign.generate_keypair("AulaLocal bench key, made for this run")
         model = generate.learn()

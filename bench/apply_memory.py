@@ -20,7 +20,7 @@ from pathlib import Path
 
 from aulalocal.bundle import minisign, trust
 from aulalocal.bundle.build import build_bundle
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from bench.stats import program_env
 
 

@@ -30,7 +30,7 @@ import sqlite_utils
 
 from aulalocal.bundle import trust
 from aulalocal.bundle.importer import import_bundle, verify_bundle
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 
 
 def _folder(path: Path, public):

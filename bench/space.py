@@ -22,7 +22,7 @@ from aulalocal.bundle import minisign, space, trust
 from aulalocal.bundle.archive import open_archive
 from aulalocal.bundle.build import build_bundle
 from aulalocal.bundle.importer import import_bundle
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from aulalocal.errors import StorageError
 from bench import generate
 

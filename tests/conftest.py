@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from aulalocal import i18n
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

@@ -165,7 +165,7 @@ def test_without_a_screen_the_app_explains_instead_of_crashing(tmp_path):
 
 def test_messages_follow_the_language_setting(capsys, tmp_path, monkeypatch, real_translations):
     from aulalocal.catalog.userdata import set_setting
-    from aulalocal.datafolder import open_data_folder
+    from aulalocal.startup import open_data_folder
 
     monkeypatch.setenv("LANGUAGE", "en")
     folder = open_data_folder(tmp_path / "d")

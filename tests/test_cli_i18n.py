@@ -244,7 +244,7 @@ def test_trust_list_says_when_there_are_no_keys(capsys, tmp_path, real_translati
 
 def test_trust_list_names_where_a_key_comes_from(capsys, tmp_path, real_translations):
     from aulalocal.bundle import minisign, trust
-    from aulalocal.datafolder import open_data_folder
+    from aulalocal.startup import open_data_folder
 
     folder = open_data_folder(tmp_path / "d")
     public, _secret = minisign.generate_keypair("Red Rural")

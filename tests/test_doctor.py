@@ -18,7 +18,7 @@ from aulalocal.bundle.importer import import_bundle
 from aulalocal.catalog import userdata
 from aulalocal.catalog.queries import status
 from aulalocal.cli import main
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from tests.bundle.conftest import SAMPLE, make_bundle, publisher, trusted  # noqa: F401 (fixtures)
 from tests.conftest import title, write_source
 

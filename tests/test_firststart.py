@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from aulalocal import firststart, paths
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from tests.conftest import REPO
 
 DATED = {"catalogs": "applied_at", "applied_bundles": "applied_at"}
@@ -158,7 +158,7 @@ def test_a_first_start_from_it_loads_no_migration_or_bundle_code(tmp_path, prebu
     code = (
         "import sys, json; from pathlib import Path; from aulalocal import paths;"
         f" paths.first_start_dir = lambda: Path({str(prebuilt)!r});"
-        "from aulalocal.datafolder import open_data_folder;"
+        "from aulalocal.startup import open_data_folder;"
         f" open_data_folder({str(tmp_path / 'fresh')!r}).close();"
         " print(json.dumps(sorted(m for m in sys.modules if m.startswith(('sqlite_utils', 'aulalocal.bundle')))))"
     )

@@ -23,7 +23,7 @@ import pytest
 
 from aulalocal.bundle import minisign, trust
 from aulalocal.bundle.importer import import_bundle
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from tests.bundle.conftest import new_publisher
 from tests.bundle.zipfactory import make_zip, records_jsonl, write_signed_bundle
 

@@ -158,7 +158,7 @@ def _print_text(text: str, indent: str = "  ") -> None:
 
 def _open(args):
     """The data folder; from here on, messages follow the teacher's language setting."""
-    from aulalocal.datafolder import open_data_folder
+    from aulalocal.startup import open_data_folder
 
     folder = open_data_folder(args.data_dir)
     _language(args, folder)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aulalocal import i18n, paths
+from aulalocal.catalog import health
 from aulalocal.catalog.db import reading
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
@@ -66,8 +67,8 @@ def inspect(path: Path) -> Health:
         if path.stat().st_size == 0:
             return Health(False, _("empty (0 bytes): its content is lost"))
         with reading(path) as conn:
-            rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            rows = health.integrity(conn)
+            version = health.user_version(conn)
     except (OSError, sqlite3.Error) as exc:
         log_detail(folder, f"doctor: {path.name}", exc)
         return Health(False, _("damaged: {reason}").format(reason=describe(exc)))
@@ -132,18 +133,16 @@ def _kept(folder: Path):
 
 def _catalog_lines(folder: Path, kept) -> Iterator[Line]:
     from aulalocal.bundle.rebuild import catalog_states, lacking
+    from aulalocal.catalog.queries import status
 
     try:
         with reading(folder / "catalog.db") as conn:
-            rows = conn.execute(
-                "SELECT c.catalog, c.sequence, (SELECT COUNT(*) FROM records r WHERE r.catalog = c.catalog)"
-                " FROM catalogs c ORDER BY c.catalog"
-            ).fetchall()
+            catalogs = status(conn)["catalogs"]
     except sqlite3.Error as exc:
         log_detail(folder, "doctor: reading the catalog", exc)
         yield _("The catalog cannot be read: {reason}").format(reason=describe(exc)), False
         return
-    for catalog, sequence, total in rows:
+    for catalog, sequence, total in ((c["catalog"], c["sequence"], sum(c["counts"].values())) for c in catalogs):
         text = ngettext("Catalog {catalog}: sequence {sequence}, {count} record", "Catalog {catalog}: sequence {sequence}, {count} records", total)
         yield text.format(catalog=catalog, sequence=sequence, count=i18n.format_number(total)), True
     yield from _pin_lines(folder)

@@ -5,8 +5,8 @@ migration, with sqlite-utils) and apply the shipped catalog through the
 bundle code before its window could show: 0.15 s of a first start, on every
 new laptop and after every reinstall. So the build (``make``, the wheel, the
 PyInstaller build) makes that folder once, the same way, with
-``python -m aulalocal.firststart DEST``: ``open_data_folder`` on an empty
-folder, the seed path through the same validation and apply code. A first
+``python -m aulalocal.firststart DEST``: ``startup.open_data_folder`` on an
+empty folder, the seed path through the same validation and apply code. A first
 start copies its two databases into the empty folder and then opens it as
 usual (nothing left to migrate or apply), its catalog dated from that moment
 as an apply at that moment would be.
@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
 from datetime import datetime, timezone
@@ -61,7 +60,8 @@ def stamp(seeds: Path) -> dict[str, str | None]:
 
 def build(dest: Path, seeds: Path | None = None) -> None:
     """Make the first-start folder in ``dest``: the databases a first start makes, and their stamp."""
-    from aulalocal.datafolder import open_data_folder
+    from aulalocal.catalog.db import settle_wal
+    from aulalocal.startup import open_data_folder
 
     seeds = seeds or paths.seeds_dir()
     dest.mkdir(parents=True, exist_ok=True)
@@ -70,7 +70,7 @@ def build(dest: Path, seeds: Path | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="aulalocal-first-start-") as tmp:
         folder = open_data_folder(Path(tmp) / "data", use_prebuilt=False)
         for conn in (folder.catalog, folder.userdata):
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            settle_wal(conn)
         folder.close()
         for name in DATABASES:
             shutil.copyfile(Path(tmp) / "data" / name, dest / name)
@@ -117,16 +117,9 @@ def install(path: Path, seeds: Path | None = None) -> bool:
 
 def _dated_now(catalog: Path) -> None:
     """The shipped catalog applied now, as on a first start that applied it."""
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    conn = sqlite3.connect(str(catalog), isolation_level=None)
-    try:
-        conn.execute("PRAGMA synchronous=OFF")  # the whole file is synced after
-        with conn:
-            conn.execute("BEGIN")
-            conn.execute("UPDATE catalogs SET applied_at = ?", (now,))
-            conn.execute("UPDATE applied_bundles SET applied_at = ?", (now,))
-    finally:
-        conn.close()  # the last connection: its WAL is checkpointed into the file and removed
+    from aulalocal.catalog.ledger import date_applied
+
+    date_applied(catalog, datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,7 @@ def launch(args) -> int:
         # A terminal without a desktop (an SSH session, a server): Qt would
         # abort; say what holds instead and how to use it from here.
         from aulalocal.catalog.queries import status
-        from aulalocal.datafolder import open_data_folder
+        from aulalocal.startup import open_data_folder
         from aulalocal.safetext import fill
 
         folder = open_data_folder(args.data_dir)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
 import sqlite3
 
 from aulalocal import kinds
+from aulalocal.catalog.records import every_record
 from aulalocal.errors import N_, StorageError
 from aulalocal.i18n import BABEL_LOCALES, DOMAIN, LANGUAGES
 from aulalocal.paths import translations_dir
@@ -97,8 +97,7 @@ def content_coverage(db: sqlite3.Connection) -> dict[str, dict[str, dict[str, fl
     """
     counts: dict[str, dict[str, dict[str, int]]] = {}
     totals: dict[str, dict[str, int]] = {}
-    for kind, data in db.execute("SELECT kind, data FROM records"):
-        record = json.loads(data)
+    for kind, record in every_record(db):
         names = record.get("proper_names")
         names = set(names) if isinstance(names, list) else set()
         for path, text in kinds.active().kind(kind).localized_texts(record):

@@ -14,7 +14,7 @@ from aulalocal.bundle import earlymedia, trust
 from aulalocal.bundle.archive import BundleArchive, open_archive
 from aulalocal.bundle.importer import import_bundle
 from aulalocal.catalog.store import get_state
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from aulalocal.errors import BundleError, SignatureError, StorageError
 from aulalocal.fileio import AtomicFiles
 

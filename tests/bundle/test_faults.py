@@ -18,7 +18,7 @@ import pytest
 from aulalocal.bundle import trust
 from aulalocal.bundle.importer import import_bundle
 from aulalocal.bundle.lock import import_lock
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from aulalocal.errors import StorageError
 from tests.bundle.conftest import SAMPLE, make_bundle
 from tests.conftest import title

@@ -20,7 +20,7 @@ import pytest
 
 from aulalocal.bundle import minisign, trust
 from aulalocal.catalog import userdata
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from tests.bundle.conftest import SAMPLE, impostor_of, make_bundle, new_publisher
 from tests.bundle.test_archive import _raw_bundle
 from tests.bundle.zipfactory import (

@@ -14,7 +14,7 @@ from aulalocal.bundle.scan import scan_drive
 from aulalocal.catalog import userdata
 from aulalocal.catalog.queries import get_record, status
 from aulalocal.cli import main
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from aulalocal.errors import SequenceError, SignatureError, StorageError
 from tests.bundle.conftest import SAMPLE, make_bundle, new_publisher
 from tests.conftest import title

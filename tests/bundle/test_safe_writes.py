@@ -22,7 +22,7 @@ from aulalocal.bundle import trust
 from aulalocal.bundle.export import export_bundles, files_to_export
 from aulalocal.bundle.importer import import_bundle
 from aulalocal.catalog import userdata
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from aulalocal.errors import StorageError
 from aulalocal.fileio import InTheWay
 from tests.bundle.conftest import make_bundle, new_publisher

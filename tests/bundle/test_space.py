@@ -13,7 +13,7 @@ import pytest
 from aulalocal.bundle import space, trust
 from aulalocal.bundle.archive import open_archive
 from aulalocal.bundle.importer import import_bundle
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from aulalocal.errors import StorageError
 from tests.bundle.conftest import SAMPLE, make_bundle
 from tests.bundle.test_faults import catalog_fingerprint, many_records

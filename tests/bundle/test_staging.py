@@ -20,7 +20,7 @@ import pytest
 from aulalocal.bundle import trust
 from aulalocal.bundle.importer import import_bundle
 from aulalocal.bundle.staging import StagingFolder
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from tests.bundle.conftest import make_bundle, new_publisher
 
 PUBLISHER = new_publisher("Ministerio de prueba")

@@ -19,7 +19,7 @@ from aulalocal.bundle.importer import import_bundle
 from aulalocal.bundle.scan import scan_drive
 from aulalocal.catalog.queries import status
 from aulalocal.cli import main
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from aulalocal.errors import SignatureError
 from tests.bundle.conftest import impostor_of, make_bundle, new_publisher
 

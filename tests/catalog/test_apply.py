@@ -7,7 +7,7 @@ from aulalocal.bundle.apply import apply_operations
 from aulalocal.bundle.source import SourceInfo
 from aulalocal.catalog.queries import get_record, status
 from aulalocal.catalog.search import search
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from aulalocal.errors import BundleError, Cancelled, SequenceError
 from tests.conftest import SEEDS, title, write_source
 

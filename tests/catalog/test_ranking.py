@@ -18,7 +18,7 @@ MENTIONED = 2100  # records that mention "aprendizaje" in their body only
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    from aulalocal.datafolder import open_data_folder
+    from aulalocal.startup import open_data_folder
 
     tmp = tmp_path_factory.mktemp("ranking")
     records = {}

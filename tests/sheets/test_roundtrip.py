@@ -11,7 +11,7 @@ import pytest
 from aulalocal.bundle.build import build_bundle
 from aulalocal.bundle.importer import import_bundle
 from aulalocal.bundle import trust
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from aulalocal.sheets.export import from_catalog, from_source, write_workbook
 from aulalocal.sheets.read import open_source
 from tests.bundle.conftest import new_publisher

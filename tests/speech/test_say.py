@@ -8,7 +8,7 @@ import wave
 
 from aulalocal.catalog import userdata
 from aulalocal.cli import main
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from aulalocal.speech.espeak import RATE_SETTING
 from tests.conftest import REPO, SEEDS
 from tests.speech.test_synthesis import spanish_only_data

@@ -122,7 +122,7 @@ def settings_of(data_dir) -> dict:
 
 
 def test_screenshot_in_high_contrast_and_largest_text_keeps_the_teachers_settings(seeded_dir, tmp_path):
-    from aulalocal.datafolder import open_data_folder
+    from aulalocal.startup import open_data_folder
 
     folder = open_data_folder(seeded_dir)
     for key, value in (("language", "es"), ("text_size", "small"), ("high_contrast", "0")):

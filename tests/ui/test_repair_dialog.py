@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from aulalocal.bundle import trust
 from aulalocal.bundle.importer import import_bundle
 from aulalocal.catalog.queries import status
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from aulalocal.errors import DamagedCatalog
 from tests.bundle.conftest import make_bundle, new_publisher
 

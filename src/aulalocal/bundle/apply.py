@@ -18,7 +18,8 @@ from typing import Protocol
 from aulalocal.bundle.records import Operation, parse_operation
 from aulalocal.catalog import store
 from aulalocal.catalog.changes import Changes
-from aulalocal.errors import N_, Cancelled, SequenceError, StorageError
+from aulalocal.catalog.transaction import storage_error, write_transaction
+from aulalocal.errors import N_, Cancelled, SequenceError
 
 # (phase, done, total); phases: "verify", "check", "apply".
 Progress = Callable[[str, int, int], None]
@@ -208,52 +209,32 @@ def apply_operations(
     if before_write is not None:
         before_write(total)
     try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        raise StorageError(
-            N_("The catalog is busy with another update. Try again when it has finished.")
-        ) from exc
-    try:
-        # Sequence again, inside the write lock: another process may have
-        # applied something since the first check.
-        if check_sequence(store.get_state(conn, header.catalog), header, file_sha256):
-            conn.execute("ROLLBACK")
-            result.up_to_date = True
-            return result
-        _write(conn, header, kept.second_pass, total, result, progress, cancel)
-        store.record_applied(
-            conn,
-            store.CatalogState(
-                catalog=header.catalog,
-                sequence=header.sequence,
-                key_id=key_id,
-                public_key=public_key,
-                file_sha256=file_sha256,
-                publisher=header.publisher,
-                created=header.created,
-                applied_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            ),
-            header.base_sequence,
-            stored_file,
-        )
-        _check(cancel)
-        conn.execute("COMMIT")
-    except BaseException as exc:
-        # SQLite rolls back by itself on some errors (a full disk): only roll
-        # back what is still open.
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        elif isinstance(exc, sqlite3.Error):
-            # After rolling back by itself, SQLite fails the connection's next
-            # read once with the same error while it recovers: let that be
-            # this read, not the caller's.
-            try:
-                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-            except sqlite3.Error:
-                pass
-        if isinstance(exc, sqlite3.Error):
-            raise storage_error(exc) from exc
-        raise
+        with write_transaction(conn):
+            # Sequence again, inside the write lock: another process may have
+            # applied something since the first check. (Nothing is written
+            # then: the block commits an empty transaction.)
+            if check_sequence(store.get_state(conn, header.catalog), header, file_sha256):
+                result.up_to_date = True
+                return result
+            _write(conn, header, kept.second_pass, total, result, progress, cancel)
+            store.record_applied(
+                conn,
+                store.CatalogState(
+                    catalog=header.catalog,
+                    sequence=header.sequence,
+                    key_id=key_id,
+                    public_key=public_key,
+                    file_sha256=file_sha256,
+                    publisher=header.publisher,
+                    created=header.created,
+                    applied_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                ),
+                header.base_sequence,
+                stored_file,
+            )
+            _check(cancel)
+    except sqlite3.Error as exc:
+        raise storage_error(exc) from exc
     return result
 
 
@@ -293,19 +274,3 @@ def _write(conn, header, lines, total, result, progress, cancel) -> None:
                 result.removed[kind] += 1
     if progress:
         progress("apply", total, total)
-
-
-def storage_error(exc: sqlite3.Error) -> StorageError:
-    """A failed write, in the teacher's words (SQLite's own are in English)."""
-    text = str(exc).lower()
-    if "full" in text:
-        return StorageError(
-            N_("The laptop's disk is full. Free some space and try again; nothing was changed.")
-        )
-    if "readonly" in text or "read-only" in text:
-        return StorageError(
-            N_("The data folder is read-only. Check its permissions; nothing was changed.")
-        )
-    return StorageError(
-        N_("The catalog could not be written; nothing was changed. Run 'aulalocal doctor'.")
-    )

@@ -15,6 +15,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
+from aulalocal.catalog.ledger import kept_applies
 from aulalocal.datafolder import DataFolder
 from aulalocal.errors import N_, Cancelled, StorageError, system_reason
 from aulalocal.fileio import ensure_folder, write_atomically
@@ -24,12 +25,8 @@ CHUNK = 1024 * 1024
 
 def files_to_export(folder: DataFolder) -> list[tuple[Path, str | None]]:
     """(file, its SHA-256 in the ledger, or None for a signature) in apply order."""
-    rows = folder.catalog.execute(
-        "SELECT catalog, base_sequence, stored_file, file_sha256 FROM applied_bundles"
-        " WHERE stored_file IS NOT NULL ORDER BY catalog, sequence"
-    ).fetchall()
     chosen: dict[str, list[tuple[str, str]]] = {}
-    for catalog, base, stored, sha in rows:
+    for catalog, base, stored, sha in kept_applies(folder.catalog):
         if base is None:
             chosen[catalog] = [(stored, sha)]  # a full bundle replaces what came before
         else:

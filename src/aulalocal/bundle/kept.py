@@ -16,6 +16,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from aulalocal.catalog.ledger import applied_file
+
 SUFFIX = ".aulabundle"
 PENDING = ".pending"
 _NAME = re.compile(r"(?P<catalog>[a-z0-9][a-z0-9-]*)-(?P<sequence>[0-9]{6,})-(?P<sha>[0-9a-f]{12})\.aulabundle")
@@ -71,8 +73,7 @@ def settle(bundles_dir: Path, catalog: sqlite3.Connection) -> None:
     for path in pending:
         name = path.name[: -len(PENDING)]
         target = path.with_name(name)
-        applied = catalog.execute("SELECT 1 FROM applied_bundles WHERE stored_file = ?", (name,)).fetchone()
-        if applied:
+        if applied_file(catalog, name):
             os.replace(path, target)
         else:
             path.unlink(missing_ok=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 from aulalocal.bundle.apply import CancelCheck, Progress
 from aulalocal.bundle.kept import KeptBundle, kept_bundles, newest, settle
 from aulalocal.bundle.lock import import_lock
+from aulalocal.catalog import health, ledger
 from aulalocal.catalog.db import CATALOG_MIGRATIONS, connect, migrate, reading, settle_wal, wal_files
 from aulalocal.errors import AulaLocalError, BundleError, Cancelled, StorageError
 from aulalocal.fileio import link_or_copy
@@ -69,13 +70,9 @@ def catalog_states(path: Path) -> dict[str, tuple[int, str]] | None:
         if not path.is_file() or path.stat().st_size == 0:
             return None
         with reading(path) as conn:
-            return _states(conn)
+            return ledger.states(conn)
     except (OSError, sqlite3.Error):
         return None
-
-
-def _states(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:
-    return {c: (s, sha or "") for c, s, sha in conn.execute("SELECT catalog, sequence, file_sha256 FROM catalogs")}
 
 
 def lacking(states: dict[str, tuple[int, str]], kept: list[KeptBundle]) -> list[KeptBundle]:
@@ -104,14 +101,15 @@ def rebuild_catalog(
     """
     from aulalocal.bundle.importer import import_bundle
     from aulalocal.bundle.space import check_free, rebuild_needs
-    from aulalocal.datafolder import DataFolder, load_shipped_catalog
+    from aulalocal.bundle.seed import bring_in
+    from aulalocal.datafolder import DataFolder
 
     catalog = data / CATALOG
     result = Rebuilt()
     with import_lock(data):
         remove_leftovers(data)
         old = catalog_states(catalog)
-        old_sound = old is not None and _sound(catalog)
+        old_sound = old is not None and health.sound(catalog)
         if old is not None:
             # A kill after an apply was committed and before its file was named.
             try:
@@ -132,7 +130,7 @@ def rebuild_catalog(
             conn = connect(tmp)
             migrate(conn, CATALOG_MIGRATIONS)
             folder = DataFolder(data, conn)
-            load_shipped_catalog(folder)
+            bring_in(folder)
             for number, bundle in enumerate(todo):
                 if progress:
                     progress("rebuild", number, len(todo))
@@ -185,22 +183,13 @@ def _failed(bundle: KeptBundle, exc: AulaLocalError) -> tuple[str, bool]:
     return _("{name} cannot be applied again: {reason}").format(name=bundle.path.name, reason=exc.message()), False
 
 
-def _sound(path: Path) -> bool:
-    try:
-        with reading(path) as conn:
-            return [r[0] for r in conn.execute("PRAGMA integrity_check")] == ["ok"]
-    except sqlite3.Error:
-        return False
-
-
 def _check(conn: sqlite3.Connection, applied: list[KeptBundle]) -> None:
     """Complete and sound, or an error: nothing half-built ever gets the catalog's name."""
-    rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+    rows = health.integrity(conn)
     if rows != ["ok"]:
         raise sqlite3.DatabaseError("; ".join(rows[:5]))
-    for table in ("search_text_fts", "search_title_fts"):
-        conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
-    if lacking(_states(conn), applied):
+    health.check_search_indexes(conn)
+    if lacking(ledger.states(conn), applied):
         raise sqlite3.DatabaseError("the rebuilt catalog lacks an update it applied")
 
 
@@ -242,6 +231,6 @@ def _sync_folder(path: Path) -> None:
 
 
 def _sqlite_error(exc: sqlite3.Error) -> StorageError:
-    from aulalocal.bundle.apply import storage_error
+    from aulalocal.catalog.transaction import storage_error
 
     return storage_error(exc)

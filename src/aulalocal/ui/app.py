@@ -100,7 +100,7 @@ def run_app(args) -> int:
             from aulalocal.ui.screenshot import parse_size
 
             size = parse_size(getattr(args, "size", None))
-        from aulalocal.datafolder import open_data_folder
+        from aulalocal.startup import open_data_folder
 
         try:
             folder = open_data_folder(getattr(args, "data_dir", None))

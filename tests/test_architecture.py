@@ -227,3 +227,59 @@ def test_the_rules_forbid_what_the_architecture_forbids(part, name):
 )
 def test_the_rules_allow_what_the_architecture_allows(part, name):
     assert may_import(part, part_of(name))
+
+
+# --------------------------------------------------------------------------
+# SQL stays in catalog/
+
+SQL_CALLS = {"execute", "executemany", "executescript"}
+# Modules outside catalog/ that still run SQL, each with the work that removes it.
+KNOWN_SQL: set[str] = {
+    # The window's queries move to catalog.records when the UI split lands (issue 13 point 5).
+    "aulalocal.ui.mainwindow",
+    "aulalocal.ui.models",
+}
+
+
+def sql_calls(tree: ast.AST) -> list[int]:
+    """Lines of every ``.execute(``, ``.executemany(`` and ``.executescript(`` call in ``tree``."""
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_CALLS
+    ]
+
+
+@functools.cache
+def modules_with_sql() -> dict[str, list[int]]:
+    found = {}
+    for module, path in modules():
+        if module_part(module) != "catalog":
+            lines = sql_calls(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+            if lines:
+                found[module] = lines
+    return found
+
+
+def test_sql_is_run_only_in_catalog():
+    unexpected = {m: lines for m, lines in modules_with_sql().items() if m not in KNOWN_SQL}
+    assert unexpected == {}, "SQL outside catalog/ (give catalog a function and call it): " + ", ".join(
+        f"{module} line {', '.join(map(str, lines))}" for module, lines in sorted(unexpected.items())
+    )
+
+
+def test_every_known_sql_module_still_has_sql():
+    gone = sorted(KNOWN_SQL - set(modules_with_sql()))
+    assert gone == [], f"fixed, remove from KNOWN_SQL: {gone}"
+
+
+def test_the_sql_check_sees_every_way_of_running_sql():
+    source = '''
+def f(conn, db):
+    conn.execute("SELECT 1")
+    db.conn.executemany("INSERT INTO t VALUES (?)", [(1,)])
+    with conn:
+        conn.executescript("DELETE FROM t")
+    self.op._execute()  # a method of another name: not SQL
+'''
+    assert sql_calls(ast.parse(source)) == [3, 4, 6]

@@ -16,10 +16,11 @@ from datetime import datetime, timezone
 from typing import Protocol
 
 from aulalocal.bundle.records import Operation, parse_operation
+from aulalocal.bundle.verdict import Verdict, judge, refusal
 from aulalocal.catalog import store
 from aulalocal.catalog.changes import Changes
 from aulalocal.catalog.transaction import storage_error, write_transaction
-from aulalocal.errors import N_, Cancelled, SequenceError
+from aulalocal.errors import N_, Cancelled
 
 # (phase, done, total); phases: "verify", "check", "apply".
 Progress = Callable[[str, int, int], None]
@@ -78,39 +79,12 @@ class ApplyResult:
 def check_sequence(
     state: store.CatalogState | None, header: Header, file_sha256: str
 ) -> bool:
-    """Spec section 6 step 3. True when the laptop already has this bundle."""
-    current = state.sequence if state else 0
-    if header.sequence == current:
-        if state and state.file_sha256 == file_sha256:
-            return True
-        raise SequenceError(
-            N_(
-                "This bundle reuses sequence {sequence} of catalog {catalog} with different"
-                " content. Ask the publisher for a corrected bundle."
-            ),
-            sequence=header.sequence,
-            catalog=header.catalog,
-        )
-    if header.sequence < current:
-        raise SequenceError(
-            N_(
-                "This bundle is older (sequence {sequence}) than the catalog on this laptop"
-                " (sequence {current}); nothing was changed."
-            ),
-            sequence=header.sequence,
-            current=current,
-        )
-    if header.is_delta and header.base_sequence != current:
-        raise SequenceError(
-            N_(
-                "This update needs catalog {catalog} at sequence {needed}, but this laptop has"
-                " sequence {current}. Apply the missing updates first, or a full bundle."
-            ),
-            catalog=header.catalog,
-            needed=header.base_sequence,
-            current=current,
-        )
-    return False
+    """Spec section 6 step 3 (``bundle.verdict``). True when the laptop already has this bundle."""
+    verdict = judge(state, header, file_sha256)
+    error = refusal(verdict, state, header)
+    if error is not None:
+        raise error
+    return verdict is Verdict.APPLIED
 
 
 def _check(cancel: CancelCheck | None) -> None:

@@ -27,6 +27,7 @@ from aulalocal.bundle.kept import PENDING, kept_name, settle
 from aulalocal.bundle.lock import import_lock
 from aulalocal.bundle.media import intact
 from aulalocal.bundle.staging import StagedFile, StagingFolder, disk_error, read_small, stage
+from aulalocal.bundle.verdict import Verdict, judge, refusal
 from aulalocal.catalog.store import get_state
 from aulalocal.datafolder import DataFolder
 from aulalocal.errors import N_, SignatureError
@@ -224,9 +225,11 @@ def verify_bundle(
 
 
 def _check_pinned_key(folder: DataFolder, verified: VerifiedBundle) -> None:
-    state = get_state(folder.catalog, verified.manifest.catalog)
-    if trust.pinned_elsewhere(state, verified.key):
-        raise trust.pin_error(verified.manifest.catalog, state, verified.key)
+    """Step 1's pin, before the archive's files are read (the sequence waits for step 3)."""
+    manifest = verified.manifest
+    state = get_state(folder.catalog, manifest.catalog)
+    if judge(state, manifest, verified.staged.sha256, verified.key) is Verdict.OTHER_KEY:
+        raise refusal(Verdict.OTHER_KEY, state, manifest, verified.key)
 
 
 def _write_media(

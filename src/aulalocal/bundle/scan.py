@@ -10,22 +10,20 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from aulalocal.bundle import minisign, trust
+from aulalocal.bundle import minisign
 from aulalocal.bundle.archive import open_archive
 from aulalocal.bundle.importer import keys_beside, resolve_key, signature_path, verify_signature
 from aulalocal.bundle.staging import read_small
+from aulalocal.bundle.verdict import Verdict, describe, judge
 from aulalocal.catalog.store import get_state
 from aulalocal.datafolder import DataFolder
-from aulalocal.errors import N_, AulaLocalError, SignatureError
-from aulalocal.errors import message as _msg
-
-STATES = ("new", "applied", "older", "needs-sequence", "unsigned", "untrusted", "invalid")
+from aulalocal.errors import AulaLocalError, SignatureError
 
 
 @dataclass(frozen=True)
 class DriveBundle:
     path: Path
-    state: str
+    verdict: Verdict  # a scan state ("new", "invalid"...) is read as the verdict it names
     catalog: str | None = None
     sequence: int | None = None
     base_sequence: int | None = None
@@ -36,9 +34,17 @@ class DriveBundle:
     # bundle of the key beside it on the drive (what the teacher will be asked).
     fingerprint: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "verdict", Verdict.of_scan_state(self.verdict))
+
+    @property
+    def state(self) -> str:
+        """What ``bundle scan --json`` says of it."""
+        return self.verdict.scan_state
+
     @property
     def can_apply(self) -> bool:
-        return self.state in ("new", "untrusted")
+        return self.verdict.can_apply
 
 
 def bundle_files(root: Path) -> list[Path]:
@@ -61,10 +67,10 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check_bundle(folder: DataFolder, path: Path) -> DriveBundle:
-    """The state of one bundle file for this laptop."""
+def drive_bundle(folder: DataFolder, path: Path) -> DriveBundle:
+    """What one bundle file on a drive would do on this laptop (``bundle.verdict``)."""
     if not signature_path(path).exists():
-        return DriveBundle(path, "unsigned", message=_msg(N_("No signature: it will not be applied.")))
+        return DriveBundle(path, Verdict.UNSIGNED, message=describe(Verdict.UNSIGNED))
     try:
         signature = minisign.parse_signature(read_small(signature_path(path)))
         try:
@@ -72,42 +78,28 @@ def check_bundle(folder: DataFolder, path: Path) -> DriveBundle:
         except SignatureError as exc:
             beside = keys_beside(path).with_id(signature.key_id_hex)
             return DriveBundle(
-                path, "untrusted", key_id=signature.key_id_hex, message=exc.message(),
+                path, Verdict.UNTRUSTED, key_id=signature.key_id_hex, message=exc.message(),
                 fingerprint=beside.fingerprint if beside else None,
             )
         verify_signature(path, path, signature, key)
         with open_archive(path) as archive:
             manifest = archive.manifest
     except AulaLocalError as exc:
-        return DriveBundle(path, "invalid", message=exc.message())
-    info = dict(
+        return DriveBundle(path, Verdict.INVALID, message=exc.message())
+    state = get_state(folder.catalog, manifest.catalog)
+    verdict = judge(state, manifest, lambda: _sha256(path), key)
+    return DriveBundle(
+        path,
+        verdict,
         catalog=manifest.catalog,
         sequence=manifest.sequence,
         base_sequence=manifest.base_sequence,
         publisher=manifest.publisher,
         key_id=key.key_id_hex,
+        message=describe(verdict, manifest, state),
         fingerprint=key.fingerprint,
     )
-    state = get_state(folder.catalog, manifest.catalog)
-    current = state.sequence if state else 0
-    if trust.pinned_elsewhere(state, key):
-        return DriveBundle(path, "invalid", message=_msg(N_("Signed by a key other than this catalog's.")), **info)
-    if manifest.sequence == current:
-        if state and state.file_sha256 == _sha256(path):
-            return DriveBundle(path, "applied", message=_msg(N_("Already applied.")), **info)
-        return DriveBundle(path, "invalid", message=_msg(N_("Reuses a sequence number with other content.")), **info)
-    if manifest.sequence < current:
-        return DriveBundle(path, "older", message=_msg(N_("Older than the catalog on this laptop.")), **info)
-    if manifest.is_delta and manifest.base_sequence != current:
-        return DriveBundle(
-            path,
-            "needs-sequence",
-            message=_msg(N_("Needs sequence {needed} first; this laptop has {current}."), needed=manifest.base_sequence, current=current),
-            **info,
-        )
-    return DriveBundle(path, "new", message=_msg(N_("New update.")), **info)
 
 
 def scan_drive(folder: DataFolder, root: Path) -> list[DriveBundle]:
-    return [check_bundle(folder, path) for path in bundle_files(root)]
-
+    return [drive_bundle(folder, path) for path in bundle_files(root)]

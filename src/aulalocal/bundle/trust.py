@@ -13,7 +13,7 @@ bytes, and that is what is compared, here and in the catalog pins.
 - ``add_key`` refuses a key whose id a different trusted key already has:
   replacing a publisher's key takes removing the old one first, on purpose.
 - Each catalog is bound to the whole key of its first applied bundle (the
-  ``public_key`` of its row in ``catalogs``, checked in ``bundle.importer``).
+  ``public_key`` of its row in ``catalogs``, checked by ``bundle.verdict``).
   Catalogs applied before whole keys were pinned have only the key id; such
   a pin takes the key of the one trusted key with that id (``upgrade_pins``,
   when the data folder opens). While no single trusted key has the id, the
@@ -239,18 +239,6 @@ def remove_key(keys_dir: Path, key_id: str) -> None:
 
 # --------------------------------------------------------------------------
 # Catalog pins: a catalog is bound to a whole key
-
-
-def pinned_elsewhere(state, key: PublicKey) -> bool:
-    """Whether a catalog (its ``CatalogState``, or None if new) is bound to a key other than ``key``.
-
-    The shipped catalog is bound to no key, so no bundle replaces it.
-    """
-    if state is None:
-        return False
-    if state.public_key is not None:
-        return state.public_key != key.key.hex()
-    return state.key_id != key.key_id_hex
 
 
 def pin_error(catalog: str, state, key: PublicKey) -> SignatureError:

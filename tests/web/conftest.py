@@ -18,7 +18,7 @@ import pytest
 
 from aulalocal.bundle import source
 from aulalocal.bundle.apply import apply_operations
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from tests.conftest import title, write_source
 
 CATALOG = "escuela-test"

@@ -295,7 +295,7 @@ def test_a_page_counts_its_device(web_dir):
 def test_an_update_is_shown_without_restarting_the_site(seeded_template, tmp_path):
     from aulalocal.bundle import source
     from aulalocal.bundle.apply import apply_operations
-    from aulalocal.datafolder import open_data_folder
+    from aulalocal.startup import open_data_folder
     from aulalocal.web.site import Site
     from tests.conftest import title, write_source
 

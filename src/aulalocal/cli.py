@@ -303,35 +303,11 @@ def _progress_printer(args):
 
 
 def cmd_bundle_verify(args) -> int:
-    from aulalocal.bundle.apply import check_sequence, validate_all
-    from aulalocal.bundle.importer import verify_bundle
-    from aulalocal.catalog.store import get_state
+    from aulalocal.bundle.importer import check_bundle
 
     folder = _open(args)
-    verified = verify_bundle(folder, args.path, progress=_progress_printer(args))
-    try:
-        manifest = verified.manifest
-        archive = verified.archive
-
-        def lines():
-            for name in manifest.record_files:
-                for number, line in archive.iter_record_lines(name):
-                    yield line, f"{name}:{number}"
-
-        count = validate_all(manifest, lines, None, None)
-        up_to_date = check_sequence(get_state(folder.catalog, manifest.catalog), manifest, verified.staged.sha256)
-    finally:
-        verified.close()
-    summary = {
-        "catalog": manifest.catalog,
-        "sequence": manifest.sequence,
-        "base_sequence": manifest.base_sequence,
-        "publisher": manifest.publisher,
-        "key_id": verified.key_id,
-        "fingerprint": verified.key.fingerprint,
-        "records": count,
-        "up_to_date": up_to_date,
-    }
+    summary = check_bundle(folder, args.path, progress=_progress_printer(args)).as_json()
+    count = summary["records"]
     if args.json:
         _print(to_json(summary))
     else:

@@ -92,7 +92,7 @@ def test_valid_bundle_opens_with_its_manifest(bundle):
         assert b"".join(arc.read_entry_chunks(media_name(PNG))) == PNG
         assert arc.read_entry("records/0001.jsonl") == RECORDS
         calls = []
-        arc.verify_all(progress=lambda done, total: calls.append((done, total)))
+        arc.verify_all(progress=lambda _phase, done, total: calls.append((done, total)))
         total = sum(len(d) for d in files.values())
         assert calls[0] == (0, total) and calls[-1] == (total, total)
 
@@ -792,7 +792,7 @@ def test_long_line_across_chunks_is_refused_without_buffering_it(bundle, monkeyp
     path = bundle(make_zip({"records/0001.jsonl": content}))
     with open_archive(path, Limits(max_line_size=1000)) as arc:
         lines = arc.iter_record_lines("records/0001.jsonl",
-                                      progress=lambda done, total: seen.append(done))
+                                      progress=lambda _phase, done, total: seen.append(done))
         assert next(lines) == (1, b'{"a":1}')
         with pytest.raises(BundleError) as err:
             next(lines)

@@ -131,7 +131,7 @@ def test_stored_media_copies_exactly(tmp_path, extra):
     out = io.BytesIO()
     seen = []
     with open_archive(path) as arc:
-        arc.copy_entry(name, out, progress=lambda done, total: seen.append((done, total)))
+        arc.copy_entry(name, out, progress=lambda _phase, done, total: seen.append((done, total)))
         assert arc.read_entry("records/0001.jsonl") == b'{"a":1}\n'  # zipfile still reads after
     assert out.getvalue() == PNG
     assert seen[0] == (0, len(PNG)) and seen[-1] == (len(PNG), len(PNG))

@@ -9,7 +9,7 @@ import pytest
 
 from aulalocal.bundle import trust
 from aulalocal.bundle.export import export_bundles, export_size
-from aulalocal.bundle.importer import import_bundle, verify_bundle
+from aulalocal.bundle.importer import check_bundle, import_bundle, verify_bundle
 from aulalocal.bundle.scan import scan_drive
 from aulalocal.catalog import userdata
 from aulalocal.catalog.queries import get_record, status
@@ -39,6 +39,20 @@ def test_apply_then_again_is_up_to_date_and_ledger_has_file_hash(trusted, publis
     assert import_bundle(trusted, bundle).up_to_date
     # Only the staged copy was read, and it was removed afterwards.
     assert list(trusted.staging_dir.glob("*")) == []
+
+
+def test_check_bundle_says_what_verify_prints_and_changes_nothing(trusted, publisher, tmp_path):
+    bundle = make_bundle(tmp_path, publisher)
+    checked = check_bundle(trusted, bundle)
+    assert list(checked.as_json()) == ["catalog", "sequence", "base_sequence", "publisher", "key_id", "fingerprint", "records", "up_to_date"]
+    assert (checked.catalog, checked.sequence, checked.records, checked.up_to_date) == ("minedu-pe", 1, 3, False)
+    assert (checked.key_id, checked.fingerprint) == (publisher.public.key_id_hex, publisher.public.fingerprint)
+    assert "minedu-pe" not in {c["catalog"] for c in status(trusted.catalog)["catalogs"]}
+    assert list(trusted.staging_dir.glob("*")) == []
+    import_bundle(trusted, bundle)
+    assert check_bundle(trusted, bundle).up_to_date
+    with pytest.raises(SequenceError):
+        check_bundle(trusted, make_bundle(tmp_path, publisher, sequence=3, base=2))
 
 
 def test_full_then_delta_then_wrong_base(trusted, publisher, tmp_path):

@@ -236,7 +236,7 @@ def test_progress_reports_bytes_read(keys, tmp_path):
     path.write_bytes(b"x" * (3 * minisign.CHUNK_SIZE + 10))
     sig = parse_signature(sign_file(path, secret, "tc"))
     calls = []
-    verify_file(path, sig, pub, progress=lambda done, total: calls.append((done, total)))
+    verify_file(path, sig, pub, progress=lambda _phase, done, total: calls.append((done, total)))
     size = path.stat().st_size
     assert calls[0] == (0, size) and calls[-1] == (size, size)
     assert len(calls) >= 4

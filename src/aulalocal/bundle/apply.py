@@ -20,11 +20,8 @@ from aulalocal.bundle.verdict import Verdict, judge, refusal
 from aulalocal.catalog import store
 from aulalocal.catalog.changes import Changes
 from aulalocal.catalog.transaction import storage_error, write_transaction
-from aulalocal.errors import N_, Cancelled
+from aulalocal.bundle.progress import CancelCheck, Progress, check_cancel
 
-# (phase, done, total); phases: "verify", "check", "apply".
-Progress = Callable[[str, int, int], None]
-CancelCheck = Callable[[], bool]
 # Yields (json line, "file:line") in apply order; called once per pass.
 LineSource = Callable[[], Iterable[tuple[bytes, str]]]
 
@@ -87,11 +84,6 @@ def check_sequence(
     return verdict is Verdict.APPLIED
 
 
-def _check(cancel: CancelCheck | None) -> None:
-    if cancel is not None and cancel():
-        raise Cancelled(N_("Cancelled. Nothing was changed."))
-
-
 def validate_all(
     header: Header, lines: LineSource, progress: Progress | None, cancel: CancelCheck | None
 ) -> int:
@@ -101,7 +93,7 @@ def validate_all(
         parse_operation(line, where, allow_delete=header.is_delta)
         count += 1
         if count % 500 == 0:
-            _check(cancel)
+            check_cancel(cancel)
             if progress:
                 progress("check", count, 0)
     return count
@@ -179,7 +171,7 @@ def apply_operations(
         return result
     kept = _KeptLines(lines, KEPT_LINES_BYTES)
     total = validate_all(header, kept.first_pass, progress, cancel)
-    _check(cancel)
+    check_cancel(cancel)
     if before_write is not None:
         before_write(total)
     try:
@@ -206,7 +198,7 @@ def apply_operations(
                 header.base_sequence,
                 stored_file,
             )
-            _check(cancel)
+            check_cancel(cancel)
     except sqlite3.Error as exc:
         raise storage_error(exc) from exc
     return result
@@ -238,7 +230,7 @@ def _write(conn, header, lines, total, result, progress, cancel) -> None:
                     writer.write(op.kind, op.id, op.data, op.data_json, sha)
                     old[key] = sha
             if done % 500 == 0:
-                _check(cancel)
+                check_cancel(cancel)
                 if progress:
                     progress("apply", done, total)
         if not header.is_delta:

@@ -21,7 +21,7 @@ import struct
 import zipfile
 import zlib
 from types import MappingProxyType
-from typing import BinaryIO, Callable, Iterator, Mapping, Optional
+from typing import BinaryIO, Iterator, Mapping, Optional
 
 from aulalocal.bundle.entries import DIRECTORIES, MANIFEST_NAME, shown_name
 from aulalocal.bundle.limits import Limits
@@ -34,7 +34,8 @@ from aulalocal.bundle.zipcheck import (
     not_a_bundle,
     read_directory_end,
 )
-from aulalocal.errors import N_, BundleError, Cancelled, StorageError
+from aulalocal.bundle.progress import CancelCheck, Progress, check_cancel
+from aulalocal.errors import N_, BundleError, StorageError
 from aulalocal.fileio import HashingCopier, NotAFile, open_regular
 
 __all__ = [
@@ -48,9 +49,7 @@ __all__ = [
 ]
 
 CHUNK_SIZE = 1024 * 1024
-
-ProgressCallback = Callable[[int, int], None]
-CancelCheck = Callable[[], bool]
+VERIFY = "verify"  # the phase of every progress report here
 
 
 def _unreadable(path: "os.PathLike[str] | str") -> StorageError:
@@ -58,11 +57,6 @@ def _unreadable(path: "os.PathLike[str] | str") -> StorageError:
         N_("Could not read {path}. Check that the disk is working and try again."),
         path=os.fspath(path),
     )
-
-
-def _check_cancel(cancel: Optional[CancelCheck]) -> None:
-    if cancel is not None and cancel():
-        raise Cancelled(N_("Cancelled. Nothing was changed."))
 
 
 class BundleArchive:
@@ -118,7 +112,7 @@ class BundleArchive:
     def read_entry_chunks(
         self,
         name: str,
-        progress: Optional[ProgressCallback] = None,
+        progress: Optional[Progress] = None,
         cancel: Optional[CancelCheck] = None,
     ) -> Iterator[bytes]:
         """Stream the entry ``name`` (a file listed in the manifest) in chunks.
@@ -126,7 +120,7 @@ class BundleArchive:
         Raises ``BundleError`` as soon as more bytes come than the manifest
         says, and at the end if the size or the SHA-256 differ. The chunks are
         only known good once the generator has finished: use them for nothing
-        permanent before. ``progress(done, size)`` is per entry.
+        permanent before. ``progress("verify", done, size)`` is per entry.
         """
         entry = self.manifest.files.get(name)
         if entry is None:
@@ -134,16 +128,16 @@ class BundleArchive:
         return self._verified_chunks(name, entry, cancel, progress)
 
     def _verified_chunks(self, name: str, entry: FileEntry, cancel: Optional[CancelCheck],
-                         progress: Optional[ProgressCallback]) -> Iterator[bytes]:
+                         progress: Optional[Progress]) -> Iterator[bytes]:
         hasher = hashlib.sha256()
         done = 0
         if progress is not None:
-            progress(0, entry.size)
+            progress(VERIFY, 0, entry.size)
         for chunk in self._raw_chunks(name, entry.size, cancel):
             hasher.update(chunk)
             done += len(chunk)
             if progress is not None:
-                progress(done, entry.size)
+                progress(VERIFY, done, entry.size)
             yield chunk
         _check_content(name, entry, done, hasher.hexdigest())
 
@@ -151,7 +145,7 @@ class BundleArchive:
         self,
         name: str,
         fh: BinaryIO,
-        progress: Optional[ProgressCallback] = None,
+        progress: Optional[Progress] = None,
         cancel: Optional[CancelCheck] = None,
     ) -> None:
         """Write the entry ``name`` (a file listed in the manifest) to ``fh``.
@@ -183,12 +177,12 @@ class BundleArchive:
 
         def copied(done: int) -> None:
             if progress is not None:
-                progress(done, entry.size)
-            _check_cancel(cancel)
+                progress(VERIFY, done, entry.size)
+            check_cancel(cancel)
 
-        _check_cancel(cancel)
+        check_cancel(cancel)
         if progress is not None:
-            progress(0, entry.size)
+            progress(VERIFY, 0, entry.size)
         try:
             self._fh.seek(self._data_offsets[name])
         except OSError:
@@ -216,7 +210,7 @@ class BundleArchive:
     def iter_record_lines(
         self,
         name: str,
-        progress: Optional[ProgressCallback] = None,
+        progress: Optional[Progress] = None,
         cancel: Optional[CancelCheck] = None,
     ) -> Iterator[tuple[int, bytes]]:
         """Yield ``(line_number, line)`` for each line of a records file.
@@ -231,7 +225,7 @@ class BundleArchive:
             raise KeyError(name)
         return self._record_lines(name, progress, cancel)
 
-    def _record_lines(self, name: str, progress: Optional[ProgressCallback],
+    def _record_lines(self, name: str, progress: Optional[Progress],
                       cancel: Optional[CancelCheck]) -> Iterator[tuple[int, bytes]]:
         limit = self.limits.max_line_size
         shown = shown_name(name)
@@ -283,24 +277,24 @@ class BundleArchive:
 
     def verify_all(
         self,
-        progress: Optional[ProgressCallback] = None,
+        progress: Optional[Progress] = None,
         cancel: Optional[CancelCheck] = None,
     ) -> None:
         """Stream every listed file once, checking its size and SHA-256.
 
-        ``progress(done, total)`` counts bytes over all files. Files are read
+        ``progress("verify", done, total)`` counts bytes over all files. Files are read
         in archive order, so the disk reads the copy front to back.
         """
         names = sorted(self.manifest.files, key=lambda n: self._infos[n].header_offset)
         total = sum(self.manifest.files[n].size for n in names)
         done = 0
         if progress is not None:
-            progress(0, total)
+            progress(VERIFY, 0, total)
         for name in names:
             for chunk in self.read_entry_chunks(name, cancel=cancel):
                 done += len(chunk)
                 if progress is not None:
-                    progress(done, total)
+                    progress(VERIFY, done, total)
 
 
 class _Crc32:
@@ -331,7 +325,7 @@ def _bounded_chunks(stream: BinaryIO, expected_size: int, shown: str,
     """Chunks of ``stream``; ``BundleError`` once more than ``expected_size`` bytes came."""
     done = 0
     while True:
-        _check_cancel(cancel)
+        check_cancel(cancel)
         # One byte past the expected size is enough to know the entry lies.
         want = min(CHUNK_SIZE, expected_size - done + 1)
         chunk = stream.read(want)

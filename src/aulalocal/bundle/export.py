@@ -17,7 +17,8 @@ from pathlib import Path
 
 from aulalocal.catalog.ledger import kept_applies
 from aulalocal.datafolder import DataFolder
-from aulalocal.errors import N_, Cancelled, StorageError, system_reason
+from aulalocal.bundle.progress import CancelCheck, Progress, check_cancel
+from aulalocal.errors import N_, StorageError, system_reason
 from aulalocal.fileio import ensure_folder, write_atomically
 
 CHUNK = 1024 * 1024
@@ -43,7 +44,9 @@ def export_size(folder: DataFolder) -> int:
     return sum(f.stat().st_size for f, _sha in files_to_export(folder))
 
 
-def export_bundles(folder: DataFolder, dest_dir: Path, *, progress=None, cancel=None) -> list[Path]:
+def export_bundles(
+    folder: DataFolder, dest_dir: Path, *, progress: Progress | None = None, cancel: CancelCheck | None = None
+) -> list[Path]:
     files = files_to_export(folder)
     if not files:
         raise StorageError(N_("This laptop has no applied update bundles to copy yet."))
@@ -68,8 +71,7 @@ def export_bundles(folder: DataFolder, dest_dir: Path, *, progress=None, cancel=
         digest = hashlib.sha256()
         with path.open("rb") as src:
             while chunk := src.read(CHUNK):
-                if cancel is not None and cancel():
-                    raise Cancelled(N_("Cancelled. Nothing was copied."))
+                check_cancel(cancel, N_("Cancelled. Nothing was copied."))
                 digest.update(chunk)
                 done += len(chunk)
                 if progress:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aulalocal.bundle import minisign, space, trust
-from aulalocal.bundle.apply import ApplyResult, CancelCheck, Progress, apply_operations, check_sequence
+from aulalocal.bundle.apply import ApplyResult, LineSource, apply_operations, check_sequence, validate_all
 from aulalocal.bundle.archive import BundleArchive, open_archive
 from aulalocal.bundle.limits import Limits
 from aulalocal.bundle.manifest import Manifest
@@ -26,6 +26,7 @@ from aulalocal.bundle.earlymedia import EarlyMedia
 from aulalocal.bundle.kept import PENDING, kept_name, settle
 from aulalocal.bundle.lock import import_lock
 from aulalocal.bundle.media import intact
+from aulalocal.bundle.progress import CancelCheck, Progress
 from aulalocal.bundle.staging import StagedFile, StagingFolder, disk_error, read_small, stage
 from aulalocal.bundle.verdict import Verdict, judge, refusal
 from aulalocal.catalog.store import get_state
@@ -55,6 +56,17 @@ class VerifiedBundle:
     @property
     def manifest(self) -> Manifest:
         return self.archive.manifest
+
+    def lines(self, cancel: CancelCheck | None = None) -> LineSource:
+        """The records' lines in apply order, as ``apply_operations`` reads them (one pass per call)."""
+        archive = self.archive
+
+        def read():
+            for name in archive.manifest.record_files:
+                for number, line in archive.iter_record_lines(name, cancel=cancel):
+                    yield line, f"{name}:{number}"
+
+        return read
 
     def close(self) -> None:
         self.archive.close()
@@ -140,8 +152,8 @@ def resolve_key(
 
 
 def verify_signature(
-    bundle: Path, path: Path, signature: minisign.Signature, key: minisign.PublicKey, progress=None, cancel=None,
-    blake2b_digest: bytes | None = None,
+    bundle: Path, path: Path, signature: minisign.Signature, key: minisign.PublicKey,
+    progress: Progress | None = None, cancel: CancelCheck | None = None, blake2b_digest: bytes | None = None,
 ) -> None:
     """``minisign.verify_file``; a failure names an impostor key found beside the bundle."""
     try:
@@ -201,7 +213,7 @@ def verify_bundle(
             staged.path,
             parsed,
             key,
-            (lambda done, total: progress("verify", done, total)) if progress else None,
+            progress,
             cancel,
             blake2b_digest=staged.blake2b,
         )
@@ -215,13 +227,56 @@ def verify_bundle(
     try:
         _check_pinned_key(folder, verified)
         if check_contents:
-            archive.verify_all(
-                (lambda done, total: progress("verify", done, total)) if progress else None, cancel
-            )
+            archive.verify_all(progress, cancel)
     except BaseException:
         verified.close()
         raise
     return verified
+
+
+@dataclass(frozen=True)
+class CheckedBundle:
+    """What ``check_bundle`` found: the bundle, its signer, its records, and whether it is here already."""
+
+    catalog: str
+    sequence: int
+    base_sequence: int | None
+    publisher: str
+    key_id: str
+    fingerprint: str
+    records: int
+    up_to_date: bool
+
+    def as_json(self) -> dict:
+        """The ``bundle verify --json`` object."""
+        return dict(vars(self))
+
+
+def check_bundle(
+    folder: DataFolder, bundle: Path, *, progress: Progress | None = None, cancel: CancelCheck | None = None
+) -> CheckedBundle:
+    """Spec section 6 steps 1 to 4, changing nothing (``bundle verify``).
+
+    Raises what an import would raise for the same bundle, but for one the
+    laptop has already: that is ``up_to_date``.
+    """
+    verified = verify_bundle(folder, bundle, progress=progress, cancel=cancel)
+    try:
+        manifest = verified.manifest
+        records = validate_all(manifest, verified.lines(cancel), None, cancel)
+        up_to_date = check_sequence(get_state(folder.catalog, manifest.catalog), manifest, verified.staged.sha256)
+    finally:
+        verified.close()
+    return CheckedBundle(
+        catalog=manifest.catalog,
+        sequence=manifest.sequence,
+        base_sequence=manifest.base_sequence,
+        publisher=manifest.publisher,
+        key_id=verified.key_id,
+        fingerprint=verified.key.fingerprint,
+        records=records,
+        up_to_date=up_to_date,
+    )
 
 
 def _check_pinned_key(folder: DataFolder, verified: VerifiedBundle) -> None:
@@ -251,7 +306,7 @@ def _write_media(
 
     def counted(base: int):
         """One entry's progress, as progress over all media."""
-        return (lambda entry_done, _size: progress("verify", base + entry_done, total)) if progress else None
+        return (lambda _phase, entry_done, _size: progress("verify", base + entry_done, total)) if progress else None
 
     def fill_with(name: str, base: int):
         # The copy checks the hashes at its end, before the file gets its name.
@@ -377,13 +432,6 @@ def import_bundle(
 
 def _apply(folder, verified: VerifiedBundle, files, early, progress, cancel) -> ApplyResult:
     manifest = verified.manifest
-    archive = verified.archive
-
-    def lines():
-        for name in manifest.record_files:
-            for number, line in archive.iter_record_lines(name, cancel=cancel):
-                yield line, f"{name}:{number}"
-
     # Sequence before writing anything, so a refused bundle leaves no file behind.
     if check_sequence(get_state(folder.catalog, manifest.catalog), manifest, verified.staged.sha256):
         return ApplyResult(manifest.catalog, manifest.sequence, up_to_date=True)
@@ -398,7 +446,7 @@ def _apply(folder, verified: VerifiedBundle, files, early, progress, cancel) -> 
         return apply_operations(
             folder.catalog,
             manifest,
-            lines,
+            verified.lines(cancel),
             key_id=verified.key_id,
             public_key=verified.key.key.hex(),
             file_sha256=verified.staged.sha256,

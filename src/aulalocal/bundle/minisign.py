@@ -35,7 +35,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from aulalocal.errors import N_, AulaLocalError, BundleError, Cancelled, SignatureError, StorageError
+from aulalocal.bundle.progress import CancelCheck, Progress, check_cancel
+from aulalocal.errors import N_, AulaLocalError, BundleError, SignatureError, StorageError
 from aulalocal.fileio import NotAFile, open_regular, read_small_file
 
 __all__ = [
@@ -52,12 +53,7 @@ __all__ = [
     "read_signature_file",
     "sign_file",
     "verify_file",
-    "ProgressCallback",
-    "CancelCheck",
 ]
-
-ProgressCallback = Callable[[int, int], None]
-CancelCheck = Callable[[], bool]
 
 SIGALG = b"Ed"
 SIGALG_HASHED = b"ED"
@@ -136,11 +132,6 @@ def _check_comment(comment: str, limit: int, what: str) -> bytes:
     if len(raw) > limit:
         raise ValueError(f"the {what} is longer than {limit} bytes")
     return raw
-
-
-def _check_cancel(cancel: Optional[CancelCheck]) -> None:
-    if cancel is not None and cancel():
-        raise Cancelled(N_("Cancelled. Nothing was changed."))
 
 
 # --------------------------------------------------------------------------
@@ -402,21 +393,22 @@ def read_signature_file(path: "os.PathLike[str] | str") -> Signature:
 def _read_stream(
     fh: BinaryIO,
     total: int,
-    progress: Optional[ProgressCallback],
+    phase: str,
+    progress: Optional[Progress],
     cancel: Optional[CancelCheck],
     sink: Callable[[bytes], None],
     limit: Optional[int] = None,
 ) -> int:
-    """Feed ``fh`` to ``sink`` in chunks; return the byte count.
+    """Feed ``fh`` to ``sink`` in chunks, reporting ``progress(phase, ...)``; return the byte count.
 
     With ``limit``, raises ``_TooLarge`` as soon as more bytes come than that,
     before they reach ``sink`` (the file may have grown since it was measured).
     """
     done = 0
     if progress is not None:
-        progress(0, total)
+        progress(phase, 0, total)
     while True:
-        _check_cancel(cancel)
+        check_cancel(cancel)
         chunk = fh.read(CHUNK_SIZE)
         if not chunk:
             return done
@@ -425,7 +417,7 @@ def _read_stream(
             raise _TooLarge()
         sink(chunk)
         if progress is not None:
-            progress(done, total)
+            progress(phase, done, total)
 
 
 class _TooLarge(Exception):
@@ -436,7 +428,7 @@ def verify_file(
     path: "os.PathLike[str] | str",
     signature: Signature,
     key: PublicKey,
-    progress: Optional[ProgressCallback] = None,
+    progress: Optional[Progress] = None,
     cancel: Optional[CancelCheck] = None,
     *,
     max_legacy_size: int = MAX_LEGACY_MESSAGE_SIZE,
@@ -453,7 +445,7 @@ def verify_file(
     comment. Returns only if both hold; raises ``SignatureError`` otherwise,
     ``StorageError`` if the file cannot be read, ``Cancelled`` if ``cancel()``
     returns True, ``BundleError`` if ``path`` is not a regular file.
-    ``progress(done_bytes, total_bytes)`` follows the reading.
+    ``progress("verify", done_bytes, total_bytes)`` follows the reading.
     """
     if not hmac.compare_digest(signature.key_id, key.key_id):
         raise SignatureError(
@@ -479,13 +471,13 @@ def verify_file(
             total = os.fstat(fh.fileno()).st_size
             if signature.prehashed:
                 hasher = hashlib.blake2b(digest_size=64)
-                _read_stream(fh, total, progress, cancel, hasher.update)
+                _read_stream(fh, total, "verify", progress, cancel, hasher.update)
                 message = hasher.digest()
             else:
                 if total > max_legacy_size:
                     raise _TooLarge()
                 parts: list[bytes] = []
-                _read_stream(fh, total, progress, cancel, parts.append, limit=max_legacy_size)
+                _read_stream(fh, total, "verify", progress, cancel, parts.append, limit=max_legacy_size)
                 message = b"".join(parts)
     except _TooLarge:
         raise SignatureError(
@@ -716,7 +708,7 @@ def sign_file(
     secret: SecretKey,
     trusted_comment: str,
     untrusted_comment: str = "signature from aulalocal secret key",
-    progress: Optional[ProgressCallback] = None,
+    progress: Optional[Progress] = None,
     cancel: Optional[CancelCheck] = None,
 ) -> bytes:
     """Sign a file like ``minisign -S`` (prehashed ``ED``); return the .minisig content.
@@ -730,7 +722,7 @@ def sign_file(
     try:
         with open(path, "rb") as fh:
             total = os.fstat(fh.fileno()).st_size
-            _read_stream(fh, total, progress, cancel, hasher.update)
+            _read_stream(fh, total, "sign", progress, cancel, hasher.update)
     except OSError:
         raise StorageError(
             N_("Could not read {path}. Check that the drive is still connected, then try again."),

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aulalocal.bundle.apply import CancelCheck, Progress
+from aulalocal.bundle.progress import CancelCheck, Progress
 from aulalocal.bundle.kept import KeptBundle, kept_bundles, newest, settle
 from aulalocal.bundle.lock import import_lock
 from aulalocal.catalog import health, ledger

@@ -24,7 +24,8 @@ from cryptography.hazmat.primitives import hashes
 
 from aulalocal.bundle.lock import hold, try_hold
 from aulalocal.bundle.minisign import not_a_signature_file
-from aulalocal.errors import N_, BundleError, Cancelled, SignatureError, StorageError
+from aulalocal.bundle.progress import CancelCheck, Progress, check_cancel
+from aulalocal.errors import N_, BundleError, SignatureError, StorageError
 from aulalocal.fileio import (
     Hasher,
     HashingCopier,
@@ -75,8 +76,8 @@ class _Both:
 
 
 def stage(
-    source: Path, folder: Path, limit: int = MAX_BUNDLE_SIZE, progress=None, cancel=None,
-    also: Hasher | None = None,
+    source: Path, folder: Path, limit: int = MAX_BUNDLE_SIZE, progress: Progress | None = None,
+    cancel: CancelCheck | None = None, also: Hasher | None = None,
 ) -> StagedFile:
     """Copy ``source`` into ``folder`` (a ``StagingFolder``'s), refusing anything
     but a regular file up to ``limit`` bytes.
@@ -125,8 +126,7 @@ def _copy(src, source: Path, target: Path, limit: int, progress, cancel, also) -
     def copied(done: int) -> None:
         if progress is not None:
             progress("copy", done, size)
-        if cancel is not None and cancel():
-            raise Cancelled(N_("Cancelled. Nothing was changed."))
+        check_cancel(cancel)
 
     try:
         with dst, HashingCopier() as copier:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from aulalocal.bundle import minisign, trust
+from aulalocal.bundle import trust
 from aulalocal.catalog import userdata
 from aulalocal.startup import open_data_folder
 from tests.bundle.conftest import SAMPLE, impostor_of, make_bundle, new_publisher
@@ -363,5 +363,3 @@ def test_a_device_is_not_read_as_a_signature(path):
     with pytest.raises(SignatureError) as err:
         staging.read_small(Path(path))
     assert err.value.exit_code == 3
-    with pytest.raises(SignatureError):
-        minisign.read_signature_file(path)

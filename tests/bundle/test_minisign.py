@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import unicodedata
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -20,10 +21,11 @@ from aulalocal.bundle.minisign import (
     load_secret_key,
     parse_public_key,
     parse_signature,
-    read_signature_file,
     sign_file,
     verify_file,
 )
+from aulalocal.bundle.minisign.secret import scrypt_params
+from aulalocal.bundle.staging import read_small
 from aulalocal.errors import BundleError, Cancelled, SignatureError, StorageError
 
 MINISIGN = shutil.which("minisign")
@@ -32,6 +34,11 @@ needs_minisign = pytest.mark.skipif(MINISIGN is None, reason="minisign is not on
 # Cheap scrypt settings (libsodium's "interactive" ones) for tests that only
 # need an encrypted key; minisign reads the limits from the file.
 FAST = {"opslimit": 524288, "memlimit": 16777216}
+
+
+def read_signature_file(path) -> Signature:
+    """A .minisig as the importer reads it from a drive (``staging.read_small``), parsed."""
+    return parse_signature(read_small(Path(path)))
 
 
 @pytest.fixture(scope="module")
@@ -422,10 +429,10 @@ def test_oversized_signature_file_is_refused_without_reading_it_all(good_sig_byt
 
 def test_scrypt_parameters_match_libsodium():
     # libsodium documents these: sensitive = N 2^20, r 8, p 1; interactive = N 2^14.
-    assert minisign._scrypt_params(33554432, 1073741824) == (1 << 20, 8, 1)
-    assert minisign._scrypt_params(524288, 16777216) == (1 << 14, 8, 1)
+    assert scrypt_params(33554432, 1073741824) == (1 << 20, 8, 1)
+    assert scrypt_params(524288, 16777216) == (1 << 14, 8, 1)
     # opslimit below memlimit/32 takes the other branch: N from opslimit.
-    assert minisign._scrypt_params(32768, 1073741824) == (1 << 10, 8, 1)
+    assert scrypt_params(32768, 1073741824) == (1 << 10, 8, 1)
 
 
 def test_unencrypted_secret_key_round_trip(keys, message):

@@ -22,8 +22,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
 
+from aulalocal.bundle.limits import Limits
 from aulalocal.bundle.lock import hold, try_hold
-from aulalocal.bundle.minisign import not_a_signature_file
+from aulalocal.bundle.minisign import MAX_SIGNATURE_FILE_SIZE, not_a_signature_file
 from aulalocal.bundle.progress import CancelCheck, Progress, check_cancel
 from aulalocal.errors import N_, BundleError, SignatureError, StorageError
 from aulalocal.fileio import (
@@ -37,8 +38,7 @@ from aulalocal.fileio import (
     read_small_file,
 )
 
-MAX_BUNDLE_SIZE = 2 * 1024**3 + 1024**2  # spec section 1
-MAX_SIGNATURE_SIZE = 64 * 1024
+MAX_BUNDLE_SIZE = Limits.max_archive_size  # spec section 1
 
 
 @dataclass
@@ -155,7 +155,7 @@ def _copy(src, source: Path, target: Path, limit: int, progress, cancel, also) -
     return StagedFile(target, done, digest.hexdigest(), prehash.finalize())
 
 
-def read_small(path: Path, limit: int = MAX_SIGNATURE_SIZE) -> bytes:
+def read_small(path: Path, limit: int = MAX_SIGNATURE_FILE_SIZE) -> bytes:
     """Read a small file from the drive (a signature), refusing more than ``limit`` bytes.
 
     Anything but a regular file (a FIFO, a folder, a device, a link) is a
@@ -171,7 +171,7 @@ def read_small(path: Path, limit: int = MAX_SIGNATURE_SIZE) -> bytes:
             path=str(path),
         ) from exc
     if len(data) > limit:
-        raise SignatureError(N_("{path} is not a minisign signature."), path=str(path))
+        raise SignatureError(N_("The signature file is too large to be a minisign signature."))
     return data
 
 

@@ -31,13 +31,14 @@ HELD = r"""
 import sys, time
 from pathlib import Path
 from aulalocal import cli
+from aulalocal.cli import output
 held, go = Path(sys.argv[1]), Path(sys.argv[2])
 def hold(phase, done, total):
     if phase == "verify" and not held.exists():
         held.write_text("staged")
         while not go.exists():
             time.sleep(0.02)
-cli._progress_printer = lambda args: hold
+output.progress_printer = lambda args: hold
 sys.exit(cli.main(sys.argv[3:]))
 """
 

@@ -526,7 +526,7 @@ def make_data_folder(work: Path, records: dict, size: int, keypair) -> Path:
     from aulalocal.bundle import trust
     from aulalocal.bundle.build import build_bundle
     from aulalocal.bundle.importer import import_bundle
-    from aulalocal.datafolder import open_data_folder
+    from aulalocal.startup import open_data_folder
 
     source = generate.write_source(work / f"web-{size}-source", records)
     bundle = work / f"web-{size}.aulabundle"

@@ -234,11 +234,7 @@ def test_the_rules_allow_what_the_architecture_allows(part, name):
 
 SQL_CALLS = {"execute", "executemany", "executescript"}
 # Modules outside catalog/ that still run SQL, each with the work that removes it.
-KNOWN_SQL: set[str] = {
-    # The window's queries move to catalog.records when the UI split lands (issue 13 point 5).
-    "aulalocal.ui.mainwindow",
-    "aulalocal.ui.models",
-}
+KNOWN_SQL: set[str] = set()
 
 
 def sql_calls(tree: ast.AST) -> list[int]:

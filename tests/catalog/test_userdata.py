@@ -45,3 +45,19 @@ def test_empty_note_is_removed_and_settings_round_trip(empty_folder):
     assert userdata.is_favorite(user, "c", "program", "a")
     userdata.set_favorite(user, "c", "program", "a", {"es": "A"}, False)
     assert not userdata.is_favorite(user, "c", "program", "a")
+
+
+def test_kept_title_and_the_catalogs_own_titles(empty_folder, tmp_path):
+    from aulalocal.catalog.records import catalog_of, titles_for
+
+    cat, user = empty_folder.catalog, empty_folder.userdata
+    apply_folder(cat, write_source(tmp_path / "v1", {("program", "a"): {"title": title("Programa A", "A programa")}}))
+    assert catalog_of(cat, "program", "a") == "test-catalog" and catalog_of(cat, "program", "zz") is None
+    assert titles_for(cat, [("test-catalog", "program", "a"), ("test-catalog", "program", "zz")]) == {
+        ("test-catalog", "program", "a"): {"es": "Programa A", "qu": "A programa", "en": None}
+    }
+    assert userdata.kept_title(user, "test-catalog", "program", "a") == {}
+    userdata.set_favorite(user, "test-catalog", "program", "a", {"es": "Como favorito"}, True)
+    assert userdata.kept_title(user, "test-catalog", "program", "a") == {"es": "Como favorito"}
+    userdata.save_note(user, "test-catalog", "program", "a", {"es": "Con la nota"}, "texto")
+    assert userdata.kept_title(user, "test-catalog", "program", "a") == {"es": "Con la nota"}  # the note's first

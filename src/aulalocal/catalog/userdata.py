@@ -97,6 +97,18 @@ def notes(db: sqlite3.Connection) -> list[Item]:
     return [Item(c, k, i, json.loads(t or "{}"), x, u) for c, k, i, t, x, u in rows]
 
 
+def kept_title(db: sqlite3.Connection, catalog: str, kind: str, id_: str) -> dict:
+    """The title kept with the note, else the favorite, of a record ({} when neither keeps one)."""
+    for table in ("notes", "favorites"):
+        row = db.execute(
+            f"SELECT title FROM {table} WHERE catalog = ? AND kind = ? AND id = ?", (catalog, kind, id_)
+        ).fetchone()
+        title = json.loads(row[0] or "{}") if row else {}
+        if title:
+            return title
+    return {}
+
+
 def orphaned(items: list[Item], catalog_db: sqlite3.Connection) -> set[tuple[str, str, str]]:
     """The items whose record is no longer in the catalog (removed by an update)."""
     gone = set()

@@ -295,11 +295,7 @@ class DetailView(QWidget):
 
     def _kept_title(self, key) -> dict:
         """The title kept with the teacher's note or favorite of a record no longer in the catalog."""
-        db = self.state.folder.userdata
-        for item in userdata.notes(db) + userdata.favorites(db):
-            if (item.catalog, item.kind, item.id) == tuple(key) and item.title:
-                return item.title
-        return {}
+        return userdata.kept_title(self.state.folder.userdata, *key)
 
     def _meta(self, kind: str, fallback: str | None) -> None:
         parts = [kind_name(kind)]

@@ -49,7 +49,7 @@ class DriveBanner(QFrame):
 
     @property
     def applicable(self) -> list:
-        return [b for b in self.bundles if b.state in ("new", "untrusted")]
+        return [b for b in self.bundles if b.can_apply]
 
     def retranslate(self) -> None:
         self.dismiss_button.setText(_("Not now"))
@@ -58,6 +58,8 @@ class DriveBanner(QFrame):
         self.update_button.setAccessibleName(_("Update the catalog from this drive"))
         if not self.bundles:
             return
+        from aulalocal.bundle.verdict import Verdict  # only with a drive's bundles: not before the first paint
+
         new = self.applicable
         if new:
             first = new[0]
@@ -71,14 +73,14 @@ class DriveBanner(QFrame):
                 publisher=first.publisher or _("unknown publisher"),
                 sequence=first.sequence if first.sequence is not None else "?",
             )
-            if any(b.state == "untrusted" for b in new):
+            if any(b.verdict is Verdict.UNTRUSTED for b in new):
                 text = "{text} {warning}".format(text=text, warning=_("It comes from a publisher this laptop does not know yet."))
             self.update_button.show()
-        elif all(b.state in ("applied", "older") for b in self.bundles):
+        elif all(b.verdict.nothing_to_do for b in self.bundles):
             text = _("The USB drive holds updates this laptop already has. Nothing to do.")
             self.update_button.hide()
         else:
-            first = next(b for b in self.bundles if b.state not in ("applied", "older"))
+            first = next(b for b in self.bundles if not b.verdict.nothing_to_do)
             text = _("The USB drive holds an update that cannot be used: {reason}").format(reason=first.message)
             self.update_button.hide()
         self.label.setText(text)

@@ -215,12 +215,11 @@ class MainWindow(QMainWindow):
     def open_record(self, kind: str, id_: str, catalog: str | None = None) -> bool:
         """Open one record in its section (used by ``--view detail:KIND:ID``)."""
         if catalog is None:
-            row = self.state.folder.catalog.execute(
-                "SELECT catalog FROM records WHERE kind = ? AND id = ? ORDER BY catalog LIMIT 1", (kind, id_)
-            ).fetchone()
-            if row is None:
+            from aulalocal.catalog.records import catalog_of
+
+            catalog = catalog_of(self.state.folder.catalog, kind, id_)
+            if catalog is None:
                 return False
-            catalog = row[0]
         self.go_to(section_for_kind(kind).key)
         self.browse.open_record((catalog, kind, id_))
         return True

@@ -142,22 +142,20 @@ def fetch_snippets(db, query: Query, keys: list[tuple[str, str, str]]) -> list[s
 
 def _user_rows(db, user_db, query: Query) -> list[Row]:
     from aulalocal.catalog import userdata
+    from aulalocal.catalog.records import titles_for
 
     items = userdata.favorites(user_db) if query.mode == "favorites" else userdata.notes(user_db)
     gone = userdata.orphaned(items, db)
+    titles = titles_for(db, [(i.catalog, i.kind, i.id) for i in items if (i.catalog, i.kind, i.id) not in gone])
     rows = []
     for item in items:
-        removed = (item.catalog, item.kind, item.id) in gone
+        key = (item.catalog, item.kind, item.id)
+        removed = key in gone
         title, used = localized(item.title, query.lang)
-        if not removed:
-            current = db.execute(
-                "SELECT title_es, title_qu, title_en FROM records WHERE catalog = ? AND kind = ? AND id = ?",
-                (item.catalog, item.kind, item.id),
-            ).fetchone()
-            if current:
-                now_title, now_used = localized(dict(zip(("es", "qu", "en"), current)), query.lang)
-                if now_title:
-                    title, used = now_title, now_used
+        if key in titles:
+            now_title, now_used = localized(titles[key], query.lang)
+            if now_title:
+                title, used = now_title, now_used
         text = " ".join(item.text.split())[:300] if query.mode == "notes" else ""
         if text and query.text and query.text.casefold() not in (title + " " + text).casefold():
             continue

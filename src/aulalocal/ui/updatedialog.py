@@ -119,8 +119,7 @@ class UpdateDialog(QDialog):
         if path is not None:
             QTimer.singleShot(0, lambda: self.start([Path(path)]))
         elif bundles:
-            applicable = [b for b in bundles if b.state in ("new", "untrusted")]
-            if applicable:
+            if any(b.can_apply for b in bundles):
                 QTimer.singleShot(0, self.apply_drive_bundles)
 
     def _build_choose_page(self) -> QWidget:
@@ -180,7 +179,7 @@ class UpdateDialog(QDialog):
         self._update_buttons()
 
     def apply_drive_bundles(self) -> None:
-        bundles = [b for b in self.bundle_model.bundles() if b.state in ("new", "untrusted")]
+        bundles = [b for b in self.bundle_model.bundles() if b.can_apply]
         bundles.sort(key=lambda b: (b.catalog or "", b.sequence or 0))
         if bundles:
             self.start([Path(b.path) for b in bundles])
@@ -279,7 +278,7 @@ class UpdateDialog(QDialog):
 
     def _update_buttons(self) -> None:
         page = self.stack.currentIndex()
-        applicable = any(b.state in ("new", "untrusted") for b in self.bundle_model.bundles())
+        applicable = any(b.can_apply for b in self.bundle_model.bundles())
         self.apply_button.setVisible(page == 0 and applicable)
         self.open_button.setVisible(page in (0, 2))
         self.export_button.setVisible(page == 0)

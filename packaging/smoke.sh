@@ -123,7 +123,7 @@ printf 'GET /qu/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
 page="$(cat <&3)"
 exec 3<&-
 case "$page" in
-  "HTTP/1.1 200"*"Aulapaq catálogo"*) step "  port $port: the Quechua home page" ;;
+  "HTTP/1."[01]" 200"*"Aulapaq catálogo"*) step "  port $port: the Quechua home page" ;;
   *) fail "serve answered: $(printf '%s' "$page" | head -c 300)" ;;
 esac
 

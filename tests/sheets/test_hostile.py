@@ -229,6 +229,17 @@ def test_csv_that_is_not_utf8_names_its_line(tmp_path, capsys):
     assert "program: line 3 is not UTF-8 text; save the file as \"CSV UTF-8\"" in err
 
 
+@pytest.mark.parametrize("cell, english", [('"Uno" y dos', "expected after"), ('"Uno sin cerrar', "end of data")])
+def test_broken_csv_quotes_are_said_in_the_publishers_language(tmp_path, capsys, real_translations, monkeypatch, cell, english):
+    monkeypatch.setenv("LANGUAGE", "es")
+    folder = tmp_path / "csv"
+    write_csv(folder, "catalog", HEADER_ROWS)
+    (folder / "program.csv").write_text(f"id,title_es\nuno,{cell}\n", encoding="utf-8")
+    code, err, out = build(capsys, folder, tmp_path)
+    assert code == 4 and not out.exists() and err.count("\n") == 1
+    assert "program: la línea " in err and english not in err and "CSV" in err
+
+
 def test_unknown_and_duplicate_columns_and_languages_not_in_the_header(tmp_path):
     rows = [["id", "tittle_es", "title_ay", "title_es", "TITLE_ES", "# notas"], ["uno", "x", "y", "Uno", "z", "lo que sea"]]
     path = make_xlsx(tmp_path / "c.xlsx", {"Catalog": HEADER_ROWS, "Programs": rows})

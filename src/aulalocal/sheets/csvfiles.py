@@ -16,7 +16,7 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-from aulalocal.errors import N_, UsageError
+from aulalocal.errors import N_, Phrase, UsageError
 from aulalocal.sheets.book import MAX_COLUMNS, MAX_FILE, MAX_ROWS, MiB, Book, Sheet, one_problem, too_large
 from aulalocal.sheets.cells import MAX_CELL_CHARS
 from aulalocal.sheets.write import Plan
@@ -60,10 +60,26 @@ def read_csv(path: Path) -> Sheet:
                     continue  # empty rows after the last record: nothing to read
                 rows.append([cell if cell != "" else None for cell in row])
         except csv.Error as exc:
-            raise one_problem(path, N_("line {line} is not valid CSV ({reason})"), sheet=name, line=reader.line_num, reason=str(exc)) from None
+            raise one_problem(path, N_("line {line} is not valid CSV: {reason}"), sheet=name, line=reader.line_num, reason=csv_reason(exc)) from None
     while rows and all(cell is None for cell in rows[-1]):
         rows.pop()
     return Sheet(name, rows)
+
+
+# The csv module's reasons are English; these say the same in the publisher's words.
+_CSV_REASONS = (
+    ("expected after", N_("a cell in quotes goes on after its closing quote")),
+    ("unexpected end of data", N_("a cell's opening quote is never closed")),
+    ("field larger than field limit", N_("a cell is too long")),
+)
+
+
+def csv_reason(exc: csv.Error) -> Phrase:
+    text = str(exc)
+    for clue, reason in _CSV_REASONS:
+        if clue in text:
+            return Phrase(reason)
+    return Phrase(N_("the spreadsheet program did not save it as CSV"))
 
 
 def _delimiter(text: str) -> str:

@@ -43,6 +43,8 @@ ALLOWED: dict[str, set[str]] = {
     "recordtext": BASE | {"catalog", "kinds", "i18n"},
     "translation_coverage": BASE | {"i18n", "kinds", "catalog"},
     "sheets": BASE | {"bundle", "catalog", "kinds", "i18n", "recordtext", "translation_coverage"},
+    # Updates laptop to laptop: the bundle's way, over HTTP; served by web, taken by cli and ui.
+    "peers": BASE | {"bundle", "datafolder", "catalog", "kinds", "i18n"},
 }
 # The faces import the core, not one another, except: the CLI starts the
 # window through the launcher, which imports the window.

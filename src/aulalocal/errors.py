@@ -139,6 +139,12 @@ class StorageError(AulaLocalError):
     exit_code = 1
 
 
+class PeerError(AulaLocalError):
+    """Another computer on the network could not be reached, or what it sent cannot be used (docs/network-updates.md)."""
+
+    exit_code = 1
+
+
 class DamagedCatalog(StorageError):
     """``catalog.db`` cannot be used as it is: ``aulalocal doctor --repair`` rebuilds it."""
 

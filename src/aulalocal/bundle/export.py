@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from aulalocal.catalog.ledger import kept_applies
@@ -24,19 +25,36 @@ from aulalocal.fileio import ensure_folder, write_atomically
 CHUNK = 1024 * 1024
 
 
+@dataclass(frozen=True)
+class PassedOn:
+    """One applied bundle this laptop passes on, with its signature beside it."""
+
+    catalog: str
+    sequence: int
+    base_sequence: int | None
+    path: Path
+    sha256: str  # in the ledger: the kept copy is checked against it before it goes anywhere
+
+    @property
+    def signature(self) -> Path:
+        return self.path.with_name(self.path.name + ".minisig")
+
+
+def updates_to_pass_on(folder: DataFolder) -> list[PassedOn]:
+    """Per catalog, the last full bundle and the deltas after it, in apply order (their files may be gone)."""
+    chosen: dict[str, list[PassedOn]] = {}
+    for catalog, sequence, base, stored, sha in kept_applies(folder.catalog):
+        update = PassedOn(catalog, sequence, base, folder.bundles_dir / stored, sha)
+        if base is None:
+            chosen[catalog] = [update]  # a full bundle replaces what came before
+        else:
+            chosen.setdefault(catalog, []).append(update)
+    return [u for updates in chosen.values() for u in updates]
+
+
 def files_to_export(folder: DataFolder) -> list[tuple[Path, str | None]]:
     """(file, its SHA-256 in the ledger, or None for a signature) in apply order."""
-    chosen: dict[str, list[tuple[str, str]]] = {}
-    for catalog, base, stored, sha in kept_applies(folder.catalog):
-        if base is None:
-            chosen[catalog] = [(stored, sha)]  # a full bundle replaces what came before
-        else:
-            chosen.setdefault(catalog, []).append((stored, sha))
-    files: list[tuple[Path, str | None]] = []
-    for names in chosen.values():
-        for name, sha in names:
-            bundle = folder.bundles_dir / name
-            files += [(bundle, sha), (bundle.with_name(name + ".minisig"), None)]
+    files = [pair for u in updates_to_pass_on(folder) for pair in ((u.path, u.sha256), (u.signature, None))]
     return [(f, sha) for f, sha in files if f.is_file()]
 
 

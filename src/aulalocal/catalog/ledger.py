@@ -34,10 +34,10 @@ def applied_file(conn: sqlite3.Connection, stored_file: str) -> bool:
     return conn.execute("SELECT 1 FROM applied_bundles WHERE stored_file = ?", (stored_file,)).fetchone() is not None
 
 
-def kept_applies(conn: sqlite3.Connection) -> list[tuple[str, int | None, str, str]]:
-    """(catalog, base sequence, kept file, its SHA-256) of each applied bundle that was kept, in apply order."""
+def kept_applies(conn: sqlite3.Connection) -> list[tuple[str, int, int | None, str, str]]:
+    """(catalog, sequence, base sequence, kept file, its SHA-256) of each applied bundle that was kept, in apply order."""
     return conn.execute(
-        "SELECT catalog, base_sequence, stored_file, file_sha256 FROM applied_bundles"
+        "SELECT catalog, sequence, base_sequence, stored_file, file_sha256 FROM applied_bundles"
         " WHERE stored_file IS NOT NULL ORDER BY catalog, sequence"
     ).fetchall()
 

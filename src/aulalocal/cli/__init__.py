@@ -5,7 +5,8 @@ exit status of spec section 7; a traceback never reaches the user (it goes to
 ``aulalocal.log`` in the data folder).
 
 The parsers are in ``parser``, what every command prints in ``output``, and
-the commands by group in ``catalog``, ``bundles``, ``trust`` and ``serve``,
+the commands by group in ``catalog``, ``bundles``, ``peers``, ``trust`` and
+``serve``,
 each imported only when one of its commands runs.
 """
 
@@ -42,6 +43,8 @@ COMMANDS = {
     ("bundle", "sign"): ("bundles", "cmd_bundle_sign"),
     ("bundle", "export"): ("bundles", "cmd_bundle_export"),
     ("bundle", "scan"): ("bundles", "cmd_bundle_scan"),
+    ("bundle", "fetch"): ("peers", "cmd_bundle_fetch"),
+    ("peers", None): ("peers", "cmd_peers"),
     ("serve", None): ("serve", "cmd_serve"),
     ("trust", "add"): ("trust", "cmd_trust_add"),
     ("trust", "list"): ("trust", "cmd_trust_list"),

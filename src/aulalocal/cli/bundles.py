@@ -19,17 +19,19 @@ def cmd_bundle_verify(args) -> int:
 
     folder = open_folder(args)
     summary = check_bundle(folder, args.path, progress=output.progress_printer(args)).as_json()
-    count = summary["records"]
-    if args.json:
-        print_lines(to_json(summary))
-    else:
-        text = ngettext(
-            "OK: catalog {catalog}, sequence {sequence}, {count} record, signed by {key_id} ({publisher}).",
-            "OK: catalog {catalog}, sequence {sequence}, {count} records, signed by {key_id} ({publisher}).",
-            count,
-        )
-        print_lines(fill(text, count=i18n.format_number(count), **summary))
+    print_lines(to_json(summary) if args.json else verified_line(summary))
     return 0
+
+
+def verified_line(summary: dict) -> str:
+    """A checked bundle's line, from ``CheckedBundle.as_json()``."""
+    count = summary["records"]
+    text = ngettext(
+        "OK: catalog {catalog}, sequence {sequence}, {count} record, signed by {key_id} ({publisher}).",
+        "OK: catalog {catalog}, sequence {sequence}, {count} records, signed by {key_id} ({publisher}).",
+        count,
+    )
+    return fill(text, count=i18n.format_number(count), **{k: v for k, v in summary.items() if k != "records"})
 
 
 def cmd_bundle_apply(args) -> int:
@@ -37,24 +39,24 @@ def cmd_bundle_apply(args) -> int:
 
     folder = open_folder(args)
     result = import_bundle(folder, args.path, progress=output.progress_printer(args))
-    if args.json:
-        print_lines(to_json(result.as_json()))
-    elif result.up_to_date:
-        print_lines(fill(_("Already up to date: catalog {catalog} is at sequence {sequence}."), catalog=result.catalog, sequence=result.sequence))
-    else:
-        added, changed, removed = (sum(counts.values()) for counts in (result.added, result.changed, result.removed))
-        print_lines(
-            fill(
-                _("Applied catalog {catalog} sequence {sequence}: {added}, {changed}, {removed}."),
-                catalog=result.catalog,
-                sequence=result.sequence,
-                # The words of the update dialog's summary (ui/updatedialog.py).
-                added=fill(ngettext("{count} new", "{count} new", added), count=i18n.format_number(added)),
-                changed=fill(ngettext("{count} changed", "{count} changed", changed), count=i18n.format_number(changed)),
-                removed=fill(ngettext("{count} removed", "{count} removed", removed), count=i18n.format_number(removed)),
-            )
-        )
+    print_lines(to_json(result.as_json()) if args.json else applied_line(result))
     return 0
+
+
+def applied_line(result) -> str:
+    """An applied bundle's line, from the importer's result."""
+    if result.up_to_date:
+        return fill(_("Already up to date: catalog {catalog} is at sequence {sequence}."), catalog=result.catalog, sequence=result.sequence)
+    added, changed, removed = (sum(counts.values()) for counts in (result.added, result.changed, result.removed))
+    return fill(
+        _("Applied catalog {catalog} sequence {sequence}: {added}, {changed}, {removed}."),
+        catalog=result.catalog,
+        sequence=result.sequence,
+        # The words of the update dialog's summary (ui/updatedialog.py).
+        added=fill(ngettext("{count} new", "{count} new", added), count=i18n.format_number(added)),
+        changed=fill(ngettext("{count} changed", "{count} changed", changed), count=i18n.format_number(changed)),
+        removed=fill(ngettext("{count} removed", "{count} removed", removed), count=i18n.format_number(removed)),
+    )
 
 
 def _read_passphrase(prompt: str, confirm: bool) -> str:
@@ -173,8 +175,8 @@ def cmd_bundle_export(args) -> int:
     return 0
 
 
-# What a bundle on a drive is for this laptop (bundle/scan.py's states), in words.
-_SCAN_STATES = {
+# What a bundle on a drive or another computer is for this laptop (the verdict's states), in words.
+SCAN_STATES = {
     "new": N_("new"),
     "applied": N_("applied"),
     "older": N_("older"),
@@ -196,13 +198,13 @@ def cmd_bundle_scan(args) -> int:
     if not found:
         print_lines(_("No update bundles on this drive."))
     for b in found:
-        line = fill("{name}: {state} — {message}", name=b.path.name, state=_(_SCAN_STATES.get(b.state, b.state)), message=b.message)
+        line = fill("{name}: {state} — {message}", name=b.path.name, state=_(SCAN_STATES.get(b.state, b.state)), message=b.message)
         # The key on the bundle's own line: one line per bundle, whatever its name holds.
-        print_lines(f"{line} ({_key_line(b.key_id, b.fingerprint)})" if b.key_id else line)
+        print_lines(f"{line} ({key_line(b.key_id, b.fingerprint)})" if b.key_id else line)
     return 0
 
 
-def _key_line(key_id: str, fingerprint: str | None) -> str:
+def key_line(key_id: str, fingerprint: str | None) -> str:
     if fingerprint is None:
         return fill(_("key {key_id}, fingerprint unknown (no key file for it beside the bundle)"), key_id=key_id)
     return fill(_("key {key_id}, fingerprint {fingerprint}"), key_id=key_id, fingerprint=fingerprint)

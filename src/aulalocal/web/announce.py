@@ -18,8 +18,8 @@ import socket
 from collections.abc import Callable, Sequence
 
 from aulalocal.i18n import LANGUAGES
+from aulalocal.peers.discover import APP_PROPERTY, SERVICE_TYPE  # what other laptops browse for
 
-SERVICE_TYPE = "_http._tcp.local."
 INSTANCE_PREFIX = "AulaLocal \u2013 "  # "AulaLocal – <laptop name>"
 _LABEL_BYTES = 63  # longest DNS label
 log = logging.getLogger("aulalocal.web")
@@ -54,7 +54,7 @@ def service_info(port: int, addresses: Sequence[str], laptop: str | None = None,
         SERVICE_TYPE,
         f"{instance_name(laptop)}.{SERVICE_TYPE}",
         port=port,
-        properties={"path": path, "languages": ",".join(LANGUAGES), "app": "aulalocal"},
+        properties={"path": path, "languages": ",".join(LANGUAGES), APP_PROPERTY[0].decode(): APP_PROPERTY[1].decode()},
         server=f"{host_label(laptop)}.local.",
         addresses=[socket.inet_aton(address) for address in addresses],
     )

@@ -191,8 +191,10 @@ def serve_folder(data_dir: Path, address: str = ANY_ADDRESS, port: int = DEFAULT
                  announce: bool = True, default_lang: str = "es") -> ClassroomServer:
     """The catalog of the data folder ``data_dir``, served and (with ``announce``) announced."""
     from aulalocal.web.site import Site
+    from aulalocal.web.updates import UpdatesOffer
 
     site = Site(data_dir, default_lang=default_lang)
+    site.mount("updates", UpdatesOffer(data_dir))  # what this laptop passes on to others (docs/network-updates.md)
     server = ClassroomServer(site, address, port, announcer=Announcer() if announce else None).start()
     # What is costly to ask at 50,000 records (a second), asked before the first visitor does.
     threading.Thread(target=_warm, args=(site,), name="aulalocal-web-warm", daemon=True).start()

@@ -31,7 +31,7 @@ from aulalocal.bundle.minisign.encoding import (
     MEMLIMIT_SENSITIVE,
     OPSLIMIT_SENSITIVE,
 )
-from aulalocal.bundle.minisign.keys import PublicKey, check_key_comment, fingerprint_of, parse_public_key
+from aulalocal.bundle.minisign.keys import PublicKey, check_key_comment, fingerprint_of, normalized_fingerprint, parse_public_key
 from aulalocal.bundle.minisign.secret import SecretKey, generate_keypair, load_secret_key, needs_passphrase, sign_file
 from aulalocal.bundle.minisign.signatures import Signature, not_a_signature_file, parse_signature, verify_file
 
@@ -51,6 +51,7 @@ __all__ = [
     "generate_keypair",
     "load_secret_key",
     "needs_passphrase",
+    "normalized_fingerprint",
     "not_a_signature_file",
     "parse_public_key",
     "parse_signature",

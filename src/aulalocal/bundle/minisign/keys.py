@@ -99,6 +99,14 @@ def fingerprint_of(key: bytes) -> str:
     return " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
 
 
+def normalized_fingerprint(text: str) -> str | None:
+    """A fingerprint as a person typed it (any case, spaces or none) in ``fingerprint_of``'s form; None if it is not one."""
+    digits = "".join(text.split()).upper()
+    if len(digits) != 32 or any(c not in "0123456789ABCDEF" for c in digits):
+        return None
+    return " ".join(digits[i:i + 4] for i in range(0, 32, 4))
+
+
 def _not_a_key() -> SignatureError:
     return SignatureError(N_("This is not a minisign public key."))
 

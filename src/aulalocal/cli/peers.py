@@ -1,0 +1,106 @@
+"""``aulalocal peers`` and ``aulalocal bundle fetch``: updates from another computer on the network (docs/network-updates.md)."""
+
+from __future__ import annotations
+
+from aulalocal import i18n
+from aulalocal.cli import output
+from aulalocal.cli.bundles import SCAN_STATES, applied_line, key_line, verified_line
+from aulalocal.cli.output import open_folder, print_lines
+from aulalocal.errors import N_, AulaLocalError, UsageError
+from aulalocal.i18n import gettext as _
+from aulalocal.i18n import ngettext
+from aulalocal.safetext import fill, to_json
+
+
+def _update_json(update) -> dict:
+    offered = update.offered
+    return {
+        "catalog": offered.catalog, "sequence": offered.sequence, "base_sequence": offered.base_sequence,
+        "size": offered.bundle.size, "sha256": offered.bundle.sha256, "state": update.verdict,
+        "message": update.message, "key_id": offered.key_id, "fingerprint": offered.fingerprint,
+    }
+
+
+def _update_line(update) -> str:
+    offered = update.offered
+    line = fill(
+        "  {catalog} {sequence}: {state} — {message}", catalog=offered.catalog, sequence=offered.sequence,
+        state=_(SCAN_STATES.get(update.verdict, update.verdict)), message=update.message,
+    )
+    return f"{line} ({key_line(offered.key_id, offered.fingerprint)})"
+
+
+def cmd_peers(args) -> int:
+    from aulalocal.peers.client import parse_address
+    from aulalocal.peers.discover import browse
+    from aulalocal.peers.take import read_offer
+
+    if not 0 <= args.seconds <= 60:
+        raise UsageError(N_("--seconds takes a number from 0 to 60."))
+    typed = [parse_address(text) for text in args.address]
+    folder = open_folder(args)
+    found = [(peer.name, peer.address) for peer in browse(args.seconds)] if args.seconds else []
+    known = {address for _name, address in found}
+    found += [("", address) for address in typed if address not in known]
+    listed = []
+    for name, address in found:
+        try:
+            listed.append((read_offer(folder, address, name=name), None))
+        except AulaLocalError as exc:
+            listed.append((None, (name, address, exc.message())))
+    if args.json:
+        out = []
+        for offer, failed in listed:
+            if offer is not None:
+                out.append({"name": offer.name, "address": str(offer.address), "updates": [_update_json(u) for u in offer.updates]})
+            else:
+                out.append({"name": failed[0], "address": str(failed[1]), "updates": [], "error": failed[2]})
+        print_lines(to_json(out, indent=2))
+        return 0
+    if not listed:
+        print_lines(_("No other AulaLocal computer found on this network. If one is sharing in class, type its address: 'aulalocal peers 192.168.1.20:8080'."))
+    for offer, failed in listed:
+        if offer is None:
+            name, address, reason = failed
+            print_lines(fill("{name} ({address}): {reason}" if name else "{address}: {reason}", name=name, address=address, reason=reason))
+            continue
+        count = len(offer.wanted)
+        print_lines(fill("{peer}: {count}", peer=offer.label, count=fill(
+            ngettext("{count} update new for this laptop", "{count} updates new for this laptop", count), count=i18n.format_number(count))))
+        for update in offer.updates:
+            print_lines(_update_line(update))
+    return 0
+
+
+def cmd_bundle_fetch(args) -> int:
+    from aulalocal.bundle.minisign import normalized_fingerprint
+    from aulalocal.errors import SequenceError, SignatureError
+    from aulalocal.peers.client import parse_address
+    from aulalocal.peers.take import read_offer, take
+
+    address = parse_address(args.address)
+    wanted_fingerprint = normalized_fingerprint(args.trust) if args.trust else None
+    if args.trust and wanted_fingerprint is None:
+        raise UsageError(N_("--trust takes a key's fingerprint: 32 hex digits, as 'trust list' prints them."))
+    folder = open_folder(args)
+    offer = read_offer(folder, address)
+    if not offer.wanted:
+        stuck = next((u for u in offer.updates if u.verdict not in ("applied", "older")), None)
+        if stuck is not None:
+            # What a drive's bundle with this verdict gets from 'bundle apply'.
+            error = SequenceError if stuck.verdict == "needs-sequence" else SignatureError
+            raise error(N_("{peer} has no update this laptop can take: {catalog} {sequence}: {reason}"),
+                        peer=offer.label, catalog=stuck.offered.catalog, sequence=stuck.offered.sequence, reason=stuck.message)
+        print_lines(to_json([]) if args.json else fill(_("Already up to date: {peer} has no update this laptop lacks."), peer=offer.label))
+        return 0
+
+    def trust_question(key) -> bool:
+        return wanted_fingerprint is not None and key.fingerprint == wanted_fingerprint
+
+    taken = take(folder, offer, progress=output.progress_printer(args), trust_unknown_key=trust_question, verify_only=args.verify_only)
+    if args.json:
+        print_lines(to_json([t.result.as_json() for t in taken]))
+        return 0
+    for item in taken:
+        print_lines(verified_line(item.result.as_json()) if args.verify_only else applied_line(item.result))
+    return 0

@@ -1,0 +1,274 @@
+"""Taking updates from another laptop: what it offers, what this laptop lacks, and the take itself.
+
+1. ``read_offer``: the peer's index (``peers.index``) and the public key of
+   each catalog it offers updates for (a small file, read once per key).
+2. ``judge_offer``: each offered update gets the verdict a drive's bundle
+   would get (new, already applied, older, needs sequence N, untrusted,
+   invalid...), from what the peer says it is. Updates of one catalog are
+   judged in order: a delta after a new full bundle is new too.
+3. ``take``: each wanted update is downloaded into a staging folder of its
+   own (the bundle, its signature, the key), then goes exactly the way of a
+   bundle on a USB drive (``bundle.importer``): copied again to the
+   importer's staging, signature over that copy, key pinning, every hash,
+   the sequence rules, one transaction. A key the laptop does not trust yet
+   gets the teacher's question, with its fingerprint, as a key beside a
+   bundle on a drive does. The staging folders go, whatever happens.
+
+What the peer says decides only what is downloaded; whatever it sends is
+checked as a drive's bundle is, so a lying or broken peer changes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aulalocal.bundle import minisign, space, trust
+from aulalocal.bundle.staging import StagingFolder
+from aulalocal.bundle.verdict import pinned_elsewhere
+from aulalocal.datafolder import DataFolder
+from aulalocal.errors import N_, AulaLocalError, PeerError, SignatureError
+from aulalocal.errors import message as _msg
+from aulalocal.peers import client
+from aulalocal.peers.client import Address, Limits
+from aulalocal.peers.index import INDEX_NAME, MAX_INDEX_BYTES, OfferedUpdate, parse_index
+
+Progress = Callable[[str, int, int], None]
+CancelCheck = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class PeerUpdate:
+    """One offered update and what it would be for this laptop."""
+
+    offered: OfferedUpdate
+    verdict: str  # new, applied, older, needs-sequence, untrusted, invalid (bundle scan's states)
+    message: str  # the verdict in a few translated words
+    key: minisign.PublicKey | None  # the key the peer sent for it (hostile until trusted)
+    publisher: str | None = None  # the key's comment: who made the key says so, nothing more
+
+    @property
+    def can_apply(self) -> bool:
+        return self.verdict in ("new", "untrusted")
+
+
+@dataclass
+class PeerOffer:
+    address: Address
+    updates: list[PeerUpdate] = field(default_factory=list)
+    name: str = ""  # as the peer announces itself, when it was found by name
+
+    @property
+    def wanted(self) -> list[PeerUpdate]:
+        """What this laptop lacks, in the order it applies."""
+        return [u for u in self.updates if u.can_apply]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.address})" if self.name else str(self.address)
+
+
+def read_offer(
+    folder: DataFolder, address: Address, *, limits: Limits = Limits(), cancel: CancelCheck | None = None,
+    name: str = "",
+) -> PeerOffer:
+    """What the laptop at ``address`` offers, judged for this one. ``PeerError`` if it offers nothing usable."""
+    data = client.get_small(address, INDEX_NAME, MAX_INDEX_BYTES, limits=limits, cancel=cancel)
+    offered = parse_index(data, str(address))
+    keys: dict[str, minisign.PublicKey | AulaLocalError] = {}
+    for update in offered:
+        if update.key.name not in keys:
+            keys[update.key.name] = _read_key(address, update, limits, cancel)
+    return judge_offer(folder, PeerOffer(address, name=name), offered, keys)
+
+
+def _read_key(address: Address, update: OfferedUpdate, limits: Limits, cancel) -> "minisign.PublicKey | AulaLocalError":
+    """The key file the peer offers for ``update``, if it is one key with the fingerprint and id it announced."""
+    data = client.get_small(address, update.key.name, update.key.size, limits=limits, cancel=cancel)
+    try:
+        key = minisign.parse_public_key(data)
+    except SignatureError as exc:
+        return exc
+    if key.fingerprint != update.fingerprint or key.key_id_hex != update.key_id:
+        return SignatureError(N_("The key it comes with is not the one announced."))
+    return key
+
+
+def judge_offer(
+    folder: DataFolder, offer: PeerOffer, offered: list[OfferedUpdate],
+    keys: dict[str, "minisign.PublicKey | AulaLocalError"],
+) -> PeerOffer:
+    """Every offered update's verdict, as if those before it of its catalog that apply were applied."""
+    from aulalocal.catalog.store import get_state
+
+    store = trust.trust_store(folder.keys_dir)
+    states: dict[str, object] = {}
+    for update in offered:
+        if update.catalog not in states:
+            states[update.catalog] = get_state(folder.catalog, update.catalog)
+        state = states[update.catalog]
+        key = keys.get(update.key.name)
+        if isinstance(key, AulaLocalError) or key is None:
+            reason = key if key is not None else SignatureError(N_("The key it comes with is not the one announced."))
+            offer.updates.append(PeerUpdate(update, "invalid", reason.message(), None))
+            continue
+        verdict, words = _verdict(state, update, key, store)
+        offer.updates.append(PeerUpdate(update, verdict, words, key, key.comment or None))
+        if verdict in ("new", "untrusted"):
+            # What the catalog will be once this one is applied: the next one is judged against it.
+            states[update.catalog] = _after(state, update, key)
+    return offer
+
+
+def _after(state, update: OfferedUpdate, key: minisign.PublicKey):
+    from aulalocal.catalog.store import CatalogState
+
+    if state is None:
+        state = CatalogState(update.catalog, 0, None, None)
+    return dataclasses.replace(state, sequence=update.sequence, file_sha256=update.bundle.sha256,
+                               key_id=key.key_id_hex, public_key=key.key.hex())
+
+
+def _verdict(state, update: OfferedUpdate, key: minisign.PublicKey, store: trust.TrustStore) -> tuple[str, str]:
+    """Spec section 6 steps 1 and 3 on what the peer says: the pin, the sequence, then the trust."""
+    if pinned_elsewhere(state, key):
+        return "invalid", _msg(N_("Signed by a key other than this catalog's."))
+    current = state.sequence if state else 0
+    if update.sequence == current:
+        if state and state.file_sha256 == update.bundle.sha256:
+            return "applied", _msg(N_("Already applied."))
+        return "invalid", _msg(N_("Reuses a sequence number with other content."))
+    if update.sequence < current:
+        return "older", _msg(N_("Older than the catalog on this laptop."))
+    if update.is_delta and update.base_sequence != current:
+        return "needs-sequence", _msg(N_("Needs sequence {needed} first; this laptop has {current}."),
+                                      needed=update.base_sequence, current=current)
+    trusted = store.with_id(key.key_id_hex)
+    if trusted is not None and not trusted.key.same_key(key):
+        return "invalid", _msg(
+            N_("It comes with a key that claims the id {key_id} of a publisher this laptop trusts, but it is a different key (fingerprint {fingerprint})."),
+            key_id=key.key_id_hex, fingerprint=key.fingerprint,
+        )
+    conflict = store.conflict(key.key_id_hex)
+    if conflict is not None:
+        return "invalid", conflict.message()
+    if trusted is None:
+        return "untrusted", _msg(N_("From a publisher this laptop does not know yet."))
+    return "new", _msg(N_("New update."))
+
+
+# -- the take --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Taken:
+    """One update taken: the importer's result, or the bundle check's for ``verify_only``."""
+
+    update: PeerUpdate
+    result: object
+
+
+def take(
+    folder: DataFolder,
+    offer: PeerOffer,
+    *,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+    trust_unknown_key=None,
+    limits: Limits = Limits(),
+    verify_only: bool = False,
+) -> list[Taken]:
+    """Download and apply (or only check) every update the peer has that this laptop lacks, in order.
+
+    Stops at the first that fails, with its error; those applied before it stay applied, each
+    whole (one transaction each), as from a drive with several bundles.
+    """
+    wanted = offer.wanted
+    if not wanted:
+        return []
+    total = sum(u.offered.bundle.size + u.offered.signature.size + u.offered.key.size for u in wanted)
+    offset = 0
+    taken = []
+    states: dict[str, object] = {}  # verify_only: each catalog as the updates checked so far would make it
+    for update in wanted:
+        offered = update.offered
+        with StagingFolder(folder.staging_dir) as staging:
+            # The download, then the importer's own copy of it.
+            space.check_free(folder.path, 2 * space.staging_needs(offered.bundle.size))
+            for part in (offered.signature, offered.key, offered.bundle):
+                client.download(offer.address, part, staging.path / part.name, limits=limits, cancel=cancel,
+                                progress=_downloaded(progress, offset, total))
+                offset += part.size
+            bundle = staging.path / offered.bundle.name
+            if verify_only:
+                checked = _check(folder, bundle, update, states, progress, cancel)
+                taken.append(Taken(update, checked))
+            else:
+                from aulalocal.bundle.importer import import_bundle
+
+                result = import_bundle(folder, bundle, progress=progress, cancel=cancel,
+                                       trust_unknown_key=trust_unknown_key)
+                taken.append(Taken(update, result))
+    return taken
+
+
+def _downloaded(progress: Progress | None, offset: int, total: int):
+    """One file's progress, as the ``download`` phase over all files of the take."""
+    return (lambda done: progress("download", offset + done, total)) if progress is not None else None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """``verify_only``: what ``bundle verify`` says of a downloaded bundle."""
+
+    catalog: str
+    sequence: int
+    base_sequence: int | None
+    publisher: str
+    key_id: str
+    fingerprint: str
+    records: int
+    up_to_date: bool
+
+    def as_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def _check(folder: DataFolder, bundle, update: PeerUpdate, states: dict, progress, cancel) -> Checked:
+    """``bundle verify`` on a downloaded bundle; its sequence against this laptop's catalog, or against
+    the one the updates checked before it in this take would make."""
+    from aulalocal.bundle.apply import check_sequence, validate_all
+    from aulalocal.bundle.importer import verify_bundle
+    from aulalocal.catalog.store import get_state
+
+    verified = verify_bundle(folder, bundle, progress=progress, cancel=cancel)
+    try:
+        manifest = verified.manifest
+        archive = verified.archive
+
+        def lines():
+            for name in manifest.record_files:
+                for number, line in archive.iter_record_lines(name, cancel=cancel):
+                    yield line, f"{name}:{number}"
+
+        records = validate_all(manifest, lines, None, cancel)
+        if manifest.catalog not in states:
+            states[manifest.catalog] = get_state(folder.catalog, manifest.catalog)
+        state = states[manifest.catalog]
+        up_to_date = check_sequence(state, manifest, verified.staged.sha256)
+    finally:
+        verified.close()
+    _same_as_announced(update, manifest)
+    states[manifest.catalog] = _after(state, update.offered, verified.key)
+    return Checked(manifest.catalog, manifest.sequence, manifest.base_sequence, manifest.publisher,
+                   verified.key_id, verified.key.fingerprint, records, up_to_date)
+
+
+def _same_as_announced(update: PeerUpdate, manifest) -> None:
+    offered = update.offered
+    if (manifest.catalog, manifest.sequence, manifest.base_sequence) != (offered.catalog, offered.sequence, offered.base_sequence):
+        raise PeerError(
+            N_("The update is not what the other computer announced (it said catalog {catalog} sequence {sequence}). It was not applied."),
+            catalog=offered.catalog, sequence=offered.sequence,
+        )

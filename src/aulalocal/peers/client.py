@@ -212,12 +212,13 @@ def get_small(address: Address, name: str, limit: int, *, limits: Limits = Limit
             try:
                 if response.status != 200:
                     raise _refused(address, response)
-                if response.length is not None and response.length > limit:
+                announced = response.length  # http.client counts it down as it reads
+                if announced is not None and announced > limit:
                     raise _too_large(address, name, limit)
                 data = response.read(limit + 1)
                 if len(data) > limit:
                     raise _too_large(address, name, limit)
-                if response.length is not None and len(data) != response.length:
+                if announced is not None and len(data) != announced:
                     raise http.client.IncompleteRead(data)
                 return data
             finally:

@@ -6,6 +6,7 @@ every hostile behaviour is bounded in bytes and time.
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import json
 import shutil
@@ -48,7 +49,8 @@ def make_giver(path: Path, work: Path, publisher: Publisher) -> Giver:
     folder = open_data_folder(path, load_seed=False)
     trust.add_key(folder.keys_dir, publisher.public)
     work.mkdir(parents=True, exist_ok=True)
-    padding = {("program", f"relleno-{n}"): {"title": title(f"Programa {n} " + "texto " * 400)} for n in range(60)}
+    # Hex digits compress to half: bundles of some 60 KB, downloaded in several reads.
+    padding = {("program", f"relleno-{n}"): {"title": title(f"Programa {n} " + "".join(hashlib.sha256(f"{n}-{i}".encode()).hexdigest() for i in range(30)))} for n in range(60)}
     full = make_bundle(work, publisher, {**SAMPLE, **padding}, sequence=1)
     delta = make_bundle(work, publisher, {**DELTA, **padding}, sequence=2, base=1, base_records={**SAMPLE, **padding})
     for bundle in (full, delta):

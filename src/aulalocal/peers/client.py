@@ -107,6 +107,8 @@ class _Guard:
         self.reason: str | None = None
         self.received = 0
         self._sock: socket.socket | None = None
+        self._active = False
+        self._window = (time.monotonic(), 0)
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="aulalocal-peer-guard", daemon=True)
@@ -125,18 +127,32 @@ class _Guard:
         if self.reason is not None:
             self._shut()
 
+    def transferring(self, active: bool) -> None:
+        """The minimum rate counts while a body is being read, not while connecting again after a drop."""
+        with self._lock:
+            self._active = active
+            self._window = (time.monotonic(), self.received)
+
+    def shorten(self, timeout: float) -> None:
+        with self._lock:
+            sock = self._sock
+        if sock is not None:
+            sock.settimeout(timeout)
+
     def _run(self) -> None:
-        window_start, window_bytes = time.monotonic(), 0
         while not self._stop.wait(0.05):
             now = time.monotonic()
             if self.cancel is not None and self.cancel():
                 self.reason = "cancel"
             elif now > self.deadline:
                 self.reason = "time"
-            elif self.measure_rate and now - window_start >= self.limits.rate_window:
-                if self.received - window_bytes < self.limits.min_rate * (now - window_start):
-                    self.reason = "slow"
-                window_start, window_bytes = now, self.received
+            elif self.measure_rate:
+                with self._lock:
+                    active, (window_start, window_bytes) = self._active, self._window
+                    if active and now - window_start >= self.limits.rate_window:
+                        if self.received - window_bytes < self.limits.min_rate * (now - window_start):
+                            self.reason = "slow"
+                        self._window = (now, self.received)
             if self.reason is not None:
                 self._shut()
                 return
@@ -302,6 +318,7 @@ def _transfer(address, offered: OfferedFile, out, target: Path, done: int, diges
             raise _refused(address, response)
         if response.length is not None and response.length != offered.size - done:
             raise _size_lie(address, offered)
+        guard.transferring(True)
         while done < offered.size:
             count = response.readinto(buffer[: min(CHUNK, offered.size - done)])
             if not count:
@@ -316,12 +333,13 @@ def _transfer(address, offered: OfferedFile, out, target: Path, done: int, diges
             guard.received += count
             if progress is not None:
                 progress(done)
-        if response.length is None and _more_comes(conn, response):
+        if response.length is None and _more_comes(response, guard):
             raise _size_lie(address, offered)
         return done, digest
     except (OSError, http.client.HTTPException) as exc:
         raise _Dropped(done, digest) from exc
     finally:
+        guard.transferring(False)
         if conn is not None:
             conn.close()
 
@@ -334,10 +352,10 @@ class _Dropped(OSError):
         self.done, self.digest = done, digest
 
 
-def _more_comes(conn: http.client.HTTPConnection, response: http.client.HTTPResponse) -> bool:
+def _more_comes(response: http.client.HTTPResponse, guard: _Guard) -> bool:
     """Whether a body without a length goes on past the announced size (a short wait for it)."""
     try:
-        conn.sock.settimeout(1.0)
+        guard.shorten(1.0)
         return bool(response.read(1))
     except (OSError, http.client.HTTPException):
         return False

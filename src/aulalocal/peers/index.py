@@ -207,16 +207,16 @@ def parse_index(data: bytes, peer: str) -> list[OfferedUpdate]:
     from aulalocal.bundle import strictjson
 
     if len(data) > MAX_INDEX_BYTES:
-        raise _invalid(peer, N_("it is larger than {limit} KB"), limit=MAX_INDEX_BYTES // 1024)
+        raise _invalid(peer, N_("it is larger than {limit} KB."), limit=MAX_INDEX_BYTES // 1024)
     try:
         index = strictjson.loads(data, "index.json")
     except BundleError as exc:
         raise _invalid(peer, exc) from None
     if not isinstance(index, dict) or index.get("format") != FORMAT:
-        raise _invalid(peer, N_("it is not a list of AulaLocal updates"))
+        raise _invalid(peer, N_("it is not a list of AulaLocal updates."))
     version = index.get("format_version")
     if not _is_int(version) or version < 1:
-        raise _invalid(peer, N_("it is not a list of AulaLocal updates"))
+        raise _invalid(peer, N_("it is not a list of AulaLocal updates."))
     if version > FORMAT_VERSION:
         raise PeerError(
             N_("The computer at {peer} runs a newer version of AulaLocal, which this one cannot take updates from."
@@ -225,18 +225,18 @@ def parse_index(data: bytes, peer: str) -> list[OfferedUpdate]:
         )
     entries = index.get("updates")
     if not isinstance(entries, list):
-        raise _invalid(peer, N_("it has no list of updates"))
+        raise _invalid(peer, N_("it has no list of updates."))
     if len(entries) > MAX_UPDATES:
-        raise _invalid(peer, N_("it lists more than {limit} updates"), limit=MAX_UPDATES)
+        raise _invalid(peer, N_("it lists more than {limit} updates."), limit=MAX_UPDATES)
     updates = []
     for number, entry in enumerate(entries, 1):
         try:
             updates.append(_update(entry))
         except _Wrong as wrong:
-            raise _invalid(peer, N_("update {number}: {field} is wrong"), number=number, field=wrong.field) from None
+            raise _invalid(peer, N_("update {number}: {field} is wrong."), number=number, field=wrong.field) from None
     names = [f.name for u in updates for f in (u.bundle, u.signature)]
     if len(set(names)) != len(names):
-        raise _invalid(peer, N_("it lists one file twice"))
+        raise _invalid(peer, N_("it lists one file twice."))
     return updates
 
 
@@ -249,7 +249,7 @@ class _Wrong(Exception):
 def _invalid(peer: str, reason, **params) -> PeerError:
     if not isinstance(reason, AulaLocalError):
         reason = PeerError(reason, **params)
-    return PeerError(N_("The list of updates from {peer} cannot be used: {reason}. Nothing was changed."),
+    return PeerError(N_("The list of updates from {peer} cannot be used: {reason} Nothing was changed."),
                      peer=peer, reason=reason)
 
 

@@ -94,7 +94,16 @@ def stranger(tmp_path):
 
 
 def snapshot(path: Path) -> dict[str, bytes]:
-    """Both databases' bytes, their write-ahead logs too, and the names in the data folder's bundles and media."""
+    """Both databases' bytes (their write-ahead logs checkpointed in first), and the names in the bundles, media and keys folders."""
+    import sqlite3
+
+    for name in ("catalog.db", "userdata.db"):
+        if (path / name).exists():
+            conn = sqlite3.connect(path / name)
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                conn.close()
     files = {}
     for name in ("catalog.db", "catalog.db-wal", "userdata.db", "userdata.db-wal"):
         target = path / name
@@ -217,3 +226,20 @@ def raw_peer(answer):
 def copy_folder(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
+
+
+def with_bundle(index: dict, files: dict[str, bytes], number: int, data: bytes, signature: bytes | None = None):
+    """A copy of the offer whose update ``number`` is the bundle ``data`` (and ``signature``), the index agreeing with it."""
+    import copy
+
+    index, files = copy.deepcopy(index), dict(files)
+    update = index["updates"][number]
+    old = update["bundle"]["name"]
+    sha = hashlib.sha256(data).hexdigest()
+    new = old.rsplit("-", 1)[0] + "-" + sha[:12] + ".aulabundle"
+    signature = files.pop(old + ".minisig") if signature is None else signature
+    del files[old]
+    files[new], files[new + ".minisig"] = data, signature
+    update["bundle"] = {"name": new, "size": len(data), "sha256": sha}
+    update["signature"] = {"name": new + ".minisig", "size": len(signature), "sha256": hashlib.sha256(signature).hexdigest()}
+    return index, files

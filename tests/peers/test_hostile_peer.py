@@ -18,7 +18,7 @@ import pytest
 
 from aulalocal.errors import AulaLocalError, BundleError, PeerError, SignatureError
 from aulalocal.peers.take import read_offer, take
-from tests.peers.conftest import FAST, handler, http_peer, offer_files, raw_peer, snapshot, staging_is_empty
+from tests.peers.conftest import FAST, handler, http_peer, offer_files, raw_peer, snapshot, staging_is_empty, with_bundle
 
 
 @pytest.fixture(scope="module")
@@ -224,18 +224,10 @@ def test_redirects_are_never_followed(taker, real, same_host):
 
 
 def test_a_tampered_bundle(taker, real):
-    index, files = copy.deepcopy(real[0]), dict(real[1])
-    name = bundle_name(index)
-    data = bytearray(files[name])
+    index, files = real
+    data = bytearray(files[bundle_name(index)])
     data[len(data) // 2] ^= 0x01
-    files[name] = bytes(data)
-    index["updates"][0]["bundle"]["sha256"] = hashlib.sha256(data).hexdigest()  # the index agrees with it
-    old = name
-    new = old.rsplit("-", 1)[0] + "-" + index["updates"][0]["bundle"]["sha256"][:12] + ".aulabundle"
-    for part, suffix in (("bundle", ""), ("signature", ".minisig")):
-        index["updates"][0][part]["name"] = new + suffix
-        files[new + suffix] = files.pop(old + suffix)
-    with http_peer(handler(index, files)) as address:
+    with http_peer(handler(*with_bundle(index, files, 0, bytes(data)))) as address:  # the index agrees with it
         assert "signature" in attempt(taker, address, SignatureError)
 
 
@@ -276,18 +268,17 @@ def test_a_key_file_that_is_not_the_announced_key(taker, real):
     assert [u.verdict for u in offer.updates] == ["invalid", "invalid"] and offer.wanted == []
 
 
-def test_not_a_bundle_at_all(taker, real):
-    """A peer whose 'bundle' is random bytes, signed by nobody it trusts, or a ZIP bomb: refused as from a drive."""
-    index, files = copy.deepcopy(real[0]), dict(real[1])
-    name = bundle_name(index)
+def test_not_a_bundle_at_all(taker, real, giver_template, tmp_path):
+    """Junk with another file's signature, and junk signed by the publisher itself: refused as from a drive."""
+    index, files = real
     junk = b"PK\x03\x04" + b"\0" * 5000
-    sha = hashlib.sha256(junk).hexdigest()
-    new = name.rsplit("-", 1)[0] + "-" + sha[:12] + ".aulabundle"
-    index["updates"][0]["bundle"] = {"name": new, "size": len(junk), "sha256": sha}
-    index["updates"][0]["signature"]["name"] = new + ".minisig"
-    files[new], files[new + ".minisig"] = junk, files[name + ".minisig"]
-    with http_peer(handler(index, files)) as address:
-        attempt(taker, address, (SignatureError, BundleError))
+    with http_peer(handler(*with_bundle(index, files, 0, junk))) as address:
+        attempt(taker, address, SignatureError)
+    path = tmp_path / "junk.aulabundle"
+    path.write_bytes(junk)
+    signature = giver_template.publisher.sign(path).read_bytes()
+    with http_peer(handler(*with_bundle(index, files, 0, junk, signature))) as address:
+        attempt(taker, address, BundleError)
 
 
 # -- connections that drop ----------------------------------------------------------

@@ -79,7 +79,7 @@ translations/%/LC_MESSAGES/aulalocal.mo: translations/%/LC_MESSAGES/aulalocal.po
 
 # Benchmarks (not part of `make test`): Kiwix desktop, kiwix-serve and
 # zimwriterfs are the comparison points (docs/benchmarks.md).
-BENCH_PACKAGES := kiwix kiwix-tools zim-tools
+BENCH_PACKAGES := kiwix kiwix-tools zim-tools curl
 
 BENCH_TOOLS := $(VENV)/.installed-bench
 

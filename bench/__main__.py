@@ -18,7 +18,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import apply_memory, applybench, generate, kiwix, launch, searchbench, webbench
+from bench import apply_memory, applybench, fetchbench, generate, kiwix, launch, searchbench, webbench
 from bench.stats import machine, median, spread
 
 REPO = Path(__file__).resolve().parent.parent
@@ -56,7 +56,7 @@ def parse_args(argv=None):
     parser.add_argument("--no-xvfb", action="store_true", help="leave out the start-up figures (no Xvfb)")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     parser.add_argument("--work", type=Path, help="work folder (default: a temporary one, removed after)")
-    parser.add_argument("--only", choices=("web",), help="run one part alone: web, the classroom site (docs/benchmarks-web.md)")
+    parser.add_argument("--only", choices=("web", "fetch"), help="run one part alone: web, the classroom site (docs/benchmarks-web.md); fetch, updates from another laptop (docs/benchmarks-fetch.md)")
     parser.add_argument("--clients", type=int, default=40, help="web: clients browsing at once")
     parser.add_argument("--seconds", type=float, default=60.0, help="web: how long they browse")
     parser.add_argument("--data", type=Path, help="web: an existing data folder to serve (default: one made of the largest size)")
@@ -152,6 +152,8 @@ def run(args) -> dict:
 
         log(f"{args.media_mb} MB media bundle: import beside cp, memory")
         results["media"] = apply_memory.run(media_mb=args.media_mb, repeat=args.rounds)
+        log(f"{args.media_mb} MB media bundle from a peer on loopback, beside curl; the whole take")
+        results["fetch"] = fetchbench.run(media_mb=args.media_mb, rounds=args.rounds)
         log(f"the classroom site: {args.clients} clients for {args.seconds:.0f} s, beside kiwix-serve")
         results["web"] = webbench.measure(big_data, zim, args.clients, args.seconds)
         return results
@@ -279,6 +281,8 @@ def summary_lines(r: dict) -> list[str]:
         lines.append(f"target {'MET   ' if met else 'MISSED'} {target}: {figure} ({limit})")
     if r.get("web"):
         lines += webbench.summary(r["web"])
+    if r.get("fetch"):
+        lines += fetchbench.summary(r["fetch"])
     return lines
 
 
@@ -521,6 +525,19 @@ def run_web(args, command: str) -> int:
     return 0
 
 
+def run_fetch(args, command: str) -> int:
+    """``--only fetch``: updates from another laptop alone (docs/benchmarks-fetch.md)."""
+    log(f"{args.media_mb} MB media bundle from a peer on loopback, beside curl; the whole take")
+    results = fetchbench.run(media_mb=args.media_mb, rounds=args.rounds)
+    for line in fetchbench.summary(results):
+        print(line)
+    if not args.no_doc and not args.smoke:
+        doc = DOC.with_name("benchmarks-fetch.md")
+        doc.write_text(fetchbench.document(results, machine(), command), encoding="utf-8")
+        print(f"written to {doc}")
+    return 0
+
+
 def make_data_folder(work: Path, records: dict, size: int, keypair) -> Path:
     """A data folder holding ``records``, imported from a signed bundle as a laptop would."""
     from aulalocal.bundle import trust
@@ -546,6 +563,8 @@ def main(argv=None) -> int:
     command = "python -m bench" + (" " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])) if (argv or sys.argv[1:]) else "")
     if args.only == "web":
         return run_web(args, command)
+    if args.only == "fetch":
+        return run_fetch(args, command)
     results = run(args)
     results["seed"] = args.seed
     for line in summary_lines(results):
@@ -557,6 +576,10 @@ def main(argv=None) -> int:
         kept = kept_section()
         DOC.parent.mkdir(exist_ok=True)
         DOC.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
+        if results.get("fetch"):
+            DOC.with_name("benchmarks-fetch.md").write_text(
+                fetchbench.document(results["fetch"], results["machine"], command), encoding="utf-8"
+            )
         if results.get("web"):
             DOC.with_name("benchmarks-web.md").write_text(
                 webbench.document(results["web"], results["machine"], command, max(results["sizes"])), encoding="utf-8"

@@ -79,17 +79,23 @@ def copy_seconds(source: Path, target: Path) -> float:
     return time.perf_counter() - start
 
 
+def media_bundle(work: Path, media_mb: int) -> tuple[Path, minisign.PublicKey]:
+    """The signed media-heavy bundle (in ``work/usb``, standing in for a drive) and the key that signed it."""
+    source = work / "source"
+    make_source(source, media_mb)
+    drive = work / "usb"
+    drive.mkdir()
+    bundle = drive / "bench.aulabundle"
+    build_bundle(source, bundle, "bench-media", 1)
+    public, secret = minisign.generate_keypair("bench")
+    bundle.with_name(bundle.name + ".minisig").write_bytes(minisign.sign_file(bundle, secret, "bench"))
+    return bundle, public
+
+
 def run(media_mb: int = 200, repeat: int = 3) -> dict:
     work = Path(tempfile.mkdtemp(prefix="aulalocal-bench-"))
     try:
-        source = work / "source"
-        make_source(source, media_mb)
-        drive = work / "usb"
-        drive.mkdir()
-        bundle = drive / "bench.aulabundle"
-        build_bundle(source, bundle, "bench-media", 1)
-        public, secret = minisign.generate_keypair("bench")
-        bundle.with_name(bundle.name + ".minisig").write_bytes(minisign.sign_file(bundle, secret, "bench"))
+        bundle, public = media_bundle(work, media_mb)
         size = bundle.stat().st_size
         times, peaks, copies = [], [], []
         # One unrecorded run: fills the bytecode cache and reads the files once.

@@ -27,6 +27,8 @@ def test_bench_smoke_runs_and_prints_the_figures(tmp_path):
         "media 8.4 MB: import",
         "web aulalocal: ",  # the classroom site under 4 clients
         "web site process RSS",
+        "fetch 8.4 MB from a peer on loopback:",  # updates from another laptop, beside curl
+        "fetch 8.4 MB, whole take",
         "target ",
     ):
         assert figure in out, f"{figure!r} missing from:\n{out}"

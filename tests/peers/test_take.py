@@ -21,8 +21,11 @@ def test_an_empty_laptop_takes_the_full_bundle_and_the_delta(giver, taker):
     assert [t.result.sequence for t in taken] == [1, 2]
     assert get_state(taker.catalog, "minedu-pe").sequence == 2
     downloads = [p for p in phases if p[0] == "download"]
-    assert downloads[-1][1] == downloads[-1][2] > 0  # one bar over every file of the take
-    assert [p[1] for p in downloads] == sorted(p[1] for p in downloads)
+    totals = sorted({total for _phase, _done, total in downloads})
+    assert len(totals) == 2  # one bar per update, over its three files
+    for total in totals:
+        mine = [done for _phase, done, t in downloads if t == total]
+        assert mine == sorted(mine) and mine[-1] == total
     assert staging_is_empty(taker.path)
     # The ledger keeps the peer's files as its own: this laptop passes them on in turn.
     kept = sorted(p.name for p in (taker.path / "bundles").glob("*.aulabundle"))
@@ -139,3 +142,22 @@ def test_cancel_during_the_download_leaves_nothing(giver, taker):
     with pytest.raises(Cancelled):
         take(taker, offer, limits=FAST, progress=progress, cancel=lambda: len(seen) > 2)
     assert snapshot(taker.path) == before and staging_is_empty(taker.path)
+
+
+def test_look_reads_the_laptops_found_by_name_and_the_typed_ones(giver, taker):
+    from aulalocal.peers.client import Address
+    from aulalocal.peers.discover import FoundPeer
+    from aulalocal.peers.take import look
+
+    asked = []
+
+    def found(seconds, exclude=()):  # what mDNS found, injected: no network is browsed
+        asked.append((seconds, tuple(exclude)))
+        return [FoundPeer("AulaLocal – PC2", giver.address), FoundPeer("AulaLocal – gone", Address("127.0.0.1", 1))]
+
+    looked = look(taker, [giver.address, Address("127.0.0.1", 2)], seconds=1, exclude=["AulaLocal – PC1"],
+                  limits=FAST, browse=found)
+    assert asked == [(1, ("AulaLocal – PC1",))]
+    assert [(o.name, o.address, len(o.wanted)) for o in looked.offers] == [("AulaLocal – PC2", giver.address, 2)]
+    assert [who for who, _reason in looked.failures] == ["AulaLocal – gone (127.0.0.1:1)", "127.0.0.1:2"]
+    assert looked.wanted == looked.offers

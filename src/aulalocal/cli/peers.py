@@ -6,7 +6,7 @@ from aulalocal import i18n
 from aulalocal.cli import output
 from aulalocal.cli.bundles import SCAN_STATES, applied_line, key_line, verified_line
 from aulalocal.cli.output import open_folder, print_lines
-from aulalocal.errors import N_, AulaLocalError, UsageError
+from aulalocal.errors import N_, UsageError
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
 from aulalocal.safetext import fill, to_json
@@ -32,43 +32,28 @@ def _update_line(update) -> str:
 
 def cmd_peers(args) -> int:
     from aulalocal.peers.client import parse_address
-    from aulalocal.peers.discover import browse
-    from aulalocal.peers.take import read_offer
+    from aulalocal.peers.take import look
 
     if not 0 <= args.seconds <= 60:
         raise UsageError(N_("--seconds takes a number from 0 to 60."))
     typed = [parse_address(text) for text in args.address]
     folder = open_folder(args)
-    found = [(peer.name, peer.address) for peer in browse(args.seconds)] if args.seconds else []
-    known = {address for _name, address in found}
-    found += [("", address) for address in typed if address not in known]
-    listed = []
-    for name, address in found:
-        try:
-            listed.append((read_offer(folder, address, name=name), None))
-        except AulaLocalError as exc:
-            listed.append((None, (name, address, exc.message())))
+    looked = look(folder, typed, seconds=args.seconds)
     if args.json:
-        out = []
-        for offer, failed in listed:
-            if offer is not None:
-                out.append({"name": offer.name, "address": str(offer.address), "updates": [_update_json(u) for u in offer.updates]})
-            else:
-                out.append({"name": failed[0], "address": str(failed[1]), "updates": [], "error": failed[2]})
+        out = [{"name": o.name, "address": str(o.address), "updates": [_update_json(u) for u in o.updates]} for o in looked.offers]
+        out += [{"peer": who, "updates": [], "error": reason} for who, reason in looked.failures]
         print_lines(to_json(out, indent=2))
         return 0
-    if not listed:
+    if not looked.offers and not looked.failures:
         print_lines(_("No other AulaLocal computer found on this network. If one is sharing in class, type its address: 'aulalocal peers 192.168.1.20:8080'."))
-    for offer, failed in listed:
-        if offer is None:
-            name, address, reason = failed
-            print_lines(fill("{name} ({address}): {reason}" if name else "{address}: {reason}", name=name, address=address, reason=reason))
-            continue
+    for offer in looked.offers:
         count = len(offer.wanted)
         print_lines(fill("{peer}: {count}", peer=offer.label, count=fill(
             ngettext("{count} update new for this laptop", "{count} updates new for this laptop", count), count=i18n.format_number(count))))
         for update in offer.updates:
             print_lines(_update_line(update))
+    for who, reason in looked.failures:
+        print_lines(fill("{peer}: {reason}", peer=who, reason=reason))
     return 0
 
 

@@ -52,6 +52,23 @@ class PeerUpdate:
     def can_apply(self) -> bool:
         return self.verdict in ("new", "untrusted")
 
+    # What a list of updates shows of a drive's bundle (``bundle.scan.DriveBundle``) too.
+    @property
+    def state(self) -> str:
+        return self.verdict
+
+    @property
+    def catalog(self) -> str:
+        return self.offered.catalog
+
+    @property
+    def sequence(self) -> int:
+        return self.offered.sequence
+
+    @property
+    def path(self) -> str:
+        return self.offered.bundle.name
+
 
 @dataclass
 class PeerOffer:
@@ -81,6 +98,46 @@ def read_offer(
         if update.key.name not in keys:
             keys[update.key.name] = _read_key(address, update, limits, cancel)
     return judge_offer(folder, PeerOffer(address, name=name), offered, keys)
+
+
+@dataclass
+class Looked:
+    """What a look around the network found: the offers, and the computers that did not answer well."""
+
+    offers: list[PeerOffer] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (who, the one-line reason)
+
+    @property
+    def wanted(self) -> list[PeerOffer]:
+        return [offer for offer in self.offers if offer.wanted]
+
+
+def look(
+    folder: DataFolder, typed: list[Address] = (), *, seconds: float = 3.0, exclude: list[str] = (),
+    limits: Limits = Limits(), cancel: CancelCheck | None = None, browse=None,
+) -> Looked:
+    """The offers of the AulaLocal laptops found by name in ``seconds`` and of the ``typed`` addresses, judged for this one.
+
+    ``browse``: what finds laptops by name (``discover.browse``; tests pass their own, or ``seconds=0`` skips it).
+    """
+    from aulalocal.errors import Cancelled
+
+    if browse is None:
+        from aulalocal.peers.discover import browse
+    found = [(peer.name, peer.address) for peer in browse(seconds, exclude=exclude)] if seconds else []
+    known = {address for _name, address in found}
+    found += [("", address) for address in typed if address not in known]
+    looked = Looked()
+    for name, address in found:
+        if cancel is not None and cancel():
+            raise Cancelled(N_("Cancelled. Nothing was changed."))
+        try:
+            looked.offers.append(read_offer(folder, address, limits=limits, cancel=cancel, name=name))
+        except Cancelled:
+            raise
+        except AulaLocalError as exc:
+            looked.failures.append((f"{name} ({address})" if name else str(address), exc.message()))
+    return looked
 
 
 def _read_key(address: Address, update: OfferedUpdate, limits: Limits, cancel) -> "minisign.PublicKey | AulaLocalError":
@@ -168,6 +225,12 @@ class Taken:
     update: PeerUpdate
     result: object
 
+    @property
+    def changes(self):
+        from aulalocal.catalog.changes import NOTHING
+
+        return getattr(self.result, "changes", NOTHING)
+
 
 def take(
     folder: DataFolder,
@@ -184,33 +247,43 @@ def take(
     Stops at the first that fails, with its error; those applied before it stay applied, each
     whole (one transaction each), as from a drive with several bundles.
     """
-    wanted = offer.wanted
-    if not wanted:
-        return []
-    total = sum(u.offered.bundle.size + u.offered.signature.size + u.offered.key.size for u in wanted)
-    offset = 0
-    taken = []
     states: dict[str, object] = {}  # verify_only: each catalog as the updates checked so far would make it
-    for update in wanted:
-        offered = update.offered
-        with StagingFolder(folder.staging_dir) as staging:
-            # The download, then the importer's own copy of it.
-            space.check_free(folder.path, 2 * space.staging_needs(offered.bundle.size))
-            for part in (offered.signature, offered.key, offered.bundle):
-                client.download(offer.address, part, staging.path / part.name, limits=limits, cancel=cancel,
-                                progress=_downloaded(progress, offset, total))
-                offset += part.size
-            bundle = staging.path / offered.bundle.name
-            if verify_only:
-                checked = _check(folder, bundle, update, states, progress, cancel)
-                taken.append(Taken(update, checked))
-            else:
-                from aulalocal.bundle.importer import import_bundle
+    return [
+        take_update(folder, offer.address, update, progress=progress, cancel=cancel, trust_unknown_key=trust_unknown_key,
+                    limits=limits, verify_only=verify_only, states=states)
+        for update in offer.wanted
+    ]
 
-                result = import_bundle(folder, bundle, progress=progress, cancel=cancel,
-                                       trust_unknown_key=trust_unknown_key)
-                taken.append(Taken(update, result))
-    return taken
+
+def take_update(
+    folder: DataFolder,
+    address: Address,
+    update: PeerUpdate,
+    *,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+    trust_unknown_key=None,
+    limits: Limits = Limits(),
+    verify_only: bool = False,
+    states: dict | None = None,
+) -> Taken:
+    """One update: its files downloaded into a staging folder of its own, then imported (or checked) from there."""
+    offered = update.offered
+    with StagingFolder(folder.staging_dir) as staging:
+        # The download, then the importer's own copy of it.
+        space.check_free(folder.path, 2 * space.staging_needs(offered.bundle.size))
+        total, offset = sum(part.size for part in offered.files), 0
+        for part in (offered.signature, offered.key, offered.bundle):
+            client.download(address, part, staging.path / part.name, limits=limits, cancel=cancel,
+                            progress=_downloaded(progress, offset, total))
+            offset += part.size
+        bundle = staging.path / offered.bundle.name
+        if verify_only:
+            return Taken(update, _check(folder, bundle, update, {} if states is None else states, progress, cancel))
+        from aulalocal.bundle.importer import import_bundle
+
+        return Taken(update, import_bundle(folder, bundle, progress=progress, cancel=cancel,
+                                           trust_unknown_key=trust_unknown_key))
 
 
 def _downloaded(progress: Progress | None, offset: int, total: int):

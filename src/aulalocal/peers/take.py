@@ -278,11 +278,13 @@ def take_update(
                             progress=_downloaded(progress, offset, total))
             offset += part.size
         bundle = staging.path / offered.bundle.name
+        # The importer's copy of a file already on this disk is the first pass of its check, not a drive read.
+        checking = (lambda phase, done, total: progress("verify" if phase == "copy" else phase, done, total)) if progress else None
         if verify_only:
-            return Taken(update, _check(folder, bundle, update, {} if states is None else states, progress, cancel))
+            return Taken(update, _check(folder, bundle, update, {} if states is None else states, checking, cancel))
         from aulalocal.bundle.importer import import_bundle
 
-        return Taken(update, import_bundle(folder, bundle, progress=progress, cancel=cancel,
+        return Taken(update, import_bundle(folder, bundle, progress=checking, cancel=cancel,
                                            trust_unknown_key=trust_unknown_key))
 
 

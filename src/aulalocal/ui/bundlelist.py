@@ -1,4 +1,4 @@
-"""The bundles a drive holds, as a list model: who sent each, its number, what it would do here."""
+"""The bundles a drive holds (or another computer offers), as a list model: who sent each, its number, what it would do here."""
 
 from __future__ import annotations
 

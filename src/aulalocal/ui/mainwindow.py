@@ -47,6 +47,8 @@ class MainWindow(QMainWindow):
         self._selecting_sidebar = False
         self.share_panel = None
         self.share_options: dict = {}  # the site's address, port, announce (tests: loopback)
+        self._peers = None  # ui.peerwatcher.PeerWatcher, made when first needed
+        self.peer_look = None  # tests: a look that browses no network (peers.take.look's signature)
         self.setObjectName("mainWindow")
 
         central = QWidget()
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         outer.addWidget(self._build_top_bar())
         self.banner = DriveBanner(self)
         self.banner.updateRequested.connect(self.open_update_dialog)
+        self.banner.peerUpdateRequested.connect(lambda offer: self.open_update_dialog(offer=offer))
         outer.addWidget(self.banner)
         outer.addWidget(self._build_body(), 1)
 
@@ -304,16 +307,36 @@ class MainWindow(QMainWindow):
 
         SettingsDialog(self.state, self).exec()
 
-    def open_update_dialog(self, bundles: list | None = None, path=None):
+    def open_update_dialog(self, bundles: list | None = None, path=None, offer=None):
         from aulalocal.ui.updatedialog import UpdateDialog
 
-        dialog = UpdateDialog(self.state, self, bundles=bundles, path=path)
-        if bundles is None and path is None and self.banner.bundles:
+        dialog = UpdateDialog(self.state, self, bundles=bundles, path=path, offer=offer)
+        if bundles is None and path is None and offer is None and self.banner.bundles and self.banner.root:
             dialog.set_bundles(self.banner.bundles)
         dialog.exec()
-        if dialog.finished_ok is not None and self.watcher is not None and self.banner.root:
+        if dialog.finished_ok is not None and offer is not None and self.banner.offer is not None:
+            self.banner.dismiss()  # what it offered is taken (or said why not); the next look tells what is left
+        elif dialog.finished_ok is not None and self.watcher is not None and self.banner.root:
             # Look at the drive again: the banner then says what is left to do.
             self.watcher.rescan(self.banner.root)
+        return dialog
+
+    @property
+    def peers(self):
+        """Looks for other computers with updates (ui/peerwatcher.py); the banner says what it finds."""
+        if self._peers is None:
+            from aulalocal.ui.peerwatcher import PeerWatcher
+
+            self._peers = PeerWatcher(self.state, self, look=self.peer_look)
+            self._peers.looked.connect(lambda looked: looked.wanted and self.banner.show_peer(looked.wanted[0]))
+        return self._peers
+
+    def open_peer_dialog(self):
+        from aulalocal.ui.peerdialog import PeerDialog
+
+        dialog = PeerDialog(self.state, self, watcher=self.peers)
+        dialog.offerChosen.connect(lambda offer: QTimer.singleShot(0, lambda: self.open_update_dialog(offer=offer)))
+        dialog.show()
         return dialog
 
     def open_bundle_file(self) -> None:
@@ -334,12 +357,21 @@ class MainWindow(QMainWindow):
 
             controller = ShareController(self.state, self, **self.share_options)
             controller.changed.connect(self._share_label)
+            controller.changed.connect(self._watch_peers)
             self.share_panel = SharePanel(self.state, self, controller)
         self.share_panel.show()
         self.share_panel.raise_()
         if start:
             self.share_panel.controller.start()
         return self.share_panel
+
+    def _watch_peers(self) -> None:
+        """While sharing and announced by name, look for other computers with updates now and then."""
+        controller = self.share_panel.controller if self.share_panel is not None else None
+        if controller is not None and controller.sharing and controller.announce:
+            self.peers.watch(exclude=[controller.info.get("name", "")])
+        elif self._peers is not None:
+            self._peers.stop()
 
     def _share_label(self) -> None:
         sharing = self.share_panel is not None and self.share_panel.controller.sharing
@@ -362,6 +394,20 @@ class MainWindow(QMainWindow):
             return True
         if view == "trust":
             self.update_preview = self._trust_preview()
+            return True
+        if view in ("peer", "peer-progress"):  # another computer's updates: made up, nothing is asked of a network
+            offer = _sample_offer()
+            self.banner.show_peer(offer)
+            if view == "peer-progress":
+                from aulalocal.ui.updatedialog import UpdateDialog
+
+                self.update_preview = UpdateDialog(self.state, self)
+                self.update_preview.offer = offer
+                self.update_preview.set_bundles(offer.updates)
+                self.update_preview.retranslate()
+                self.update_preview._page(1)
+                self.update_preview.progress_page.update_progress("download", 42, 100)
+                self.update_preview.show()
             return True
         if view == "share":  # sharing on, as the teacher sees it, on every network; not announced
             self.share_options.setdefault("announce", False)
@@ -413,7 +459,30 @@ class MainWindow(QMainWindow):
             self._browse.detail.flush_note()
         if self.watcher is not None:
             self.watcher.stop()
+        if self._peers is not None:
+            self._peers.stop()
         if self.share_panel is not None:
             self.share_panel.controller.shutdown()
         worker.cancel_all(3000)
         super().closeEvent(event)
+
+
+def _sample_offer():
+    """What another computer could offer (for ``--view peer``): a full update and a delta, of a made-up publisher."""
+    import os
+
+    from aulalocal.bundle.minisign import PublicKey
+    from aulalocal.i18n import gettext as _
+    from aulalocal.peers.client import Address
+    from aulalocal.peers.index import OfferedFile, OfferedUpdate
+    from aulalocal.peers.take import PeerOffer, PeerUpdate
+
+    key = PublicKey(os.urandom(8), os.urandom(32), "Ministerio de Educación del Perú")
+    updates = []
+    for sequence, base in ((7, None), (8, 7)):
+        name = f"minedu-pe-{sequence:06d}-0123456789ab.aulabundle"
+        offered = OfferedUpdate("minedu-pe", sequence, base, OfferedFile(name, 48_000_000, "0" * 64),
+                                OfferedFile(name + ".minisig", 300, "0" * 64), OfferedFile("k.pub", 120, "0" * 64),
+                                key.key_id_hex, key.fingerprint)
+        updates.append(PeerUpdate(offered, "new", _("New update."), key, key.comment))
+    return PeerOffer(Address("192.168.1.21", 8080), updates, name="AulaLocal – PC-Dirección")

@@ -8,6 +8,7 @@ from aulalocal.errors import N_
 from aulalocal.i18n import gettext as _
 
 PHASES = {
+    "download": N_("Downloading the update from the other computer…"),
     "copy": N_("Copying the update from the drive…"),
     "verify": N_("Checking the signature and the files…"),
     "check": N_("Checking the records…"),

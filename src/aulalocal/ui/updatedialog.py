@@ -1,4 +1,4 @@
-"""Updating the catalog from a USB drive or a file: choose, progress, what changed.
+"""Updating the catalog from a USB drive, a file or another computer on the network: choose, progress, what changed.
 
 Verify and apply run in a ``worker.CatalogOp`` with a progress bar and Cancel;
 the core guarantees that a failure or a cancel changes nothing, and the
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aulalocal.errors import BundleError, Cancelled, SequenceError, SignatureError, StorageError
+from aulalocal.errors import BundleError, Cancelled, PeerError, SequenceError, SignatureError, StorageError
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
 from aulalocal.ui import worker
@@ -39,6 +39,11 @@ if TYPE_CHECKING:
 
 
 def what_to_do(exc: BaseException) -> str:
+    if isinstance(exc, PeerError):
+        return _(
+            "What to do: check that both computers are on the same network and that the other one is still"
+            " sharing in class, then try again. A USB drive works too."
+        )
     if isinstance(exc, SignatureError):
         return _(
             "What to do: ask the publisher for the update again, with its .minisig file beside it,"
@@ -79,6 +84,13 @@ def _import_bundle(folder, path: Path, **kwargs):
     return import_bundle(folder, path, **kwargs)
 
 
+def _take_update(folder, address, update, **kwargs):
+    """On the worker thread: one update of another computer, downloaded, then applied as a drive's."""
+    from aulalocal.peers.take import take_update
+
+    return take_update(folder, address, update, **kwargs).result
+
+
 class UpdateDialog(QDialog):
     """Update the catalog: choose (drive bundles or a file), progress, result."""
 
@@ -89,13 +101,15 @@ class UpdateDialog(QDialog):
         *,
         bundles: list | None = None,
         path: Path | None = None,
+        offer=None,
         confirm_trust: Callable[[PublicKey], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self.state = state
         self.confirm_trust = confirm_trust or self._confirm_trust
         self.op: worker.Op | None = None
-        self.queue: list[Path] = []
+        self.offer = offer  # another computer's (peers.take.PeerOffer): its updates are listed instead of a drive's
+        self.queue: list = []  # files, or another computer's updates
         self.results: list = []
         self.error: BaseException | None = None
         self.finished_ok: bool | None = None
@@ -113,11 +127,13 @@ class UpdateDialog(QDialog):
         layout.addLayout(self._build_buttons())
 
         state.languageChanged.connect(self.retranslate)
-        self.set_bundles(bundles or [])
+        self.set_bundles(offer.updates if offer is not None else bundles or [])
         self._page(0)
         self.retranslate()
         if path is not None:
             QTimer.singleShot(0, lambda: self.start([Path(path)]))
+        elif offer is not None and offer.wanted:
+            QTimer.singleShot(0, self.apply_drive_bundles)
         elif bundles:
             if any(b.can_apply for b in bundles):
                 QTimer.singleShot(0, self.apply_drive_bundles)
@@ -179,6 +195,11 @@ class UpdateDialog(QDialog):
         self._update_buttons()
 
     def apply_drive_bundles(self) -> None:
+        """The listed updates this laptop lacks, in the order they apply: a drive's files, or the other computer's."""
+        if self.offer is not None:
+            if self.offer.wanted:
+                self.start(self.offer.wanted)
+            return
         bundles = [b for b in self.bundle_model.bundles() if b.can_apply]
         bundles.sort(key=lambda b: (b.catalog or "", b.sequence or 0))
         if bundles:
@@ -195,10 +216,11 @@ class UpdateDialog(QDialog):
         ExportDialog(self.state, self).exec()
 
     # -- run ----------------------------------------------------------------
-    def start(self, paths: list[Path]) -> None:
+    def start(self, items: list) -> None:
+        """Apply ``items`` in order: bundle files, or another computer's updates."""
         if self.running:
             return
-        self.queue = list(paths)
+        self.queue = list(items)
         self.results = []
         self.error = None
         self.finished_ok = None
@@ -213,12 +235,15 @@ class UpdateDialog(QDialog):
         if not self.queue:
             self._done()
             return
-        path = self.queue.pop(0)
-        self.progress_page.reset(_("Preparing {name}…").format(name=path.name))
-        op = worker.CatalogOp(
-            self.state, _import_bundle, path, owner=self,
-            trust_unknown_key=lambda key: op.ask(self.confirm_trust, key),
-        )
+        item = self.queue.pop(0)
+        ask = {"trust_unknown_key": lambda key: op.ask(self.confirm_trust, key)}
+        if isinstance(item, Path):
+            self.progress_page.reset(_("Preparing {name}…").format(name=item.name))
+            op = worker.CatalogOp(self.state, _import_bundle, item, owner=self, **ask)
+        else:
+            self.progress_page.reset(_("Asking {peer} for {catalog} number {sequence}…").format(
+                peer=self.offer.label, catalog=item.catalog, sequence=item.sequence))
+            op = worker.CatalogOp(self.state, _take_update, self.offer.address, item, owner=self, **ask)
         self.op = op
         op.progress(self.progress_page.update_progress).success(self._applied).failure(self._failed).run()
 
@@ -289,7 +314,9 @@ class UpdateDialog(QDialog):
 
     def retranslate(self, *_args) -> None:
         self.setWindowTitle(_("Update the catalog"))
-        if self.bundle_model.rowCount():
+        if self.offer is not None:
+            self.choose_label.setText(_("The computer {peer} has these updates:").format(peer=self.offer.label))
+        elif self.bundle_model.rowCount():
             self.choose_label.setText(_("This USB drive holds these updates:"))
         else:
             self.choose_label.setText(
@@ -299,7 +326,7 @@ class UpdateDialog(QDialog):
                     " (.aulabundle) yourself."
                 )
             )
-        self.apply_button.setText(_("Update from the drive"))
+        self.apply_button.setText(_("Update from the other computer") if self.offer is not None else _("Update from the drive"))
         self.open_button.setText(_("Open bundle file…"))
         self.export_button.setText(_("Copy updates to a drive…"))
         self.cancel_button.setText(_("Cancel"))

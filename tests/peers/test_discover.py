@@ -32,7 +32,7 @@ def test_browse_finds_aulalocal_laptops_and_leaves_out_other_web_servers_and_its
         assert ours.start(8765, ["127.0.0.1"], laptop=f"PC1-{tag}")
         assert mine.start(8766, ["127.0.0.1"], laptop=f"PC2-{tag}")
         printer.register_service(other)
-        found = browse(1.5, interfaces=["127.0.0.1"], exclude=[mine.instance])
+        found = browse(3.0, interfaces=["127.0.0.1"], exclude=[mine.instance])
     finally:
         ours.stop()
         mine.stop()
@@ -63,7 +63,8 @@ def test_typed_addresses(text, address):
 
 
 @pytest.mark.parametrize("text", ["", "ftp://1.2.3.4/", "https://1.2.3.4/", "1.2.3.4:99999", "1.2.3.4:port",
-                                  "user@1.2.3.4", "http://1.2.3.4/es/", "1.2.3.4/?q=1", "http://", "1.2.3.4#x"])
+                                  "user@1.2.3.4", "http://1.2.3.4/es/", "1.2.3.4/?q=1", "http://", "1.2.3.4#x",
+                                  "not an address", "pc_1;rm", "a..b"])
 def test_what_is_not_an_address(text):
     with pytest.raises(UsageError):
         parse_address(text)

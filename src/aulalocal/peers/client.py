@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import ipaddress
+import re
 import socket
 import threading
 import time
@@ -72,7 +74,7 @@ def parse_address(text: str) -> Address:
     if (
         parts is None
         or parts.scheme != "http"
-        or not parts.hostname
+        or not _is_host(parts.hostname or "")
         or parts.username is not None
         or parts.query
         or parts.fragment
@@ -83,6 +85,15 @@ def parse_address(text: str) -> Address:
             text=text,
         )
     return Address(parts.hostname, port or DEFAULT_PORT)
+
+
+def _is_host(text: str) -> bool:
+    """An IP address, or a host name of letters, digits and dashes (``pc1.local``)."""
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.?", text) is not None and len(text) <= 253
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def _load() -> list[float]:
 
 def _taker(path: Path, public) -> Path:
     from aulalocal.bundle import trust
-    from aulalocal.datafolder import open_data_folder
+    from aulalocal.startup import open_data_folder
 
     folder = open_data_folder(path)
     trust.add_key(folder.keys_dir, public)
@@ -49,7 +49,7 @@ def _taker(path: Path, public) -> Path:
 
 def run(media_mb: int = 200, rounds: int = 3) -> dict:
     from aulalocal.bundle.importer import import_bundle
-    from aulalocal.datafolder import open_data_folder
+    from aulalocal.startup import open_data_folder
     from aulalocal.peers.client import Address, download
     from aulalocal.peers.index import INDEX_NAME, MAX_INDEX_BYTES, parse_index
     from aulalocal.peers.client import get_small

@@ -6,7 +6,7 @@ import json
 
 from aulalocal import cli
 from aulalocal.bundle import trust
-from aulalocal.datafolder import open_data_folder
+from aulalocal.startup import open_data_folder
 from tests.peers.conftest import handler, http_peer, offer_files, snapshot, staging_is_empty, with_bundle
 
 

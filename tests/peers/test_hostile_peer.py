@@ -265,7 +265,7 @@ def test_a_key_file_that_is_not_the_announced_key(taker, real):
     files[key["name"]] = new_publisher("Impostor").public.to_text().encode()
     with http_peer(handler(index, files)) as address:
         offer = read_offer(taker, address, limits=FAST)
-    assert [u.verdict for u in offer.updates] == ["invalid", "invalid"] and offer.wanted == []
+    assert [u.state for u in offer.updates] == ["invalid", "invalid"] and offer.wanted == []
 
 
 def test_not_a_bundle_at_all(taker, real, giver_template, tmp_path):

@@ -15,7 +15,7 @@ from tests.peers.conftest import FAST, new_publisher, snapshot, staging_is_empty
 
 def test_an_empty_laptop_takes_the_full_bundle_and_the_delta(giver, taker):
     offer = read_offer(taker, giver.address, limits=FAST)
-    assert [(u.offered.sequence, u.verdict) for u in offer.updates] == [(1, "new"), (2, "new")]
+    assert [(u.offered.sequence, u.state) for u in offer.updates] == [(1, "new"), (2, "new")]
     phases = []
     taken = take(taker, offer, limits=FAST, progress=lambda phase, done, total: phases.append((phase, done, total)))
     assert [t.result.sequence for t in taken] == [1, 2]
@@ -31,7 +31,7 @@ def test_an_empty_laptop_takes_the_full_bundle_and_the_delta(giver, taker):
     kept = sorted(p.name for p in (taker.path / "bundles").glob("*.aulabundle"))
     assert kept == sorted(p.name for p in (giver.path / "bundles").glob("*.aulabundle"))
     again = read_offer(taker, giver.address, limits=FAST)
-    assert [u.verdict for u in again.updates] == ["older", "applied"] and again.wanted == []
+    assert [u.state for u in again.updates] == ["older", "applied"] and again.wanted == []
 
 
 def test_a_laptop_at_the_full_bundle_takes_only_the_delta(giver, taker):
@@ -39,7 +39,7 @@ def test_a_laptop_at_the_full_bundle_takes_only_the_delta(giver, taker):
 
     import_bundle(taker, giver.bundles[0])
     offer = read_offer(taker, giver.address, limits=FAST)
-    assert [u.verdict for u in offer.updates] == ["applied", "new"]
+    assert [u.state for u in offer.updates] == ["applied", "new"]
     [taken] = take(taker, offer, limits=FAST)
     assert taken.result.sequence == 2 and not taken.result.up_to_date
 
@@ -50,7 +50,7 @@ def test_verdicts_of_older_and_needs_sequence(giver, taker, tmp_path, publisher)
 
     import_bundle(taker, make_bundle(tmp_path, publisher, DELTA, sequence=7))
     offer = read_offer(taker, giver.address, limits=FAST)
-    assert [u.verdict for u in offer.updates] == ["older", "older"]
+    assert [u.state for u in offer.updates] == ["older", "older"]
     assert offer.wanted == [] and take(taker, offer) == []
 
 
@@ -67,13 +67,13 @@ def test_a_delta_whose_base_this_laptop_lacks(giver_template, taker, tmp_path, p
     keys = {u.key.name: parse_public_key(files[u.key.name]) for u in offered}
     offer = judge_offer(taker, PeerOffer(giver_template.address), offered, keys)
     [update] = offer.updates
-    assert update.verdict == "needs-sequence" and "1" in update.message
+    assert update.state == "needs-sequence" and "1" in update.message
 
 
 def test_nothing_changes_when_the_key_is_not_trusted_and_nobody_says_yes(giver, stranger):
     before = snapshot(stranger.path)
     offer = read_offer(stranger, giver.address, limits=FAST)
-    assert [u.verdict for u in offer.updates] == ["untrusted", "untrusted"]
+    assert [u.state for u in offer.updates] == ["untrusted", "untrusted"]
     assert offer.updates[0].key.fingerprint == giver.publisher.public.fingerprint
     asked = []
     with pytest.raises(SignatureError):
@@ -92,7 +92,7 @@ def test_a_key_learned_from_a_peer_is_remembered_once_accepted(giver, stranger):
 
 def test_a_catalog_bound_to_another_key_is_refused_before_download(giver, tmp_path):
     from aulalocal.bundle.importer import import_bundle
-    from aulalocal.datafolder import open_data_folder
+    from aulalocal.startup import open_data_folder
     from tests.peers.conftest import make_bundle
 
     other = new_publisher("Otro")
@@ -101,7 +101,7 @@ def test_a_catalog_bound_to_another_key_is_refused_before_download(giver, tmp_pa
         trust.add_key(folder.keys_dir, other.public)
         import_bundle(folder, make_bundle(tmp_path, other, sequence=1))
         offer = read_offer(folder, giver.address, limits=FAST)
-        assert [u.verdict for u in offer.updates] == ["invalid", "invalid"]
+        assert [u.state for u in offer.updates] == ["invalid", "invalid"]
         assert offer.wanted == []
     finally:
         folder.close()

@@ -16,7 +16,7 @@ def _update_json(update) -> dict:
     offered = update.offered
     return {
         "catalog": offered.catalog, "sequence": offered.sequence, "base_sequence": offered.base_sequence,
-        "size": offered.bundle.size, "sha256": offered.bundle.sha256, "state": update.verdict,
+        "size": offered.bundle.size, "sha256": offered.bundle.sha256, "state": update.state,
         "message": update.message, "key_id": offered.key_id, "fingerprint": offered.fingerprint,
     }
 
@@ -25,7 +25,7 @@ def _update_line(update) -> str:
     offered = update.offered
     line = fill(
         "  {catalog} {sequence}: {state} — {message}", catalog=offered.catalog, sequence=offered.sequence,
-        state=_(SCAN_STATES.get(update.verdict, update.verdict)), message=update.message,
+        state=_(SCAN_STATES.get(update.state, update.state)), message=update.message,
     )
     return f"{line} ({key_line(offered.key_id, offered.fingerprint)})"
 
@@ -59,6 +59,7 @@ def cmd_peers(args) -> int:
 
 def cmd_bundle_fetch(args) -> int:
     from aulalocal.bundle.minisign import normalized_fingerprint
+    from aulalocal.bundle.verdict import Verdict
     from aulalocal.errors import SequenceError, SignatureError
     from aulalocal.peers.client import parse_address
     from aulalocal.peers.take import read_offer, take
@@ -70,10 +71,10 @@ def cmd_bundle_fetch(args) -> int:
     folder = open_folder(args)
     offer = read_offer(folder, address)
     if not offer.wanted:
-        stuck = next((u for u in offer.updates if u.verdict not in ("applied", "older")), None)
+        stuck = next((u for u in offer.updates if not u.verdict.nothing_to_do), None)
         if stuck is not None:
             # What a drive's bundle with this verdict gets from 'bundle apply'.
-            error = SequenceError if stuck.verdict == "needs-sequence" else SignatureError
+            error = SequenceError if stuck.verdict in (Verdict.NEEDS_SEQUENCE, Verdict.REUSED_SEQUENCE) else SignatureError
             raise error(N_("{peer} has no update this laptop can take: {catalog} {sequence}: {reason}"),
                         peer=offer.label, catalog=stuck.offered.catalog, sequence=stuck.offered.sequence, reason=stuck.message)
         print_lines(to_json([]) if args.json else fill(_("Already up to date: {peer} has no update this laptop lacks."), peer=offer.label))

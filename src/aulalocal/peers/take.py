@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from aulalocal.bundle import minisign, space, trust
 from aulalocal.bundle.staging import StagingFolder
-from aulalocal.bundle.verdict import pinned_elsewhere
+from aulalocal.bundle.verdict import Verdict, describe, judge
 from aulalocal.datafolder import DataFolder
 from aulalocal.errors import N_, AulaLocalError, PeerError, SignatureError
 from aulalocal.errors import message as _msg
@@ -43,19 +43,20 @@ class PeerUpdate:
     """One offered update and what it would be for this laptop."""
 
     offered: OfferedUpdate
-    verdict: str  # new, applied, older, needs-sequence, untrusted, invalid (bundle scan's states)
+    verdict: Verdict  # what a drive's bundle would be (bundle.verdict)
     message: str  # the verdict in a few translated words
     key: minisign.PublicKey | None  # the key the peer sent for it (hostile until trusted)
     publisher: str | None = None  # the key's comment: who made the key says so, nothing more
 
     @property
     def can_apply(self) -> bool:
-        return self.verdict in ("new", "untrusted")
+        return self.verdict.can_apply
 
     # What a list of updates shows of a drive's bundle (``bundle.scan.DriveBundle``) too.
     @property
     def state(self) -> str:
-        return self.verdict
+        """What ``peers --json`` says of it: ``bundle scan --json``'s state names."""
+        return self.verdict.scan_state
 
     @property
     def catalog(self) -> str:
@@ -168,11 +169,11 @@ def judge_offer(
         key = keys.get(update.key.name)
         if isinstance(key, AulaLocalError) or key is None:
             reason = key if key is not None else SignatureError(N_("The key it comes with is not the one announced."))
-            offer.updates.append(PeerUpdate(update, "invalid", reason.message(), None))
+            offer.updates.append(PeerUpdate(update, Verdict.INVALID, reason.message(), None))
             continue
         verdict, words = _verdict(state, update, key, store)
         offer.updates.append(PeerUpdate(update, verdict, words, key, key.comment or None))
-        if verdict in ("new", "untrusted"):
+        if verdict.can_apply:
             # What the catalog will be once this one is applied: the next one is judged against it.
             states[update.catalog] = _after(state, update, key)
     return offer
@@ -187,32 +188,24 @@ def _after(state, update: OfferedUpdate, key: minisign.PublicKey):
                                key_id=key.key_id_hex, public_key=key.key.hex())
 
 
-def _verdict(state, update: OfferedUpdate, key: minisign.PublicKey, store: trust.TrustStore) -> tuple[str, str]:
-    """Spec section 6 steps 1 and 3 on what the peer says: the pin, the sequence, then the trust."""
-    if pinned_elsewhere(state, key):
-        return "invalid", _msg(N_("Signed by a key other than this catalog's."))
-    current = state.sequence if state else 0
-    if update.sequence == current:
-        if state and state.file_sha256 == update.bundle.sha256:
-            return "applied", _msg(N_("Already applied."))
-        return "invalid", _msg(N_("Reuses a sequence number with other content."))
-    if update.sequence < current:
-        return "older", _msg(N_("Older than the catalog on this laptop."))
-    if update.is_delta and update.base_sequence != current:
-        return "needs-sequence", _msg(N_("Needs sequence {needed} first; this laptop has {current}."),
-                                      needed=update.base_sequence, current=current)
+def _verdict(state, update: OfferedUpdate, key: minisign.PublicKey, store: trust.TrustStore) -> tuple[Verdict, str]:
+    """The drive's verdict (``bundle.verdict.judge``: the pin, then the sequence) on what the peer
+    says; for a new one, then the trust in the key it comes with."""
+    verdict = judge(state, update, update.bundle.sha256, key)
+    if verdict is not Verdict.NEW:
+        return verdict, describe(verdict, update, state)
     trusted = store.with_id(key.key_id_hex)
     if trusted is not None and not trusted.key.same_key(key):
-        return "invalid", _msg(
+        return Verdict.INVALID, _msg(
             N_("It comes with a key that claims the id {key_id} of a publisher this laptop trusts, but it is a different key (fingerprint {fingerprint})."),
             key_id=key.key_id_hex, fingerprint=key.fingerprint,
         )
     conflict = store.conflict(key.key_id_hex)
     if conflict is not None:
-        return "invalid", conflict.message()
+        return Verdict.INVALID, conflict.message()
     if trusted is None:
-        return "untrusted", _msg(N_("From a publisher this laptop does not know yet."))
-    return "new", _msg(N_("New update."))
+        return Verdict.UNTRUSTED, _msg(N_("From a publisher this laptop does not know yet."))
+    return verdict, describe(verdict)
 
 
 # -- the take --------------------------------------------------------------------

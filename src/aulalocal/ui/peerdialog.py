@@ -101,7 +101,7 @@ class PeerDialog(QDialog):
         lines = []
         for offer in looked.offers:
             lines.append(_("{peer}: nothing new for this laptop.").format(peer=offer.label))
-            lines += ["  " + u.message for u in offer.updates if u.state not in ("applied", "older")]
+            lines += ["  " + u.message for u in offer.updates if not u.verdict.nothing_to_do]
         lines += [_("{peer}: {reason}").format(peer=who, reason=reason) for who, reason in looked.failures]
         if not lines:
             lines = [_("No other AulaLocal computer was found on this network. On the other computer, start"

@@ -161,3 +161,41 @@ def test_look_reads_the_laptops_found_by_name_and_the_typed_ones(giver, taker):
     assert [(o.name, o.address, len(o.wanted)) for o in looked.offers] == [("AulaLocal – PC2", giver.address, 2)]
     assert [who for who, _reason in looked.failures] == ["AulaLocal – gone (127.0.0.1:1)", "127.0.0.1:2"]
     assert looked.wanted == looked.offers
+
+
+@pytest.mark.parametrize("before", ["nothing", "full", "both", "later", "other-at-1"])
+def test_an_offered_update_gets_the_verdict_a_drive_with_that_bundle_gets(giver, taker, tmp_path, publisher, before):
+    """The banner's words come from one function (bundle.verdict): each update offered alone, and on a drive alone.
+
+    (Offered together, a delta after a full bundle that applies is judged as
+    it will be once the full one is in: new, not "needs sequence 1".)
+    """
+    import shutil
+
+    from aulalocal.bundle.importer import import_bundle
+    from aulalocal.bundle.minisign import parse_public_key
+    from aulalocal.bundle.scan import scan_drive
+    from aulalocal.peers.index import parse_index
+    from aulalocal.peers.take import PeerOffer, judge_offer
+    from tests.peers.conftest import DELTA, make_bundle, offer_files
+
+    if before in ("full", "both"):
+        import_bundle(taker, giver.bundles[0])
+    if before == "both":
+        import_bundle(taker, giver.bundles[1])
+    if before == "later":
+        import_bundle(taker, make_bundle(tmp_path / "later", publisher, DELTA, sequence=7))
+    if before == "other-at-1":  # this laptop's sequence 1 has other content
+        import_bundle(taker, make_bundle(tmp_path / "other", publisher, DELTA, sequence=1))
+    index, files = offer_files(giver.path)
+    for number, bundle in enumerate(giver.bundles):
+        drive = tmp_path / f"drive-{number}"
+        drive.mkdir()
+        for path in (bundle, bundle.with_name(bundle.name + ".minisig")):
+            shutil.copy(path, drive / path.name)
+        [on_drive] = scan_drive(taker, drive)
+        alone = dict(index, updates=[index["updates"][number]])
+        offered = parse_index(json.dumps(alone).encode(), "test")
+        keys = {u.key.name: parse_public_key(files[u.key.name]) for u in offered}
+        [update] = judge_offer(taker, PeerOffer(giver.address), offered, keys).updates
+        assert (update.verdict, update.message) == (on_drive.verdict, on_drive.message)

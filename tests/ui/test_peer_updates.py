@@ -209,3 +209,49 @@ def test_the_window_is_quiet_on_the_network_unless_asked(qtbot, window):
     assert window._peers is None
     window._watch_peers()
     assert window._peers is None
+
+
+def test_the_update_dialog_points_to_another_computer_when_no_drive_is_in(qtbot, window):
+    """Update… with no drive: "Another computer…" opens the look; with a drive's or a computer's list it is not offered."""
+    from PySide6.QtCore import QTimer
+
+    def press_it():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, UpdateDialog) and dialog.peer_button.isVisible()
+        assert "Another computer…" in dialog.choose_label.text()
+        dialog.peer_button.click()
+
+    QTimer.singleShot(100, press_it)
+    dialog = window.open_update_dialog()
+    assert dialog.result() == UpdateDialog.Accepted
+    qtbot.waitUntil(lambda: any(isinstance(w, PeerDialog) and w.isVisible() for w in QApplication.topLevelWidgets()), timeout=5000)
+    looking = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PeerDialog))
+    assert window._peers is not None and not window._peers.looking  # nothing is asked of the network before Look
+    looking.close()
+
+    with_drive = UpdateDialog(window.state, None, bundles=[_drive_bundle()])
+    qtbot.addWidget(with_drive)
+    with_drive.show()
+    assert not with_drive.peer_button.isVisible()
+
+
+def _drive_bundle():
+    from pathlib import Path
+
+    from aulalocal.bundle.scan import DriveBundle
+    from aulalocal.bundle.verdict import Verdict
+
+    return DriveBundle(Path("/media/usb/x.aulabundle"), Verdict.OLDER, "minedu-pe", 1, message="Older.")
+
+
+def test_a_computer_found_by_name_is_shown_by_its_laptop_name(trusting, giver):
+    offer = look(trusting.folder, [], seconds=1, limits=FAST, browse=lambda seconds, exclude: [
+        _found("AulaLocal – PC-Dirección", giver.address)])
+    assert offer.offers[0].label == f"PC-Dirección ({giver.address})"
+    assert offer_of(trusting, giver.address).label == str(giver.address)  # a typed address: the address
+
+
+def _found(name, address):
+    from aulalocal.peers.discover import FoundPeer
+
+    return FoundPeer(name, address)

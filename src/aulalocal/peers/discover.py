@@ -21,6 +21,7 @@ from aulalocal.peers.client import Address
 
 SERVICE_TYPE = "_http._tcp.local."
 APP_PROPERTY = (b"app", b"aulalocal")
+INSTANCE_PREFIX = "AulaLocal \u2013 "  # "AulaLocal – <laptop name>"
 MAX_PEERS = 50  # a school has a few laptops; a network that announces thousands gets the first ones
 log = logging.getLogger("aulalocal.peers")
 
@@ -29,6 +30,11 @@ log = logging.getLogger("aulalocal.peers")
 class FoundPeer:
     name: str  # "AulaLocal – PC1", as it announces itself
     address: Address
+
+
+def laptop_of(name: str) -> str:
+    """The laptop's name in its announcement ("PC1" of "AulaLocal – PC1"), to show."""
+    return name.removeprefix(INSTANCE_PREFIX).strip() or name
 
 
 def _zeroconf(interfaces: Sequence[str] | None):

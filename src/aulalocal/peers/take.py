@@ -84,7 +84,10 @@ class PeerOffer:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.address})" if self.name else str(self.address)
+        """What a teacher reads: the laptop's name and its address ("PC1 (192.168.1.20:8080)"), or the address."""
+        from aulalocal.peers.discover import laptop_of
+
+        return f"{laptop_of(self.name)} ({self.address})" if self.name else str(self.address)
 
 
 def read_offer(

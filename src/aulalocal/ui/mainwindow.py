@@ -311,6 +311,7 @@ class MainWindow(QMainWindow):
         from aulalocal.ui.updatedialog import UpdateDialog
 
         dialog = UpdateDialog(self.state, self, bundles=bundles, path=path, offer=offer)
+        dialog.peerRequested.connect(lambda: QTimer.singleShot(0, self.open_peer_dialog))
         if bundles is None and path is None and offer is None and self.banner.bundles and self.banner.root:
             dialog.set_bundles(self.banner.bundles)
         dialog.exec()
@@ -472,7 +473,7 @@ def _sample_offer():
     import os
 
     from aulalocal.bundle.minisign import PublicKey
-    from aulalocal.i18n import gettext as _
+    from aulalocal.bundle.verdict import Verdict, describe
     from aulalocal.peers.client import Address
     from aulalocal.peers.index import OfferedFile, OfferedUpdate
     from aulalocal.peers.take import PeerOffer, PeerUpdate
@@ -484,5 +485,5 @@ def _sample_offer():
         offered = OfferedUpdate("minedu-pe", sequence, base, OfferedFile(name, 48_000_000, "0" * 64),
                                 OfferedFile(name + ".minisig", 300, "0" * 64), OfferedFile("k.pub", 120, "0" * 64),
                                 key.key_id_hex, key.fingerprint)
-        updates.append(PeerUpdate(offered, "new", _("New update."), key, key.comment))
+        updates.append(PeerUpdate(offered, Verdict.NEW, describe(Verdict.NEW), key, key.comment))
     return PeerOffer(Address("192.168.1.21", 8080), updates, name="AulaLocal – PC-Dirección")

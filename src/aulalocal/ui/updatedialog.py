@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -93,6 +93,8 @@ def _take_update(folder, address, update, **kwargs):
 
 class UpdateDialog(QDialog):
     """Update the catalog: choose (drive bundles or a file), progress, result."""
+
+    peerRequested = Signal()  # "Another computer…": the window opens its look (ui/peerdialog.py)
 
     def __init__(
         self,
@@ -178,11 +180,13 @@ class UpdateDialog(QDialog):
         self.open_button.clicked.connect(self.open_file)
         self.export_button = QPushButton()
         self.export_button.clicked.connect(self.open_export)
+        self.peer_button = QPushButton()
+        self.peer_button.clicked.connect(self.open_peer)
         self.cancel_button = QPushButton()
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button = QPushButton()
         self.close_button.clicked.connect(self.accept)
-        for button in (self.apply_button, self.open_button, self.export_button):
+        for button in (self.apply_button, self.open_button, self.peer_button, self.export_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
@@ -209,6 +213,10 @@ class UpdateDialog(QDialog):
         path = choose_bundle_file(self)
         if path:
             self.start([path])
+
+    def open_peer(self) -> None:
+        self.peerRequested.emit()
+        self.accept()
 
     def open_export(self) -> None:
         from aulalocal.ui.exportdialog import ExportDialog
@@ -307,6 +315,8 @@ class UpdateDialog(QDialog):
         self.apply_button.setVisible(page == 0 and applicable)
         self.open_button.setVisible(page in (0, 2))
         self.export_button.setVisible(page == 0)
+        # Nothing from a drive or another computer on show: where else updates come from.
+        self.peer_button.setVisible(page == 0 and self.offer is None and self.bundle_model.rowCount() == 0)
         self.cancel_button.setVisible(page == 1)
         self.cancel_button.setEnabled(True)
         self.close_button.setVisible(page != 1)
@@ -323,12 +333,15 @@ class UpdateDialog(QDialog):
                 _(
                     "To update the catalog, plug in a USB drive with an AulaLocal update and wait a moment:"
                     " a message appears at the top of the window. If it does not, open the update file"
-                    " (.aulabundle) yourself."
+                    " (.aulabundle) yourself. Another laptop of the school that has the updates can pass"
+                    " them on over the network: press “Another computer…”."
                 )
             )
         self.apply_button.setText(_("Update from the other computer") if self.offer is not None else _("Update from the drive"))
         self.open_button.setText(_("Open bundle file…"))
         self.export_button.setText(_("Copy updates to a drive…"))
+        self.peer_button.setText(_("Another computer…"))
+        self.peer_button.setAccessibleName(_("Update from another computer on the network"))
         self.cancel_button.setText(_("Cancel"))
         self.close_button.setText(_("Close"))
         self.cancel_button.setAccessibleName(_("Cancel the update; nothing will be changed"))

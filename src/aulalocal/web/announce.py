@@ -18,9 +18,8 @@ import socket
 from collections.abc import Callable, Sequence
 
 from aulalocal.i18n import LANGUAGES
-from aulalocal.peers.discover import APP_PROPERTY, SERVICE_TYPE  # what other laptops browse for
+from aulalocal.peers.discover import APP_PROPERTY, INSTANCE_PREFIX, SERVICE_TYPE  # what other laptops browse for
 
-INSTANCE_PREFIX = "AulaLocal \u2013 "  # "AulaLocal – <laptop name>"
 _LABEL_BYTES = 63  # longest DNS label
 log = logging.getLogger("aulalocal.web")
 

@@ -97,5 +97,8 @@ def test_peers_lists_typed_addresses_with_their_verdicts(giver, taker, capsys):
     assert code == 0 and "2 updates new for this laptop" in out and giver.publisher.public.fingerprint in out
     code, out, err = run(capsys, "--data-dir", str(taker.path), "peers", "--seconds", "0", "127.0.0.1:1")
     assert code == 0 and "127.0.0.1:1:" in out  # a peer that does not answer is listed with why
+    code, out, err = run(capsys, "--data-dir", str(taker.path), "peers", "--seconds", "0", "127.0.0.1:1", "--json")
+    [gone] = json.loads(out)
+    assert (gone["name"], gone["address"], gone["updates"]) == ("", "127.0.0.1:1", []) and "127.0.0.1:1" in gone["error"]
     code, out, err = run(capsys, "--data-dir", str(taker.path), "peers", "--seconds", "0")
     assert code == 0 and "No other AulaLocal computer" in out

@@ -159,7 +159,7 @@ def test_look_reads_the_laptops_found_by_name_and_the_typed_ones(giver, taker):
                   limits=FAST, browse=found)
     assert asked == [(1, ("AulaLocal – PC1",))]
     assert [(o.name, o.address, len(o.wanted)) for o in looked.offers] == [("AulaLocal – PC2", giver.address, 2)]
-    assert [who for who, _reason in looked.failures] == ["AulaLocal – gone (127.0.0.1:1)", "127.0.0.1:2"]
+    assert [f.label for f in looked.failures] == ["gone (127.0.0.1:1)", "127.0.0.1:2"]
     assert looked.wanted == looked.offers
 
 

@@ -41,7 +41,7 @@ def cmd_peers(args) -> int:
     looked = look(folder, typed, seconds=args.seconds)
     if args.json:
         out = [{"name": o.name, "address": str(o.address), "updates": [_update_json(u) for u in o.updates]} for o in looked.offers]
-        out += [{"peer": who, "updates": [], "error": reason} for who, reason in looked.failures]
+        out += [{"name": f.name, "address": str(f.address), "updates": [], "error": f.reason} for f in looked.failures]
         print_lines(to_json(out, indent=2))
         return 0
     if not looked.offers and not looked.failures:
@@ -52,8 +52,8 @@ def cmd_peers(args) -> int:
             ngettext("{count} update new for this laptop", "{count} updates new for this laptop", count), count=i18n.format_number(count))))
         for update in offer.updates:
             print_lines(_update_line(update))
-    for who, reason in looked.failures:
-        print_lines(fill("{peer}: {reason}", peer=who, reason=reason))
+    for failed in looked.failures:
+        print_lines(fill("{peer}: {reason}", peer=failed.label, reason=failed.reason))
     return 0
 
 

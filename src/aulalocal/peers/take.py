@@ -84,10 +84,27 @@ class PeerOffer:
 
     @property
     def label(self) -> str:
-        """What a teacher reads: the laptop's name and its address ("PC1 (192.168.1.20:8080)"), or the address."""
-        from aulalocal.peers.discover import laptop_of
+        return label(self.name, self.address)
 
-        return f"{laptop_of(self.name)} ({self.address})" if self.name else str(self.address)
+
+def label(name: str, address: Address) -> str:
+    """What a teacher reads of a computer: its laptop's name and address ("PC1 (192.168.1.20:8080)"), or the address."""
+    from aulalocal.peers.discover import laptop_of
+
+    return f"{laptop_of(name)} ({address})" if name else str(address)
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """A computer that a look found or was given, whose offer could not be read."""
+
+    name: str
+    address: Address
+    reason: str  # the one-line message
+
+    @property
+    def label(self) -> str:
+        return label(self.name, self.address)
 
 
 def read_offer(
@@ -109,7 +126,7 @@ class Looked:
     """What a look around the network found: the offers, and the computers that did not answer well."""
 
     offers: list[PeerOffer] = field(default_factory=list)
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (who, the one-line reason)
+    failures: list[Unanswered] = field(default_factory=list)
 
     @property
     def wanted(self) -> list[PeerOffer]:
@@ -140,7 +157,7 @@ def look(
         except Cancelled:
             raise
         except AulaLocalError as exc:
-            looked.failures.append((f"{name} ({address})" if name else str(address), exc.message()))
+            looked.failures.append(Unanswered(name, address, exc.message()))
     return looked
 
 

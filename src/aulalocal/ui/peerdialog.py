@@ -102,7 +102,7 @@ class PeerDialog(QDialog):
         for offer in looked.offers:
             lines.append(_("{peer}: nothing new for this laptop.").format(peer=offer.label))
             lines += ["  " + u.message for u in offer.updates if not u.verdict.nothing_to_do]
-        lines += [_("{peer}: {reason}").format(peer=who, reason=reason) for who, reason in looked.failures]
+        lines += [_("{peer}: {reason}").format(peer=f.label, reason=f.reason) for f in looked.failures]
         if not lines:
             lines = [_("No other AulaLocal computer was found on this network. On the other computer, start"
                        " Share in class, then type the address its panel shows (for example 192.168.1.20:8080).")]

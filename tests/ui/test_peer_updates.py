@@ -255,3 +255,34 @@ def _found(name, address):
     from aulalocal.peers.discover import FoundPeer
 
     return FoundPeer(name, address)
+
+
+@pytest.mark.parametrize("lang", ["es", "qu"])
+def test_the_dialogs_hold_their_words_and_buttons_in_spanish_and_quechua(qtbot, state, lang):
+    """Quechua's longer words: nothing cut off at the bottom, no button squeezed (as the screenshots showed)."""
+    from aulalocal import i18n
+
+    before = i18n.current_language()
+    state.set_language(lang, save=False)
+    try:
+        update = UpdateDialog(state, None)
+        look_dialog = PeerDialog(state, None, watcher=PeerWatcher(state, look=typed_only))
+        for dialog in (update, look_dialog):
+            qtbot.addWidget(dialog)
+            dialog.show()
+            qtbot.waitExposed(dialog)
+        qtbot.wait(50)
+        look_dialog._looked(_nothing_found())
+        qtbot.wait(50)
+        for label in (update.choose_label, look_dialog.intro, look_dialog.status):
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
+        for button in (update.open_button, update.peer_button, update.export_button, update.close_button):
+            assert button.isVisible() and button.width() >= button.sizeHint().width(), button.text()
+    finally:
+        state.set_language(before, save=False)
+
+
+def _nothing_found():
+    from aulalocal.peers.take import Looked
+
+    return Looked()

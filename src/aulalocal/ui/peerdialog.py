@@ -15,6 +15,7 @@ from aulalocal.errors import AulaLocalError
 from aulalocal.i18n import gettext as _
 from aulalocal.ui import worker
 from aulalocal.ui.peerwatcher import PeerWatcher
+from aulalocal.ui.textfit import fit_text
 
 
 class PeerDialog(QDialog):
@@ -76,9 +77,9 @@ class PeerDialog(QDialog):
         try:
             typed = [parse_address(text)] if text else []
         except AulaLocalError as exc:
-            self.status.setText(exc.message())
+            self._say(exc.message())
             return
-        self.status.setText(_("Looking for AulaLocal computers on this network…"))
+        self._say(_("Looking for AulaLocal computers on this network…"))
         self._busy(True)
         self.watcher.look(typed)
 
@@ -106,11 +107,15 @@ class PeerDialog(QDialog):
         if not lines:
             lines = [_("No other AulaLocal computer was found on this network. On the other computer, start"
                        " Share in class, then type the address its panel shows (for example 192.168.1.20:8080).")]
-        self.status.setText("\n".join(lines))
+        self._say("\n".join(lines))
 
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
-        self.status.setText(worker.error_text(exc))
+        self._say(worker.error_text(exc))
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        fit_text(self, [self.intro, self.status])
 
     def retranslate(self, *_args) -> None:
         self.setWindowTitle(_("Update from another computer"))
@@ -124,6 +129,11 @@ class PeerDialog(QDialog):
         self.look_button.setText(_("Look"))
         self.cancel_button.setText(_("Cancel"))
         self.close_button.setText(_("Close"))
+        fit_text(self, [self.intro, self.status])
+
+    def showEvent(self, event) -> None:
+        fit_text(self, [self.intro, self.status])
+        super().showEvent(event)
 
     def reject(self) -> None:
         if self.watcher.looking:

@@ -28,6 +28,7 @@ from aulalocal.errors import BundleError, Cancelled, PeerError, SequenceError, S
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
 from aulalocal.ui import worker
+from aulalocal.ui.textfit import fit_text
 from aulalocal.ui.bundlelist import BundleListModel
 from aulalocal.ui.filedialogs import choose_bundle_file
 from aulalocal.ui.progresspage import ProgressPage
@@ -116,7 +117,8 @@ class UpdateDialog(QDialog):
         self.error: BaseException | None = None
         self.finished_ok: bool | None = None
         self.setObjectName("updateDialog")
-        self.setMinimumWidth(min(560, self.fontMetrics().averageCharWidth() * 70))
+        self._min_width = min(560, self.fontMetrics().averageCharWidth() * 70)
+        self.setMinimumWidth(self._min_width)
 
         layout = QVBoxLayout(self)
         self.stack = QStackedWidget()
@@ -126,7 +128,8 @@ class UpdateDialog(QDialog):
         self.progress_page = ProgressPage()
         self.stack.addWidget(self.progress_page)
         self.stack.addWidget(self._build_result_page())
-        layout.addLayout(self._build_buttons())
+        self.buttons = self._build_buttons()
+        layout.addLayout(self.buttons)
 
         state.languageChanged.connect(self.retranslate)
         self.set_bundles(offer.updates if offer is not None else bundles or [])
@@ -321,6 +324,15 @@ class UpdateDialog(QDialog):
         self.cancel_button.setEnabled(True)
         self.close_button.setVisible(page != 1)
         self.bundle_view.setVisible(self.bundle_model.rowCount() > 0)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Wide enough for the buttons shown (a narrow dialog squeezes them), tall enough for the words above them."""
+        margins = self.layout().contentsMargins()
+        sides = margins.left() + margins.right()
+        self.buttons.invalidate()  # before the first show, new button words do not invalidate it
+        self.setMinimumWidth(max(self._min_width, self.buttons.sizeHint().width() + sides))
+        fit_text(self, [self.choose_label])
 
     def retranslate(self, *_args) -> None:
         self.setWindowTitle(_("Update the catalog"))
@@ -348,6 +360,11 @@ class UpdateDialog(QDialog):
         self.progress_page.bar.setAccessibleName(_("Progress"))
         if self.stack.currentIndex() == 2:
             self._show_result()
+        self._fit()
+
+    def showEvent(self, event) -> None:
+        self._fit()
+        super().showEvent(event)
 
     def reject(self) -> None:
         # Esc or the window's close button while running means Cancel, not leaving a worker behind.

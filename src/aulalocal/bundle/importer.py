@@ -29,7 +29,7 @@ from aulalocal.bundle.media import intact
 from aulalocal.bundle.progress import CancelCheck, Progress
 from aulalocal.bundle.staging import StagedFile, StagingFolder, disk_error, read_small, stage
 from aulalocal.bundle.verdict import Verdict, judge, refusal
-from aulalocal.catalog.store import get_state
+from aulalocal.catalog.store import CatalogState, get_state
 from aulalocal.datafolder import DataFolder
 from aulalocal.errors import N_, SignatureError
 from aulalocal.fileio import AtomicFiles, ensure_folder, link_or_copy, name_synced, write_atomically
@@ -253,18 +253,22 @@ class CheckedBundle:
 
 
 def check_bundle(
-    folder: DataFolder, bundle: Path, *, progress: Progress | None = None, cancel: CancelCheck | None = None
+    folder: DataFolder, bundle: Path, *, progress: Progress | None = None, cancel: CancelCheck | None = None,
+    state_of: Callable[[str], CatalogState | None] | None = None,
 ) -> CheckedBundle:
     """Spec section 6 steps 1 to 4, changing nothing (``bundle verify``).
 
     Raises what an import would raise for the same bundle, but for one the
-    laptop has already: that is ``up_to_date``.
+    laptop has already: that is ``up_to_date``. ``state_of`` gives the
+    catalog's state to check the sequence against (default: this laptop's;
+    ``peers.take``: as the updates checked before it would make it).
     """
     verified = verify_bundle(folder, bundle, progress=progress, cancel=cancel)
     try:
         manifest = verified.manifest
         records = validate_all(manifest, verified.lines(cancel), None, cancel)
-        up_to_date = check_sequence(get_state(folder.catalog, manifest.catalog), manifest, verified.staged.sha256)
+        state = (state_of or (lambda catalog: get_state(folder.catalog, catalog)))(manifest.catalog)
+        up_to_date = check_sequence(state, manifest, verified.staged.sha256)
     finally:
         verified.close()
     return CheckedBundle(

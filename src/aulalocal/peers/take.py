@@ -306,51 +306,21 @@ def _downloaded(progress: Progress | None, offset: int, total: int):
     return (lambda done: progress("download", offset + done, total)) if progress is not None else None
 
 
-@dataclass(frozen=True)
-class Checked:
-    """``verify_only``: what ``bundle verify`` says of a downloaded bundle."""
-
-    catalog: str
-    sequence: int
-    base_sequence: int | None
-    publisher: str
-    key_id: str
-    fingerprint: str
-    records: int
-    up_to_date: bool
-
-    def as_json(self) -> dict:
-        return dataclasses.asdict(self)
-
-
-def _check(folder: DataFolder, bundle, update: PeerUpdate, states: dict, progress, cancel) -> Checked:
-    """``bundle verify`` on a downloaded bundle; its sequence against this laptop's catalog, or against
-    the one the updates checked before it in this take would make."""
-    from aulalocal.bundle.apply import check_sequence, validate_all
-    from aulalocal.bundle.importer import verify_bundle
+def _check(folder: DataFolder, bundle, update: PeerUpdate, states: dict, progress, cancel):
+    """``bundle verify`` on a downloaded bundle (``importer.CheckedBundle``); its sequence against this
+    laptop's catalog, or against the one the updates checked before it in this take would make."""
+    from aulalocal.bundle.importer import check_bundle
     from aulalocal.catalog.store import get_state
 
-    verified = verify_bundle(folder, bundle, progress=progress, cancel=cancel)
-    try:
-        manifest = verified.manifest
-        archive = verified.archive
+    def state_of(catalog: str):
+        if catalog not in states:
+            states[catalog] = get_state(folder.catalog, catalog)
+        return states[catalog]
 
-        def lines():
-            for name in manifest.record_files:
-                for number, line in archive.iter_record_lines(name, cancel=cancel):
-                    yield line, f"{name}:{number}"
-
-        records = validate_all(manifest, lines, None, cancel)
-        if manifest.catalog not in states:
-            states[manifest.catalog] = get_state(folder.catalog, manifest.catalog)
-        state = states[manifest.catalog]
-        up_to_date = check_sequence(state, manifest, verified.staged.sha256)
-    finally:
-        verified.close()
-    _same_as_announced(update, manifest)
-    states[manifest.catalog] = _after(state, update.offered, verified.key)
-    return Checked(manifest.catalog, manifest.sequence, manifest.base_sequence, manifest.publisher,
-                   verified.key_id, verified.key.fingerprint, records, up_to_date)
+    checked = check_bundle(folder, bundle, progress=progress, cancel=cancel, state_of=state_of)
+    _same_as_announced(update, checked)
+    states[checked.catalog] = _after(states[checked.catalog], update.offered, update.key)
+    return checked
 
 
 def _same_as_announced(update: PeerUpdate, manifest) -> None:

@@ -430,3 +430,21 @@ def test_a_peer_that_disappears_mid_transfer(taker, real):
         take(taker, offer, limits=FAST)
     assert "lost" in info.value.message()
     assert snapshot(taker.path) == before and staging_is_empty(taker.path)
+
+
+def test_a_broken_peer_is_told_in_the_teachers_language(taker, real, real_translations):
+    from aulalocal import i18n
+
+    index, files = real
+    with http_peer(handler(index, files)) as address:
+        offer = read_offer(taker, address, limits=FAST)
+    before = snapshot(taker.path)
+    with pytest.raises(PeerError) as info:  # the peer went away after its list
+        take(taker, offer, limits=FAST)
+    with i18n.speaking("qu"):
+        quechua = info.value.message()
+    with i18n.speaking("es"):
+        spanish = info.value.message()
+    assert "t'inkinakuy" in quechua and str(address) in quechua
+    assert spanish.startswith(f"Se perdió la conexión con {address}.")
+    assert snapshot(taker.path) == before and staging_is_empty(taker.path)

@@ -258,7 +258,7 @@ def _found(name, address):
 
 
 @pytest.mark.parametrize("lang", ["es", "qu"])
-def test_the_dialogs_hold_their_words_and_buttons_in_spanish_and_quechua(qtbot, state, lang):
+def test_the_dialogs_hold_their_words_and_buttons_in_spanish_and_quechua(qtbot, state, lang, real_translations):
     """Quechua's longer words: nothing cut off at the bottom, no button squeezed (as the screenshots showed)."""
     from aulalocal import i18n
 
@@ -274,6 +274,7 @@ def test_the_dialogs_hold_their_words_and_buttons_in_spanish_and_quechua(qtbot, 
         qtbot.wait(50)
         look_dialog._looked(_nothing_found())
         qtbot.wait(50)
+        assert update.peer_button.text() == {"es": "Otra computadora…", "qu": "Huk antañiqiq…"}[lang]
         for label in (update.choose_label, look_dialog.intro, look_dialog.status):
             assert label.height() >= label.heightForWidth(label.width()), label.text()
         for button in (update.open_button, update.peer_button, update.export_button, update.close_button):

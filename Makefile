@@ -10,6 +10,8 @@ LANGS := es qu en
 POT := translations/aulalocal.pot
 FIRST_START := build/first-start/stamp.json
 MO_FILES := $(foreach l,$(LANGS),translations/$(l)/LC_MESSAGES/aulalocal.mo)
+# Qt's own file dialog in Latin American Spanish and Quechua (translations/qt/).
+QM_FILES := translations/qt/es.qm translations/qt/qu.qm
 SYSTEM_PACKAGES := minisign xvfb xdotool libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 fonts-dejavu-core chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -67,7 +69,7 @@ i18n-update: $(INSTALLED)
 	  fi; \
 	done
 
-mo: $(MO_FILES)
+mo: $(MO_FILES) $(QM_FILES)
 
 # Quechua texts (seeds and qu.po) rewritten with the glossary's spelling rules
 # (translations/glossary-qu.md); tests/test_quechua.py checks what is left.
@@ -76,6 +78,10 @@ qu-spelling: $(INSTALLED)
 
 translations/%/LC_MESSAGES/aulalocal.mo: translations/%/LC_MESSAGES/aulalocal.po | $(INSTALLED)
 	$(BIN)/pybabel compile --use-fuzzy -d translations -D aulalocal -l $*
+
+# Qt's lrelease (in PySide6) reads the .po files we own and writes Qt's .qm.
+translations/qt/%.qm: translations/qt/%.po | $(INSTALLED)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
 
 # Benchmarks (not part of `make test`): Kiwix desktop, kiwix-serve and
 # zimwriterfs are the comparison points (docs/benchmarks.md).
@@ -130,4 +136,4 @@ icons: $(INSTALLED)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/render_icons.py
 
 clean:
-	rm -rf $(VENV) build dist translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) build dist translations/*/LC_MESSAGES/*.mo translations/qt/*.qm

@@ -19,20 +19,32 @@ log = logging.getLogger("aulalocal.ui")
 
 
 def _install_qt_translator(app, lang: str) -> None:
-    """Qt's own dialogs (file and print dialogs) in Spanish for es and qu (Qt has no Quechua)."""
-    from PySide6.QtCore import QLibraryInfo, QTranslator
+    """Qt's own dialogs (file and print dialogs) in the app's language.
 
-    old = getattr(app, "_aulalocal_translator", None)
-    if old is not None:
+    Qt's Spanish (qtbase_es.qm) for es and qu, Qt having no Quechua; over it
+    our own translations of the file dialog (translations/qt/: Latin American
+    Spanish, and Quechua), which Qt asks first since they are installed last.
+    Qt's locale follows too: the file list's kinds ("documento PDF") are in
+    the language of the default QLocale, Spanish for qu as well.
+    """
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    from aulalocal.paths import translations_dir
+
+    for old in getattr(app, "_aulalocal_translators", ()):
         app.removeTranslator(old)
-        app._aulalocal_translator = None
-    qt_lang = {"es": "es", "qu": "es"}.get(lang)
-    if qt_lang is None:
+    app._aulalocal_translators = []
+    if lang not in ("es", "qu"):
+        QLocale.setDefault(QLocale(QLocale.English, QLocale.UnitedStates))
         return
-    translator = QTranslator(app)
-    if translator.load(f"qtbase_{qt_lang}", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
-        app.installTranslator(translator)
-        app._aulalocal_translator = translator
+    QLocale.setDefault(QLocale(QLocale.Spanish, QLocale.Peru))
+    for name, folder in (("qtbase_es", QLibraryInfo.path(QLibraryInfo.TranslationsPath)), (lang, str(translations_dir() / "qt"))):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            app._aulalocal_translators.append(translator)
+        else:
+            log.warning("Qt translation %s not found in %s", name, folder)
 
 
 def _log_file(folder_path) -> str:

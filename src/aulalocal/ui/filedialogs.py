@@ -1,52 +1,157 @@
-"""Every question for a file or a folder the window asks: where to read an update, where to write.
+"""Every question for a file or a folder the window asks, and the names it suggests.
 
-The callers suggest the file's name; these say where the dialog starts and
-add the file's extension when the teacher left it out.
+Each question starts where a teacher looks: on the plugged-in drive for an
+update or for copying updates, in Documents for a handout or a recording
+(the home folder where there is no Documents folder), never in the folder
+the program runs from. Qt's own dialog, the one a Linux laptop without a
+desktop's dialog shows, lists the drives, Documents and the home folder on
+its side; its words come from translations/qt/ (``app._install_qt_translator``).
+
+A suggested name is whole words of the title, short and safe on every
+system the file may travel to (``suggested_name``).
 """
 
 from __future__ import annotations
 
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from aulalocal.i18n import gettext as _
 
+NAME_LIMIT = 40  # characters of a suggested name before its extension
+# Names Windows refuses for a file, whatever its extension.
+_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+# A word: letters and digits, with the apostrophe that is a letter in
+# Quechua (p'anqa) and its typed variants inside it.
+_WORD = re.compile(r"[^\W_]+(?:['’ʼ´`][^\W_]+)*")
 
-def _documents() -> Path:
-    from PySide6.QtCore import QStandardPaths
 
-    return Path(QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or str(Path.home()))
+def suggested_name(title: str, extension: str, lang: str | None = None, limit: int = NAME_LIMIT) -> str:
+    """``codigo-penal-articulo-183-b-qu.mp3``: the title's first whole words, at most ``limit`` characters.
+
+    Lowercase letters (as written: ``ñ``, ``á`` and the Quechua apostrophe
+    stay), digits and hyphens only: nothing Windows, a phone or a FAT drive
+    refuses, no leading dot, never a device name such as ``con``.
+    """
+    words = [
+        re.sub(r"['’ʼ´`]", "'", w)
+        for w in _WORD.findall(unicodedata.normalize("NFC", title).lower())
+    ]
+    stem = ""
+    for word in words:
+        longer = f"{stem}-{word}" if stem else word
+        if len(longer) > limit:
+            break
+        stem = longer
+    if not stem:
+        stem = words[0][:limit] if words else "aulalocal"
+    if lang:
+        stem = f"{stem}-{lang}"
+    if stem in _WINDOWS_DEVICES:
+        stem = f"{stem}-aulalocal"
+    return f"{stem}.{extension}"
 
 
-def choose_bundle_file(parent: QWidget | None) -> Path | None:
-    name, _filter = QFileDialog.getOpenFileName(
-        parent, _("Open bundle file"), str(Path.home()), _("AulaLocal updates (*.aulabundle)")
-    )
+def documents() -> Path:
+    """The teacher's Documents folder, or the home folder where there is none."""
+    location = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
+    if location and Path(location).is_dir():
+        return Path(location)
+    return Path.home()
+
+
+def drive_folder() -> Path | None:
+    """Where this system mounts USB drives (``/media/ana``), when no drive is plugged in yet."""
+    if sys.platform.startswith("linux"):
+        user = os.environ.get("USER") or Path.home().name
+        for folder in (Path("/media") / user, Path("/run/media") / user, Path("/media")):
+            if folder.is_dir():
+                return folder
+    return None
+
+
+def _places(drives: Iterable[Path]) -> list[QUrl]:
+    """The side of Qt's own dialog: the drives, then Documents and the home folder."""
+    places: list[Path] = []
+    for place in [*drives, documents(), Path.home()]:
+        if place not in places and Path(place).is_dir():
+            places.append(Path(place))
+    return [QUrl.fromLocalFile(str(p)) for p in places]
+
+
+def _ask(dialog: QFileDialog, drives: Iterable[Path]) -> str | None:
+    dialog.setSidebarUrls(_places(drives))
+    if dialog.exec() != QDialog.Accepted:
+        return None
+    chosen = dialog.selectedFiles()
+    return chosen[0] if chosen else None
+
+
+def _first_drive(drives: Iterable[Path]) -> Path | None:
+    return next((Path(d) for d in drives if Path(d).is_dir()), None)
+
+
+def choose_bundle_file(parent: QWidget | None, drives: Iterable[Path] = ()) -> Path | None:
+    """An update file, looked for on the plugged-in drive (else in Documents)."""
+    drives = list(drives)
+    start = _first_drive(drives) or documents()
+    dialog = QFileDialog(parent, _("Open bundle file"), str(start), _("AulaLocal updates (*.aulabundle)"))
+    dialog.setFileMode(QFileDialog.ExistingFile)
+    dialog.setAcceptMode(QFileDialog.AcceptOpen)
+    name = _ask(dialog, drives)
     return Path(name) if name else None
 
 
-def choose_drive(parent: QWidget | None) -> Path | None:
-    """The drive (or a folder on it) to copy updates to."""
-    folder = QFileDialog.getExistingDirectory(parent, _("Choose the USB drive"), str(Path.home()))
+def choose_drive(parent: QWidget | None, drives: Iterable[Path] = ()) -> Path | None:
+    """The drive (or a folder on it) to copy updates to, starting on the plugged-in one."""
+    drives = list(drives)
+    start = _first_drive(drives) or drive_folder() or documents()
+    dialog = QFileDialog(parent, _("Choose the USB drive"), str(start))
+    dialog.setFileMode(QFileDialog.Directory)
+    dialog.setOption(QFileDialog.ShowDirsOnly, True)
+    dialog.setAcceptMode(QFileDialog.AcceptOpen)
+    folder = _ask(dialog, drives)
     return Path(folder) if folder else None
 
 
-def _save_path(parent: QWidget | None, caption: str, name: str, filters: str, extension: str) -> str | None:
-    path, _filter = QFileDialog.getSaveFileName(parent, caption, str(_documents() / name), filters)
+def _save_path(parent: QWidget | None, caption: str, name: str, filters: str, extension: str, drives: Iterable[Path]) -> str | None:
+    dialog = QFileDialog(parent, caption, str(documents()), filters)
+    dialog.setAcceptMode(QFileDialog.AcceptSave)
+    dialog.setFileMode(QFileDialog.AnyFile)
+    dialog.setDefaultSuffix(extension)  # so Qt asks before replacing "hoja.pdf" typed as "hoja"
+    dialog.selectFile(name)
+    path = _ask(dialog, drives)
     if not path:
         return None
     if not path.lower().endswith("." + extension):
         path += "." + extension
+        if Path(path).exists() and not _replace(parent, Path(path)):
+            return None
     return path
 
 
-def ask_pdf_path(parent: QWidget | None, name: str) -> str | None:
+def _replace(parent: QWidget | None, path: Path) -> bool:
+    from aulalocal.ui.dialogs import confirm
+
+    return confirm(
+        parent, _("{name} already exists in {folder}. Replace it?").format(name=path.name, folder=str(path.parent)),
+        _("Replace"), _("Cancel"),
+    )
+
+
+def ask_pdf_path(parent: QWidget | None, name: str, drives: Iterable[Path] = ()) -> str | None:
     """Where to save a handout, ``name`` suggested, in the teacher's documents."""
-    return _save_path(parent, _("Save as PDF"), name, _("PDF files (*.pdf)"), "pdf")
+    return _save_path(parent, _("Save as PDF"), name, _("PDF files (*.pdf)"), "pdf", drives)
 
 
-def ask_audio_path(parent: QWidget | None, name: str, fmt: str) -> str | None:
+def ask_audio_path(parent: QWidget | None, name: str, fmt: str, drives: Iterable[Path] = ()) -> str | None:
     """Where to save a reading for a parent's phone (``fmt``: "mp3" or "wav")."""
     filters = _("MP3 audio, for phones (*.mp3)") if fmt == "mp3" else _("WAV audio (*.wav)")
-    return _save_path(parent, _("Save for a parent's phone"), name, filters, fmt)
+    return _save_path(parent, _("Save for a parent's phone"), name, filters, fmt, drives)

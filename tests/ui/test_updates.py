@@ -263,7 +263,7 @@ def test_banner_shows_what_a_drive_carries(window, qtbot, publisher):
     window.banner.show_drive("/media/usb", bundles)
     assert window.banner.isVisible()
     text = window.banner.label.text()
-    assert "minedu-pe" in text and "Ministerio" in text and "3" in text
+    assert "minedu-pe" not in text and "Ministerio" in text and "3" in text
     assert window.banner.update_button.isVisible()
     window.banner.show_drive("/media/usb", [DriveBundle("/media/usb/a.aulabundle", "applied", "minedu-pe", 3, None, "M", "A", "Already applied.")])
     assert "already has" in window.banner.label.text() and not window.banner.update_button.isVisible()

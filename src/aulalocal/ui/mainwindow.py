@@ -315,6 +315,8 @@ class MainWindow(QMainWindow):
         if bundles is None and path is None and offer is None and self.banner.bundles and self.banner.root:
             dialog.set_bundles(self.banner.bundles)
         dialog.exec()
+        if dialog.results and offer is None:
+            self.banner.updated(dialog.results)  # a drive's: says what happened, then goes; never "Update" again for it
         if dialog.finished_ok is not None and offer is not None and self.banner.offer is not None:
             self.banner.dismiss()  # what it offered is taken (or said why not); the next look tells what is left
         elif dialog.finished_ok is not None and self.watcher is not None and self.banner.root:

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from aulalocal.bundle import trust
-from aulalocal.bundle.export import export_bundles, export_size
+from aulalocal.bundle.export import export_bundles, export_size, key_file_name
 from aulalocal.bundle.importer import check_bundle, import_bundle, verify_bundle
 from aulalocal.bundle.scan import scan_drive
 from aulalocal.catalog import userdata
@@ -149,14 +149,21 @@ def test_export_then_another_school_applies(trusted, publisher, tmp_path):
     drive.mkdir()
     assert export_size(trusted) > 0
     written = export_bundles(trusted, drive)
-    assert {p.parent.name for p in written} == {"AulaLocal"} and len(written) == 4
+    assert {p.parent.name for p in written} == {"AulaLocal"} and len(written) == 5
     assert not list((drive / "AulaLocal").glob("*.part"))
+    # The publisher's key goes beside the bundles (docs/publishing.md section 5).
+    key_file = drive / "AulaLocal" / key_file_name(publisher.public)
+    assert key_file in written and trust.read_key_file(key_file).same_key(publisher.public)
     other = open_data_folder(tmp_path / "other-school", load_seed=False)
-    trust.add_key(other.keys_dir, publisher.public)
+    # The next school does not trust the publisher yet: it is asked the same first-time question.
     found = scan_drive(other, drive)
-    assert [(b.sequence, b.state) for b in found] == [(1, "new"), (2, "needs-sequence")]
-    for b in sorted(found, key=lambda b: b.sequence):
-        import_bundle(other, b.path)
+    assert [b.state for b in found] == ["untrusted", "untrusted"]
+    assert {b.fingerprint for b in found} == {publisher.public.fingerprint}
+    asked = []
+    for b in sorted(found, key=lambda b: b.path.name):
+        import_bundle(other, b.path, trust_unknown_key=lambda key: asked.append(key) or True)
+    assert [k.fingerprint for k in asked] == [publisher.public.fingerprint]  # asked once, then remembered
+    assert asked[0].comment == publisher.public.comment
     assert counts(other)["counts"] == counts(trusted)["counts"]
     assert [b.state for b in scan_drive(other, drive)] == ["older", "applied"]
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from aulalocal.bundle import trust
-from aulalocal.bundle.export import export_bundles, files_to_export
+from aulalocal.bundle.export import export_bundles, files_to_export, key_file_name
 from aulalocal.bundle.importer import import_bundle
 from aulalocal.catalog import userdata
 from aulalocal.startup import open_data_folder
@@ -84,6 +84,10 @@ def _dangling_link_as_a_bundle(drive, data, names):
     (drive / "AulaLocal" / names[1]).symlink_to(data / "planted-by-the-drive")
 
 
+def _link_to_notes_as_the_key(drive, data, names):
+    (drive / "AulaLocal" / key_file_name(PUBLISHER.public)).symlink_to(data / "userdata.db")
+
+
 def _folder_as_a_bundle(drive, data, names):
     (drive / "AulaLocal" / names[0]).mkdir()
 
@@ -119,6 +123,7 @@ DRIVES = {
     "hard-link-to-the-notes-as-a-bundle": (_hard_link_to_notes_as_a_bundle, 0, ""),
     "link-to-the-notes-as-a-bundle": (_link_to_notes_as_a_bundle, 1, "in its place"),
     "dangling-link-as-a-bundle": (_dangling_link_as_a_bundle, 1, "in its place"),
+    "link-to-the-notes-as-the-publishers-key": (_link_to_notes_as_the_key, 1, "in its place"),
     "folder-as-a-bundle": (_folder_as_a_bundle, 1, "in its place"),
     "fifo-as-a-bundle": (_fifo_as_a_bundle, 1, "in its place"),
     "aulalocal-links-to-the-data-folder": (_folder_is_a_link_to_the_data_folder, 1, "not a folder"),

@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from aulalocal.bundle import trust
+from aulalocal.bundle.export import key_file_name
 from aulalocal.bundle.scan import DriveBundle
 from aulalocal.catalog.queries import get_record, status
 from aulalocal.errors import BundleError, Cancelled, SequenceError, SignatureError
@@ -205,7 +206,7 @@ def test_export_copies_applied_bundles_and_checks_free_space(qtbot, trusting, pu
     run_dialog(qtbot, trusting, path=make_bundle(tmp_path, publisher))
     dest = tmp_path / "usb"
     dest.mkdir()
-    dialog = ExportDialog(trusting, None)
+    dialog = ExportDialog(trusting, None, drives=lambda: [])
     qtbot.addWidget(dialog)
     dialog.start(dest)
     qtbot.waitUntil(lambda: dialog.finished_ok is not None, timeout=15000)
@@ -213,9 +214,10 @@ def test_export_copies_applied_bundles_and_checks_free_space(qtbot, trusting, pu
     names = sorted(p.name for p in (dest / "AulaLocal").iterdir())
     assert any(n.endswith(".aulabundle") for n in names) and any(n.endswith(".minisig") for n in names)
     assert not any(n.endswith(".part") for n in names)
-    assert "Copied 2 files" in dialog.result.text()
+    assert "Copied 3 files" in dialog.result.text()
+    assert key_file_name(publisher.public) in names  # the key beside the bundles
     # Too little room on the drive: said before copying anything.
-    small = ExportDialog(trusting, None, free_fn=lambda _dest: 10)
+    small = ExportDialog(trusting, None, free_fn=lambda _dest: 10, drives=lambda: [])
     qtbot.addWidget(small)
     other = tmp_path / "small-usb"
     other.mkdir()
@@ -225,7 +227,7 @@ def test_export_copies_applied_bundles_and_checks_free_space(qtbot, trusting, pu
 
 
 def test_export_with_nothing_to_copy(qtbot, state, tmp_path):
-    dialog = ExportDialog(state, None)
+    dialog = ExportDialog(state, None, drives=lambda: [])
     qtbot.addWidget(dialog)
     dialog.start(tmp_path)
     assert dialog.finished_ok is False and "no updates to copy" in dialog.result.text()
@@ -269,3 +271,30 @@ def test_banner_shows_what_a_drive_carries(window, qtbot, publisher):
     assert "already has" in window.banner.label.text() and not window.banner.update_button.isVisible()
     window.banner.drive_removed("/media/usb")
     assert not window.banner.isVisible()
+
+
+def test_export_offers_the_plugged_in_drive_first(qtbot, trusting, publisher, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    run_dialog(qtbot, trusting, path=make_bundle(tmp_path, publisher))
+    drive = tmp_path / "KINGSTON"
+    drive.mkdir()
+    dialog = ExportDialog(trusting, None, drives=lambda: [drive])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.drive_button.isVisible() and "KINGSTON" in dialog.drive_button.text()
+    assert dialog.drive_button.objectName() == "primary" and dialog.choose_button.objectName() != "primary"
+    # "Another drive or folder…" starts on the plugged-in drive too.
+    opened = []
+    monkeypatch.setattr(QFileDialog, "exec", lambda self: opened.append(self.directory().absolutePath()) or 0)
+    dialog.choose_button.click()
+    assert opened == [str(drive)]
+    dialog.drive_button.click()
+    qtbot.waitUntil(lambda: dialog.finished_ok is not None, timeout=15000)
+    assert dialog.finished_ok, dialog.result.text()
+    assert (drive / "AulaLocal" / key_file_name(publisher.public)).is_file()
+    # No drive plugged in: one button, to choose one.
+    alone = ExportDialog(trusting, None, drives=lambda: [])
+    qtbot.addWidget(alone)
+    alone.show()
+    assert not alone.drive_button.isVisible() and alone.choose_button.objectName() == "primary"

@@ -6,6 +6,11 @@ temporary name and renamed when complete, so a pulled drive or a full disk
 never leaves a file that looks whole, and nothing found on the drive (a link
 planted where a file or the ``AulaLocal`` folder goes) is ever written
 through (``fileio``).
+
+Beside the bundles goes the public key each catalog is bound to
+(``key_file_name``, docs/publishing.md section 5), so the next school that
+does not trust the publisher yet is asked the same first-time question,
+with the same name, key id and fingerprint.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from aulalocal.bundle.minisign import PublicKey, fingerprint_of
 from aulalocal.catalog.ledger import kept_applies
+from aulalocal.catalog.store import get_state
 from aulalocal.datafolder import DataFolder
 from aulalocal.bundle.progress import CancelCheck, Progress, check_cancel
 from aulalocal.errors import N_, StorageError, system_reason
@@ -56,6 +63,34 @@ def files_to_export(folder: DataFolder) -> list[tuple[Path, str | None]]:
     """(file, its SHA-256 in the ledger, or None for a signature) in apply order."""
     files = [pair for u in updates_to_pass_on(folder) for pair in ((u.path, u.sha256), (u.signature, None))]
     return [(f, sha) for f, sha in files if f.is_file()]
+
+
+def catalog_key(store, state) -> PublicKey | None:
+    """The trusted key a catalog (its ``CatalogState``) is bound to, with its file's comment; None if none is."""
+    if state is None or state.public_key is None:
+        return None
+    return next((t.key for t in store.keys if t.key.key.hex() == state.public_key), None)
+
+
+def keys_to_export(folder: DataFolder) -> list[PublicKey]:
+    """The key each passed-on catalog is bound to: the trusted key (with its name), else the pin's own bytes."""
+    from aulalocal.bundle.trust import trust_store
+
+    store = trust_store(folder.keys_dir)
+    keys: list[PublicKey] = []
+    for catalog in dict.fromkeys(u.catalog for u in updates_to_pass_on(folder)):
+        state = get_state(folder.catalog, catalog)
+        key = catalog_key(store, state)
+        if key is None and state is not None and state.public_key and state.key_id:
+            key = PublicKey(bytes.fromhex(state.key_id), bytes.fromhex(state.public_key))
+        if key is not None and not any(k.same_key(key) for k in keys):
+            keys.append(key)
+    return keys
+
+
+def key_file_name(key: PublicKey) -> str:
+    """The name a catalog's key is passed on under, on a drive and by another computer (its fingerprint's digits)."""
+    return fingerprint_of(key.key).replace(" ", "").lower() + ".pub"
 
 
 def export_size(folder: DataFolder) -> int:
@@ -106,6 +141,13 @@ def export_bundles(
         target = target_dir / path.name
         try:
             write_atomically(target, checked(path, expected))
+        except OSError as exc:
+            raise _write_error(exc, dest_dir) from exc
+        written.append(target)
+    for key in keys_to_export(folder):
+        target = target_dir / key_file_name(key)
+        try:
+            write_atomically(target, [key.to_text().encode("utf-8")])
         except OSError as exc:
             raise _write_error(exc, dest_dir) from exc
         written.append(target)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aulalocal.bundle.kept import kept_name
-from aulalocal.bundle.minisign import MAX_KEY_TEXT_SIZE, MAX_SIGNATURE_FILE_SIZE, PublicKey, fingerprint_of
+from aulalocal.bundle.minisign import MAX_KEY_TEXT_SIZE, MAX_SIGNATURE_FILE_SIZE
 from aulalocal.bundle.staging import MAX_BUNDLE_SIZE
 from aulalocal.datafolder import DataFolder
 from aulalocal.errors import N_, AulaLocalError, BundleError, PeerError
@@ -93,10 +93,6 @@ class OfferedUpdate:
             "key_id": self.key_id,
             "fingerprint": self.fingerprint,
         }
-
-
-def key_file_name(key: PublicKey) -> str:
-    return fingerprint_of(key.key).replace(" ", "").lower() + ".pub"
 
 
 # -- the laptop that offers ------------------------------------------------------
@@ -158,7 +154,7 @@ def build_offer(folder: DataFolder, kept: KeptCopies) -> Offer:
     key was removed; another laptop could not check the bundle anyway), and
     a bundle whose kept copy or signature is missing or damaged.
     """
-    from aulalocal.bundle.export import updates_to_pass_on
+    from aulalocal.bundle.export import catalog_key, key_file_name, updates_to_pass_on
     from aulalocal.bundle.trust import trust_store
     from aulalocal.catalog.store import get_state
 
@@ -171,7 +167,7 @@ def build_offer(folder: DataFolder, kept: KeptCopies) -> Offer:
         if update.catalog in broken:
             continue
         state = get_state(folder.catalog, update.catalog)
-        key = next((t.key for t in store.keys if state and t.key.key.hex() == state.public_key), None)
+        key = catalog_key(store, state)
         signature = _small_file(update.signature, MAX_SIGNATURE_FILE_SIZE)
         if key is None or signature is None or not kept.intact(update.path, update.sha256):
             broken.add(update.catalog)

@@ -40,6 +40,21 @@ def default_volumes() -> list[str]:
     return roots
 
 
+def own_disk_root(folder_path) -> str | None:
+    """The root of the volume the data folder is on: never a drive to look at or copy to."""
+    own_disk = QStorageInfo(str(folder_path))
+    return own_disk.rootPath() if own_disk.isValid() else None
+
+
+def plugged_in(folder_path, volumes: Callable[[], list[str]] = default_volumes) -> list[Path]:
+    """The drives plugged in now (not the disk the data folder is on), for a dialog to offer first."""
+    own = own_disk_root(folder_path)
+    try:
+        return [Path(r) for r in volumes() if r != own]
+    except Exception:  # a broken mount offers no drive, and stops nothing
+        return []
+
+
 def _scan(folder, root: str, *, progress=None, cancel=None) -> list:
     """On a worker thread, with its own data folder (``worker.CatalogOp``); changes nothing."""
     from aulalocal.bundle.scan import scan_drive
@@ -69,8 +84,7 @@ class DriveWatcher(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.poll)
-        own_disk = QStorageInfo(str(state.folder.path))
-        self._own_root = own_disk.rootPath() if own_disk.isValid() else None
+        self._own_root = own_disk_root(state.folder.path)
 
     def start(self) -> None:
         self.poll()

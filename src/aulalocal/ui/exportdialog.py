@@ -1,7 +1,9 @@
 """Copying the updates this laptop applied to a drive, for another school.
 
-The free space is checked first; the copy runs in a ``worker.CatalogOp`` with
-a progress bar and Cancel, and never leaves a half-copied update behind.
+The plugged-in drive is offered first (one click); another drive or folder
+is a question away, starting on the drive. The free space is checked first;
+the copy runs in a ``worker.CatalogOp`` with a progress bar and Cancel, and
+never leaves a half-copied update behind.
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ def _export_bundles(folder, dest: Path, **kwargs) -> list:
     return export_bundles(folder, dest, **kwargs)
 
 
+def drive_name(root: Path) -> str:
+    """A drive as a teacher sees it in the file manager: its label ("KINGSTON"), else its path."""
+    return root.name or str(root)
+
+
 class ExportDialog(QDialog):
     def __init__(
         self,
@@ -45,6 +52,7 @@ class ExportDialog(QDialog):
         parent: QWidget | None = None,
         *,
         free_fn: Callable[[Path], int] | None = None,
+        drives: Callable[[], list[Path]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.state = state
@@ -53,6 +61,12 @@ class ExportDialog(QDialog):
         self.written: list[Path] = []
         self.error: BaseException | None = None
         self.finished_ok: bool | None = None
+        if drives is None:
+            from aulalocal.ui.drivewatcher import plugged_in
+
+            self.drives = plugged_in(state.folder.path)
+        else:
+            self.drives = [Path(d) for d in drives()]
         self.setMinimumWidth(360)
         layout = QVBoxLayout(self)
         self.stack = QStackedWidget()
@@ -68,8 +82,13 @@ class ExportDialog(QDialog):
         self.result.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
         self.stack.addWidget(self.result)
         buttons = QHBoxLayout()
+        self.drive_button = QPushButton()
+        self.drive_button.setObjectName("primary")
+        self.drive_button.clicked.connect(lambda: self.start(self.drives[0]))
+        buttons.addWidget(self.drive_button)
         self.choose_button = QPushButton()
-        self.choose_button.setObjectName("primary")
+        if not self.drives:
+            self.choose_button.setObjectName("primary")
         self.choose_button.clicked.connect(self.choose)
         self.cancel_button = QPushButton()
         self.cancel_button.clicked.connect(self.cancel)
@@ -89,7 +108,7 @@ class ExportDialog(QDialog):
         return self.op is not None and not self.op.done
 
     def choose(self) -> None:
-        dest = choose_drive(self)
+        dest = choose_drive(self, self.drives)
         if dest:
             self.start(dest)
 
@@ -150,6 +169,7 @@ class ExportDialog(QDialog):
 
     def _page(self, n: int) -> None:
         self.stack.setCurrentIndex(n)
+        self.drive_button.setVisible(n == 0 and bool(self.drives))
         self.choose_button.setVisible(n != 1)
         self.cancel_button.setVisible(n == 1)
         self.cancel_button.setEnabled(True)
@@ -157,13 +177,23 @@ class ExportDialog(QDialog):
 
     def retranslate(self, *_args) -> None:
         self.setWindowTitle(_("Copy updates to a drive"))
-        self.intro.setText(
-            _(
-                "Copy the updates of this laptop to a USB drive, to update AulaLocal in another school."
-                " Plug in the drive, then choose it."
+        if self.drives:
+            self.intro.setText(
+                _(
+                    "Copy the updates of this laptop, and the publisher's key, to the USB drive {drive},"
+                    " to update AulaLocal in another school."
+                ).format(drive=drive_name(self.drives[0]))
             )
-        )
-        self.choose_button.setText(_("Choose the drive…"))
+            self.drive_button.setText(_("Copy to {drive}").format(drive=drive_name(self.drives[0])))
+            self.choose_button.setText(_("Another drive or folder…"))
+        else:
+            self.intro.setText(
+                _(
+                    "Copy the updates of this laptop to a USB drive, to update AulaLocal in another school."
+                    " Plug in the drive, then choose it."
+                )
+            )
+            self.choose_button.setText(_("Choose the drive…"))
         self.cancel_button.setText(_("Cancel"))
         self.close_button.setText(_("Close"))
 

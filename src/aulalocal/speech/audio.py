@@ -9,8 +9,6 @@ where lameenc is missing. Opus would need ``soundfile``, which needs numpy
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
 import wave
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -165,19 +163,3 @@ def save_reading(
         progress("save", 1, 1)
     return path
 
-
-def suggested_file_name(title: str, lang: str, fmt: str = "mp3", limit: int = 40) -> str:
-    """A short, safe file name of whole words: "codigo-penal-articulo-183-b-qu.mp3".
-
-    Plain letters only, for the phone, the Bluetooth transfer and a FAT drive on the way.
-    """
-    words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower())
-    stem = ""
-    for word in words:
-        longer = f"{stem}-{word}" if stem else word
-        if len(longer) > limit:
-            break
-        stem = longer
-    if not stem:
-        stem = words[0][:limit] if words else "aulalocal"
-    return f"{stem}-{lang}.{fmt}"

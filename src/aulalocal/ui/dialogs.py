@@ -61,3 +61,29 @@ def confirm(parent: QWidget | None, text: str, yes: str, no: str, **options) -> 
     box, yes_button = confirm_box(parent, text, yes, no, **options)
     box.exec()
     return box.clickedButton() is yes_button
+
+
+def open_folder(folder) -> bool:
+    """The folder in the laptop's file manager (where a saved handout is)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+def saved_box(parent: QWidget | None, text: str, folder) -> tuple[QMessageBox, QPushButton]:
+    """"Saved..." with a button that opens ``folder``, and OK; not shown yet."""
+    box = _box(parent, "information", text)
+    open_button = box.addButton(_("Open its folder"), QMessageBox.ActionRole)
+    open_button.setAccessibleName(_("Open the folder it was saved in"))
+    ok = box.addButton(_("OK"), QMessageBox.AcceptRole)
+    box.setDefaultButton(ok)
+    box.setEscapeButton(ok)
+    return box, open_button
+
+
+def saved(parent: QWidget | None, text: str, folder) -> None:
+    box, open_button = saved_box(parent, text, folder)
+    box.exec()
+    if box.clickedButton() is open_button:
+        open_folder(folder)

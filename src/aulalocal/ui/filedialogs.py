@@ -1,4 +1,4 @@
-"""Every question for a file or a folder the window asks, and the names it suggests.
+"""Every question for a file or a folder the window asks: where to read an update, where to write.
 
 Each question starts where a teacher looks: on the plugged-in drive for an
 update or for copying updates, in Documents for a handout or a recording
@@ -7,16 +7,13 @@ the program runs from. Qt's own dialog, the one a Linux laptop without a
 desktop's dialog shows, lists the drives, Documents and the home folder on
 its side; its words come from translations/qt/ (``app._install_qt_translator``).
 
-A suggested name is whole words of the title, short and safe on every
-system the file may travel to (``suggested_name``).
+The callers suggest the file's name (``aulalocal.filenames``).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sys
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,39 +21,6 @@ from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from aulalocal.i18n import gettext as _
-
-NAME_LIMIT = 40  # characters of a suggested name before its extension
-# Names Windows refuses for a file, whatever its extension.
-_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-# A word: letters and digits, with the apostrophe that is a letter in
-# Quechua (p'anqa) and its typed variants inside it.
-_WORD = re.compile(r"[^\W_]+(?:['’ʼ´`][^\W_]+)*")
-
-
-def suggested_name(title: str, extension: str, lang: str | None = None, limit: int = NAME_LIMIT) -> str:
-    """``codigo-penal-articulo-183-b-qu.mp3``: the title's first whole words, at most ``limit`` characters.
-
-    Lowercase letters (as written: ``ñ``, ``á`` and the Quechua apostrophe
-    stay), digits and hyphens only: nothing Windows, a phone or a FAT drive
-    refuses, no leading dot, never a device name such as ``con``.
-    """
-    words = [
-        re.sub(r"['’ʼ´`]", "'", w)
-        for w in _WORD.findall(unicodedata.normalize("NFC", title).lower())
-    ]
-    stem = ""
-    for word in words:
-        longer = f"{stem}-{word}" if stem else word
-        if len(longer) > limit:
-            break
-        stem = longer
-    if not stem:
-        stem = words[0][:limit] if words else "aulalocal"
-    if lang:
-        stem = f"{stem}-{lang}"
-    if stem in _WINDOWS_DEVICES:
-        stem = f"{stem}-aulalocal"
-    return f"{stem}.{extension}"
 
 
 def documents() -> Path:
@@ -98,9 +62,18 @@ def _first_drive(drives: Iterable[Path]) -> Path | None:
     return next((Path(d) for d in drives if Path(d).is_dir()), None)
 
 
-def choose_bundle_file(parent: QWidget | None, drives: Iterable[Path] = ()) -> Path | None:
+def _plugged_in(drives: Iterable[Path] | None) -> list[Path]:
+    """The drives given, or those plugged in now."""
+    if drives is not None:
+        return [Path(d) for d in drives]
+    from aulalocal.ui.drivewatcher import plugged_in
+
+    return plugged_in(Path.home())
+
+
+def choose_bundle_file(parent: QWidget | None, drives: Iterable[Path] | None = None) -> Path | None:
     """An update file, looked for on the plugged-in drive (else in Documents)."""
-    drives = list(drives)
+    drives = _plugged_in(drives)
     start = _first_drive(drives) or documents()
     dialog = QFileDialog(parent, _("Open bundle file"), str(start), _("AulaLocal updates (*.aulabundle)"))
     dialog.setFileMode(QFileDialog.ExistingFile)
@@ -109,9 +82,9 @@ def choose_bundle_file(parent: QWidget | None, drives: Iterable[Path] = ()) -> P
     return Path(name) if name else None
 
 
-def choose_drive(parent: QWidget | None, drives: Iterable[Path] = ()) -> Path | None:
+def choose_drive(parent: QWidget | None, drives: Iterable[Path] | None = None) -> Path | None:
     """The drive (or a folder on it) to copy updates to, starting on the plugged-in one."""
-    drives = list(drives)
+    drives = _plugged_in(drives)
     start = _first_drive(drives) or drive_folder() or documents()
     dialog = QFileDialog(parent, _("Choose the USB drive"), str(start))
     dialog.setFileMode(QFileDialog.Directory)
@@ -121,7 +94,8 @@ def choose_drive(parent: QWidget | None, drives: Iterable[Path] = ()) -> Path | 
     return Path(folder) if folder else None
 
 
-def _save_path(parent: QWidget | None, caption: str, name: str, filters: str, extension: str, drives: Iterable[Path]) -> str | None:
+def _save_path(parent: QWidget | None, caption: str, name: str, filters: str, extension: str, drives: Iterable[Path] | None) -> str | None:
+    drives = _plugged_in(drives)
     dialog = QFileDialog(parent, caption, str(documents()), filters)
     dialog.setAcceptMode(QFileDialog.AcceptSave)
     dialog.setFileMode(QFileDialog.AnyFile)
@@ -146,12 +120,12 @@ def _replace(parent: QWidget | None, path: Path) -> bool:
     )
 
 
-def ask_pdf_path(parent: QWidget | None, name: str, drives: Iterable[Path] = ()) -> str | None:
+def ask_pdf_path(parent: QWidget | None, name: str, drives: Iterable[Path] | None = None) -> str | None:
     """Where to save a handout, ``name`` suggested, in the teacher's documents."""
     return _save_path(parent, _("Save as PDF"), name, _("PDF files (*.pdf)"), "pdf", drives)
 
 
-def ask_audio_path(parent: QWidget | None, name: str, fmt: str, drives: Iterable[Path] = ()) -> str | None:
+def ask_audio_path(parent: QWidget | None, name: str, fmt: str, drives: Iterable[Path] | None = None) -> str | None:
     """Where to save a reading for a parent's phone (``fmt``: "mp3" or "wav")."""
     filters = _("MP3 audio, for phones (*.mp3)") if fmt == "mp3" else _("WAV audio (*.wav)")
     return _save_path(parent, _("Save for a parent's phone"), name, filters, fmt, drives)

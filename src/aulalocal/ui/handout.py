@@ -6,7 +6,6 @@ page gets a footer with the date in the chosen language.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from aulalocal import i18n
 from aulalocal.catalog.queries import Record
 from aulalocal.errors import AulaLocalError, system_reason
+from aulalocal.filenames import suggested_name
 from aulalocal.fileio import write_atomically
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import localized
@@ -82,32 +82,60 @@ def favorites_handout(state) -> QTextDocument:
     return doc
 
 
+# How far a handout may shrink to end on one page instead of spilling a few
+# lines onto a second: 11 pt text down to about 9.5 pt, still easy to read.
+FIT_SCALES = (1.0, 0.96, 0.92, 0.88)
+
+
+def _body(device, footer_height: int):
+    area = device.pageLayout().paintRectPixels(device.resolution())
+    return area.width(), area.height() - footer_height
+
+
+def page_count(doc: QTextDocument, device, footer_height: int = 0, scale: float = 1.0) -> int:
+    """How many pages ``doc`` takes on ``device`` with its text at ``scale``."""
+    width, height = _body(device, footer_height)
+    doc.documentLayout().setPaintDevice(device)
+    doc.setPageSize(QSizeF(width / scale, height / scale))
+    return max(1, doc.pageCount())
+
+
+def fitting_scale(doc: QTextDocument, device, footer_height: int = 0) -> float:
+    """1.0, or the least shrinking that keeps a document of more than one page on one page."""
+    if page_count(doc, device, footer_height) == 1:
+        return 1.0
+    return next((s for s in FIT_SCALES[1:] if page_count(doc, device, footer_height, s) == 1), 1.0)
+
+
 def paint_document(doc: QTextDocument, device, footer: str) -> int:
-    """Lay out ``doc`` on the pages of ``device`` (QPdfWriter or QPrinter) with a footer; returns pages."""
+    """Lay out ``doc`` on the pages of ``device`` (QPdfWriter or QPrinter) with a footer; returns pages.
+
+    A document that would spill a few lines onto a second page is set a
+    little smaller, to fit one (``FIT_SCALES``); a longer one keeps its size.
+    """
     source = doc  # keeps the original alive while its clone is used
     doc = source.clone(source)
-    resolution = device.resolution()
-    area = device.pageLayout().paintRectPixels(resolution)
     footer_font = _font()
     footer_font.setPointSizeF(8.5)
     footer_height = int(QFontMetrics(footer_font, device).lineSpacing() * 2.2)
-    body_height = area.height() - footer_height
-    doc.documentLayout().setPaintDevice(device)
-    doc.setPageSize(QSizeF(area.width(), body_height))
-    pages = max(1, doc.pageCount())
+    width, body_height = _body(device, footer_height)
+    scale = fitting_scale(doc, device, footer_height)
+    pages = page_count(doc, device, footer_height, scale)
+    page_height = body_height / scale
     painter = QPainter(device)
     try:
         for page in range(pages):
             if page:
                 device.newPage()
             painter.save()
-            painter.translate(0, -page * body_height)
-            doc.drawContents(painter, QRectF(0, page * body_height, area.width(), body_height))
+            painter.scale(scale, scale)
+            painter.translate(0, -page * page_height)
+            doc.drawContents(painter, QRectF(0, page * page_height, width / scale, page_height))
             painter.restore()
             painter.setFont(footer_font)
             painter.setPen(Qt.darkGray)
             painter.drawText(
-                QRect(0, body_height, area.width(), footer_height),
+                QRect(0, body_height, width, footer_height),
                 Qt.AlignHCenter | Qt.AlignBottom,
                 footer.format(page=page + 1, pages=pages),
             )
@@ -144,8 +172,16 @@ def write_pdf(doc: QTextDocument, path: str | Path, title: str = "") -> Path:
 
 
 def print_document(parent: QWidget | None, doc: QTextDocument, title: str = "") -> bool:
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    """Print on the laptop's printer; a laptop without one is asked where to save the PDF instead.
 
+    Qt's print dialog without a printer offers only "print to file", into
+    the folder the program runs from: the same question as Save as PDF is
+    the one a teacher can answer.
+    """
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+
+    if not QPrinterInfo.availablePrinterNames():
+        return save_pdf_dialog(parent, doc, title) is not None
     printer = QPrinter(QPrinter.HighResolution)
     _a4(printer)
     printer.setDocName(title or "AulaLocal")
@@ -157,16 +193,11 @@ def print_document(parent: QWidget | None, doc: QTextDocument, title: str = "") 
     return True
 
 
-def _file_name(title: str) -> str:
-    slug = re.sub(r"[^\w]+", "-", title.lower(), flags=re.UNICODE).strip("-")[:60]
-    return (slug or "aulalocal") + ".pdf"
-
-
 def save_pdf_dialog(parent: QWidget | None, doc: QTextDocument, title: str) -> Path | None:
-    from aulalocal.ui.dialogs import message
+    from aulalocal.ui.dialogs import message, saved
     from aulalocal.ui.filedialogs import ask_pdf_path
 
-    name = ask_pdf_path(parent, _file_name(title))
+    name = ask_pdf_path(parent, suggested_name(title, "pdf", i18n.current_language()))
     if not name:
         return None
     try:
@@ -177,7 +208,7 @@ def save_pdf_dialog(parent: QWidget | None, doc: QTextDocument, title: str) -> P
     except AulaLocalError as exc:  # something in the way of the file: said as it is
         message(parent, "critical", exc.message())
         return None
-    message(parent, "information", _("The handout was saved as {path}.").format(path=str(path)))
+    saved(parent, _("The handout was saved as {name} in the folder {folder}.").format(name=path.name, folder=str(path.parent)), path.parent)
     return path
 
 

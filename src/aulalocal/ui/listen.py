@@ -255,7 +255,8 @@ class ListenBar(QWidget):
     def save_for_phone(self) -> None:
         """Ask where, then write the reading as MP3 (WAV without an encoder) in the background."""
         from aulalocal.recordtext import title
-        from aulalocal.speech.audio import mp3_available, suggested_file_name
+        from aulalocal.filenames import suggested_name
+        from aulalocal.speech.audio import mp3_available
         from aulalocal.speech.reading import record_reading
         from aulalocal.ui.filedialogs import ask_audio_path
 
@@ -265,7 +266,7 @@ class ListenBar(QWidget):
         if not sentences:
             return
         fmt = "mp3" if mp3_available() else "wav"
-        name = suggested_file_name(title(self._record, self._lang)[0] or self._record.id, self._lang, fmt)
+        name = suggested_name(title(self._record, self._lang)[0] or self._record.id, fmt, self._lang)
         path = ask_audio_path(self, name, fmt)
         if path:
             self.start_save(path, sentences)

@@ -171,7 +171,7 @@ def write_pdf(doc: QTextDocument, path: str | Path, title: str = "") -> Path:
     return path
 
 
-def print_document(parent: QWidget | None, doc: QTextDocument, title: str = "") -> bool:
+def print_document(parent: QWidget | None, doc: QTextDocument, title: str = "", lang: str | None = None) -> bool:
     """Print on the laptop's printer; a laptop without one is asked where to save the PDF instead.
 
     Qt's print dialog without a printer offers only "print to file", into
@@ -181,7 +181,7 @@ def print_document(parent: QWidget | None, doc: QTextDocument, title: str = "") 
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 
     if not QPrinterInfo.availablePrinterNames():
-        return save_pdf_dialog(parent, doc, title) is not None
+        return save_pdf_dialog(parent, doc, title, lang) is not None
     printer = QPrinter(QPrinter.HighResolution)
     _a4(printer)
     printer.setDocName(title or "AulaLocal")
@@ -193,11 +193,12 @@ def print_document(parent: QWidget | None, doc: QTextDocument, title: str = "") 
     return True
 
 
-def save_pdf_dialog(parent: QWidget | None, doc: QTextDocument, title: str) -> Path | None:
+def save_pdf_dialog(parent: QWidget | None, doc: QTextDocument, title: str, lang: str | None = None) -> Path | None:
+    """Ask where (the title's words suggested, with the handout's language), save, then say where it went."""
     from aulalocal.ui.dialogs import message, saved
     from aulalocal.ui.filedialogs import ask_pdf_path
 
-    name = ask_pdf_path(parent, suggested_name(title, "pdf", i18n.current_language()))
+    name = ask_pdf_path(parent, suggested_name(title, "pdf", lang or i18n.current_language()))
     if not name:
         return None
     try:
@@ -217,16 +218,16 @@ def _record_title(record: Record, lang: str) -> str:
 
 
 def print_record(parent, record: Record, lang: str, related: list | None = None) -> bool:
-    return print_document(parent, record_handout(record, lang, related), _record_title(record, lang))
+    return print_document(parent, record_handout(record, lang, related), _record_title(record, lang), lang)
 
 
 def save_record_pdf(parent, record: Record, lang: str, related: list | None = None) -> Path | None:
-    return save_pdf_dialog(parent, record_handout(record, lang, related), _record_title(record, lang))
+    return save_pdf_dialog(parent, record_handout(record, lang, related), _record_title(record, lang), lang)
 
 
 def print_favorites(parent, state) -> bool:
-    return print_document(parent, favorites_handout(state), _("My favorites"))
+    return print_document(parent, favorites_handout(state), _("My favorites"), state.lang)
 
 
 def save_favorites_pdf(parent, state) -> Path | None:
-    return save_pdf_dialog(parent, favorites_handout(state), _("My favorites"))
+    return save_pdf_dialog(parent, favorites_handout(state), _("My favorites"), state.lang)

@@ -26,6 +26,8 @@ REPO = Path(__file__).resolve().parent.parent
 GLOSSARY = REPO / "translations" / "glossary-qu.md"
 SEEDS = REPO / "seeds"
 PO = {lang: REPO / "translations" / lang / "LC_MESSAGES" / "aulalocal.po" for lang in ("es", "qu", "en")}
+# Qt's file dialog in Quechua and Spanish (app._install_qt_translator): checked, not rewritten.
+QT_PO = {lang: REPO / "translations" / "qt" / f"{lang}.po" for lang in ("es", "qu")}
 
 SPELLING_TABLE = "One spelling and one word"
 REQUIRED_TABLE = "Where the Spanish says it, the Quechua says it"
@@ -148,8 +150,23 @@ def po_texts() -> list[Text]:
     return texts
 
 
+def qt_texts() -> list[Text]:
+    from babel.messages.pofile import read_po
+
+    catalogs = {}
+    for lang, path in QT_PO.items():
+        with path.open("rb") as fh:
+            catalogs[lang] = read_po(fh)
+    texts = []
+    for message in catalogs["qu"]:
+        if message.id and message.string:
+            spanish = catalogs["es"].get(message.id, message.context)
+            texts.append(Text(f"po: Qt {message.id}", spanish.string if spanish else "", message.string, message.id))
+    return texts
+
+
 def all_texts() -> list[Text]:
-    return seed_texts() + po_texts()
+    return seed_texts() + po_texts() + qt_texts()
 
 
 def rewrite(write: bool = True) -> list[tuple[str, str, str]]:

@@ -74,3 +74,24 @@ def close_window(qapp, win) -> None:
 
 def idle(qtbot, win, timeout: int = 5000) -> None:
     qtbot.waitUntil(win.is_idle, timeout=timeout)
+
+
+@pytest.fixture
+def asked(monkeypatch):
+    """Every file dialog shown (where it started, the name it suggested), answered with the path put in ``answer``."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    seen: list[dict] = []
+    answer: list[Path] = []
+
+    def exec_(self):
+        seen.append({"folder": Path(self.directory().absolutePath()), "selected": self.selectedFiles(), "dialog": self})
+        if not answer:
+            return QFileDialog.Rejected
+        self.selectFile(str(answer[0]))
+        return QFileDialog.Accepted
+
+    monkeypatch.setattr(QFileDialog, "exec", exec_)
+    return seen, answer

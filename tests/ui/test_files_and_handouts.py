@@ -89,23 +89,6 @@ def test_the_dialog_translations_are_built_and_found_where_the_app_looks():
     assert 'os.path.join("translations", "qt")' in spec
 
 
-@pytest.fixture
-def asked(monkeypatch):
-    """Every file dialog shown (where it started, the name it suggested), answered with the path put in ``answer``."""
-    seen: list[dict] = []
-    answer: list[Path] = []
-
-    def exec_(self):
-        seen.append({"folder": Path(self.directory().absolutePath()), "selected": self.selectedFiles(), "dialog": self})
-        if not answer:
-            return QFileDialog.Rejected
-        self.selectFile(str(answer[0]))
-        return QFileDialog.Accepted
-
-    monkeypatch.setattr(QFileDialog, "exec", exec_)
-    return seen, answer
-
-
 def test_dialogs_start_on_the_drive_or_in_documents_never_the_program_folder(qapp, asked, tmp_path, monkeypatch):
     seen, _answer = asked
     program = tmp_path / "program"

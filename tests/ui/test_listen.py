@@ -182,20 +182,14 @@ def test_the_silent_device_plays_and_the_highlight_moves_in_real_time(detail, qt
     bar.stop()
 
 
-def test_save_for_a_parent_s_phone(detail, qtbot, monkeypatch, tmp_path):
+def test_save_for_a_parent_s_phone(detail, qtbot, asked, tmp_path):
     import miniaudio
-    from PySide6.QtWidgets import QFileDialog
 
-    asked = []
-
-    def dialog(_parent, caption, suggested, filters):
-        asked.append((caption, suggested, filters))
-        return str(tmp_path / "para-mama"), filters
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    seen, answer = asked
+    answer.append(tmp_path / "para-mama")
     bar = detail.listen
     bar.save_action.trigger()
-    assert asked[0][1].endswith("radio-escolar-es.mp3") and "*.mp3" in asked[0][2]
+    assert seen[0]["selected"][0].endswith("radio-escolar-es.mp3") and "*.mp3" in seen[0]["dialog"].selectedNameFilter()
     assert bar.saving.isVisible() and bar.progress.maximum() == 5
     qtbot.waitUntil(lambda: bar._save is None, timeout=20000)
     saved = tmp_path / "para-mama.mp3"

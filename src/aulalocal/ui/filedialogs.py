@@ -41,7 +41,7 @@ def drive_folder() -> Path | None:
     return None
 
 
-def _places(drives: Iterable[Path]) -> list[QUrl]:
+def places(drives: Iterable[Path]) -> list[QUrl]:
     """The side of Qt's own dialog: the drives, then Documents and the home folder."""
     places: list[Path] = []
     for place in [*drives, documents(), Path.home()]:
@@ -51,7 +51,7 @@ def _places(drives: Iterable[Path]) -> list[QUrl]:
 
 
 def _ask(dialog: QFileDialog, drives: Iterable[Path]) -> str | None:
-    dialog.setSidebarUrls(_places(drives))
+    dialog.setSidebarUrls(places(drives))
     if dialog.exec() != QDialog.Accepted:
         return None
     chosen = dialog.selectedFiles()
@@ -94,14 +94,18 @@ def choose_drive(parent: QWidget | None, drives: Iterable[Path] | None = None) -
     return Path(folder) if folder else None
 
 
-def _save_path(parent: QWidget | None, caption: str, name: str, filters: str, extension: str, drives: Iterable[Path] | None) -> str | None:
-    drives = _plugged_in(drives)
+def save_dialog(parent: QWidget | None, caption: str, name: str, filters: str, extension: str) -> QFileDialog:
+    """The question of a save, not asked yet: in Documents, ``name`` suggested."""
     dialog = QFileDialog(parent, caption, str(documents()), filters)
     dialog.setAcceptMode(QFileDialog.AcceptSave)
     dialog.setFileMode(QFileDialog.AnyFile)
     dialog.setDefaultSuffix(extension)  # so Qt asks before replacing "hoja.pdf" typed as "hoja"
     dialog.selectFile(name)
-    path = _ask(dialog, drives)
+    return dialog
+
+
+def _save_path(parent: QWidget | None, caption: str, name: str, filters: str, extension: str, drives: Iterable[Path] | None) -> str | None:
+    path = _ask(save_dialog(parent, caption, name, filters, extension), _plugged_in(drives))
     if not path:
         return None
     if not path.lower().endswith("." + extension):

@@ -412,6 +412,9 @@ class MainWindow(QMainWindow):
                 self.update_preview.progress_page.update_progress("download", 42, 100)
                 self.update_preview.show()
             return True
+        if view in ("drive", "drive-done", "export", "save-pdf", "saved"):  # files and drives, made up: nothing is written
+            self.update_preview = _files_preview(self, view)
+            return True
         if view == "share":  # sharing on, as the teacher sees it, on every network; not announced
             self.share_options.setdefault("announce", False)
             self.update_preview = self.open_share_panel(start=True)
@@ -489,3 +492,51 @@ def _sample_offer():
                                 key.key_id_hex, key.fingerprint)
         updates.append(PeerUpdate(offered, Verdict.NEW, describe(Verdict.NEW), key, key.comment))
     return PeerOffer(Address("192.168.1.21", 8080), updates, name="AulaLocal – PC-Dirección")
+
+
+def _files_preview(window, view: str):
+    """``--view drive, drive-done, export, save-pdf, saved``: a made-up drive and handout; the dialog to draw, if any."""
+    from pathlib import Path
+
+    from aulalocal.bundle.apply import ApplyResult
+    from aulalocal.bundle.scan import DriveBundle
+    from aulalocal.bundle.verdict import Verdict, describe
+
+    drive = Path("/media/docente/KINGSTON")
+    if view in ("drive", "drive-done"):
+        bundles = [
+            DriveBundle(drive / "ugel-cusco-000002.aulabundle", Verdict.NEW, "ugel-cusco", 2, None, "UGEL Cusco (prueba)",
+                        "0123456789ABCDEF", describe(Verdict.NEW)),
+            DriveBundle(drive / "red-rural-000001.aulabundle", Verdict.UNTRUSTED, key_id="FEDCBA9876543210"),
+        ]
+        window.banner.show_drive(str(drive), bundles)
+        if view == "drive-done":
+            window.banner.updated([ApplyResult("ugel-cusco", 2)])
+        return None
+    if view == "export":
+        from aulalocal.ui.exportdialog import ExportDialog
+
+        dialog = ExportDialog(window.state, window, drives=lambda: [drive])
+    elif view == "save-pdf":
+        from PySide6.QtWidgets import QFileDialog
+
+        from aulalocal.filenames import suggested_name
+        from aulalocal.ui import filedialogs
+
+        dialog = filedialogs.save_dialog(
+            window, _("Save as PDF"), suggested_name("Programa Huascarán", "pdf", window.state.lang), _("PDF files (*.pdf)"), "pdf"
+        )
+        dialog.setOption(QFileDialog.DontUseNativeDialog, True)
+        dialog.setSidebarUrls(filedialogs.places([]))
+        dialog.resize(720, 420)
+    else:
+        from aulalocal.filenames import suggested_name
+        from aulalocal.ui.dialogs import saved_box
+        from aulalocal.ui.filedialogs import documents
+
+        name = suggested_name("Programa Huascarán", "pdf", window.state.lang)
+        dialog, _open = saved_box(
+            window, _("The handout was saved as {name} in the folder {folder}.").format(name=name, folder=str(documents())), documents()
+        )
+    dialog.show()
+    return dialog

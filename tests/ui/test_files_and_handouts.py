@@ -164,7 +164,7 @@ def test_after_saving_it_says_where_the_pdf_went_with_a_button_to_open_its_folde
     shown, opened = [], []
 
     def exec_(box):
-        shown.append((box.text(), [b.text() for b in box.buttons()]))
+        shown.append((box.text() + "\n" + box.informativeText(), [b.text() for b in box.buttons()]))
         next(b for b in box.buttons() if b.text() == "Open its folder").click()
         return 0
 

@@ -298,3 +298,18 @@ def test_export_offers_the_plugged_in_drive_first(qtbot, trusting, publisher, tm
     qtbot.addWidget(alone)
     alone.show()
     assert not alone.drive_button.isVisible() and alone.choose_button.objectName() == "primary"
+
+
+@pytest.mark.parametrize("lang", ["es", "qu"])
+def test_export_dialog_buttons_are_never_squeezed_at_the_largest_text(qtbot, qapp, state, real_translations, lang, tmp_path):
+    from aulalocal.ui import theme
+
+    state.set_language(lang, save=False)
+    theme.apply_theme(qapp, "xlarge", False)
+    dialog = ExportDialog(state, None, drives=lambda: [tmp_path / "KINGSTON"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for button in (dialog.drive_button, dialog.choose_button, dialog.close_button):
+        assert button.width() >= button.sizeHint().width(), button.text()
+    assert dialog.intro.height() >= dialog.intro.heightForWidth(dialog.intro.width())

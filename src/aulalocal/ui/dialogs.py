@@ -72,8 +72,8 @@ def open_folder(folder) -> bool:
 
 
 def saved_box(parent: QWidget | None, text: str, folder) -> tuple[QMessageBox, QPushButton]:
-    """"Saved..." with a button that opens ``folder``, and OK; not shown yet."""
-    box = _box(parent, "information", text)
+    """"Saved..." with the folder on a line of its own, a button that opens it, and OK; not shown yet."""
+    box = _box(parent, "information", text, _("Folder: {folder}").format(folder=str(folder)))
     open_button = box.addButton(_("Open its folder"), QMessageBox.ActionRole)
     open_button.setAccessibleName(_("Open the folder it was saved in"))
     ok = box.addButton(_("OK"), QMessageBox.AcceptRole)

@@ -79,7 +79,6 @@ def drive_text(bundles: list) -> str:
                     len(unchecked),
                 ).format(count=len(unchecked))
             )
-        parts.append(_("Update shows who signed it and asks before trusting it."))
     return " ".join(parts)
 
 

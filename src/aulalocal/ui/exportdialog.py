@@ -21,6 +21,7 @@ from aulalocal.i18n import ngettext
 from aulalocal.ui import worker
 from aulalocal.ui.filedialogs import choose_drive
 from aulalocal.ui.progresspage import ProgressPage
+from aulalocal.ui.textfit import fit_text
 
 
 def _size_text(size: int) -> str:
@@ -81,7 +82,7 @@ class ExportDialog(QDialog):
         self.result.setTextFormat(Qt.PlainText)
         self.result.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
         self.stack.addWidget(self.result)
-        buttons = QHBoxLayout()
+        self.buttons = buttons = QHBoxLayout()
         self.drive_button = QPushButton()
         self.drive_button.setObjectName("primary")
         self.drive_button.clicked.connect(lambda: self.start(self.drives[0]))
@@ -174,6 +175,14 @@ class ExportDialog(QDialog):
         self.cancel_button.setVisible(n == 1)
         self.cancel_button.setEnabled(True)
         self.close_button.setVisible(n != 1)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Wide enough for the buttons shown (a narrow dialog squeezes them), tall enough for the words above them."""
+        margins = self.layout().contentsMargins()
+        self.buttons.invalidate()  # before the first show, new button words do not invalidate it
+        self.setMinimumWidth(max(360, self.buttons.sizeHint().width() + margins.left() + margins.right()))
+        fit_text(self, [self.intro, self.result])
 
     def retranslate(self, *_args) -> None:
         self.setWindowTitle(_("Copy updates to a drive"))
@@ -196,6 +205,7 @@ class ExportDialog(QDialog):
             self.choose_button.setText(_("Choose the drive…"))
         self.cancel_button.setText(_("Cancel"))
         self.close_button.setText(_("Close"))
+        self._fit()
 
     def reject(self) -> None:
         if self.running:

@@ -209,7 +209,7 @@ def save_pdf_dialog(parent: QWidget | None, doc: QTextDocument, title: str, lang
     except AulaLocalError as exc:  # something in the way of the file: said as it is
         message(parent, "critical", exc.message())
         return None
-    saved(parent, _("The handout was saved as {name} in the folder {folder}.").format(name=path.name, folder=str(path.parent)), path.parent)
+    saved(parent, _("The handout was saved as {name}.").format(name=path.name), path.parent)
     return path
 
 

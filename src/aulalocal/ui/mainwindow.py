@@ -536,7 +536,7 @@ def _files_preview(window, view: str):
 
         name = suggested_name("Programa Huascarán", "pdf", window.state.lang)
         dialog, _open = saved_box(
-            window, _("The handout was saved as {name} in the folder {folder}.").format(name=name, folder=str(documents())), documents()
+            window, _("The handout was saved as {name}.").format(name=name), documents()
         )
     dialog.show()
     return dialog

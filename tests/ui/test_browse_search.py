@@ -298,3 +298,20 @@ def test_keyboard_reaches_sections_and_results(window, qtbot):
             continue
         if widget.isVisibleTo(window) and widget.focusPolicy() != Qt.NoFocus:
             assert widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text()), widget
+
+
+def test_a_misspelling_gets_a_clickable_suggestion(window, qtbot, seeded):
+    page = typed(window, qtbot, "educasion")
+    assert page.model.rowCount() == 0
+    assert page.suggestion_button.isVisibleTo(window)
+    assert "“educación”" in page.suggestion_button.text()
+    page.suggestion_button.click()
+    qtbot.waitUntil(lambda: page.loader.last_query.text == "educación")
+    idle(qtbot, window)
+    assert window.search.text() == "educación"
+    assert page.model.rowCount() > 0 and page.results_stack.currentWidget() is page.list_view
+    # Nothing close in the catalog: no suggestion.
+    window.search.setText("zzzqqxx")
+    qtbot.waitUntil(lambda: page.loader.last_query.text == "zzzqqxx")
+    idle(qtbot, window)
+    assert page.model.rowCount() == 0 and not page.suggestion_button.isVisibleTo(window)

@@ -268,6 +268,100 @@ def snippets_for(db: sqlite3.Connection, text: str, lang: str, keys: list[tuple[
     return out
 
 
+# -- did you mean --------------------------------------------------------------
+# A word the catalog does not have is matched against the words it has
+# (``search_words``, made at every apply from the full-text indexes): the
+# candidates sharing most of its three-letter pieces (FTS5's trigram index),
+# the closest of them by difflib's similarity ratio, the commonest on a tie.
+
+_CANDIDATES = 40
+_SIMILAR = 0.8  # difflib ratio: "huaskaran"/"huascaran" 0.89, "linae"/"linea" 0.8, "platypus"/"plays" 0.77
+
+
+def suggest(
+    db: sqlite3.Connection,
+    text: str,
+    lang: str = "es",
+    kind: str | None = None,
+    facets: dict[str, str] | None = None,
+    catalog: str | None = None,
+) -> str | None:
+    """``text`` with its unknown words spelled as the catalog's closest words; None when none helps.
+
+    For a search that found nothing: the words of ``lang``'s texts (a word
+    is known when the catalog has it, the last one when a word begins with
+    it) replace the unknown ones, and the result is offered only when it
+    finds something with the same filters. The other words stay as typed.
+    """
+    if lang not in SEARCH_LANGS:
+        return None
+    folded = fold_apostrophes(text)  # the same length as text: positions carry over
+    tokens = list(_TOKEN.finditer(folded))
+    pieces, at, changed = [], 0, False
+    for number, token in enumerate(tokens):
+        word = _fold(token.group())
+        last = number == len(tokens) - 1
+        if len(word) < 3 or word.isdigit() or _known(db, lang, word, prefix=last):
+            continue
+        better = _closest(db, lang, word)
+        if better is None:
+            continue
+        pieces += [text[at : token.start()], _spelling(db, lang, better)]
+        at, changed = token.end(), True
+    if not changed:
+        return None
+    suggestion = "".join(pieces) + text[at:]
+    if not search(db, suggestion, lang, kind, facets, catalog, limit=1, snippets=0):
+        return None
+    return suggestion
+
+
+def _known(db, lang: str, word: str, prefix: bool) -> bool:
+    if prefix:
+        sql = "SELECT 1 FROM search_words WHERE lang = ? AND word >= ? AND word < ? LIMIT 1"
+        params = (lang, word, word + "\U0010ffff")
+    else:
+        sql, params = "SELECT 1 FROM search_words WHERE lang = ? AND word = ?", (lang, word)
+    return db.execute(sql, params).fetchone() is not None
+
+
+def _closest(db, lang: str, word: str) -> str | None:
+    """The catalog's word in ``lang`` most like ``word`` (both folded), if one is like it enough."""
+    pieces = sorted({word[i : i + 3] for i in range(len(word) - 2)})
+    query = " OR ".join('"' + piece.replace('"', '""') + '"' for piece in pieces)
+    rows = db.execute(
+        "SELECT w.word, w.records FROM search_words_fts f JOIN search_words w ON w.rowid = f.rowid"
+        " WHERE search_words_fts MATCH ? AND w.lang = ? ORDER BY bm25(search_words_fts) LIMIT ?",
+        (query, lang, _CANDIDATES),
+    ).fetchall()
+    best, best_key = None, (_SIMILAR, 0)
+    for candidate, records in rows:
+        if candidate == word or candidate.isdigit():
+            continue
+        key = (difflib.SequenceMatcher(None, word, candidate).ratio(), records)
+        if key >= best_key:
+            best, best_key = candidate, key
+    return best
+
+
+def _spelling(db, lang: str, word: str) -> str:
+    """How the catalog writes ``word`` (folded: no accents, lower case), as found in its first match."""
+    index = text_index(lang)
+    row = db.execute(
+        f"SELECT s.title, s.body FROM {index} JOIN search_text s ON s.rowid = {index}.rowid"
+        f" WHERE {index} MATCH ? LIMIT 1",
+        ('"' + word + '"',),
+    ).fetchone()
+    pattern = re.compile(_letters(word) + r"(?![^\W_])")
+    for field in row or ():
+        lower = (field or "").lower()
+        if len(lower) == len(field or ""):
+            found = next(_matches(pattern, lower), None)
+            if found is not None:
+                return field[found.start() : found.end()]
+    return word
+
+
 # -- snippets ------------------------------------------------------------------
 # FTS5's snippet() needs the match's cursor, and a query ranks every match
 # before it emits any: snippets made there would cost as much as the ranking.

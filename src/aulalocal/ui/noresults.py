@@ -1,4 +1,5 @@
-"""What the list says when it is empty, and what to try: all sections, clearing the filters or the search."""
+"""What the list says when it is empty, and what to try: the catalog's spelling of the words, all sections,
+clearing the filters or the search."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from aulalocal import i18n
 from aulalocal.i18n import gettext as _
+from aulalocal.safetext import one_line
 from aulalocal.ui.sections import Section
 
 
@@ -14,6 +16,7 @@ class NoResults(QWidget):
     searchAllRequested = Signal()
     clearFiltersRequested = Signal()
     clearSearchRequested = Signal()
+    suggestionChosen = Signal(str)  # "Did you mean …?" pressed: the spelling to search for
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -24,6 +27,12 @@ class NoResults(QWidget):
         self.label.setTextFormat(Qt.PlainText)
         self.label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         layout.addWidget(self.label)
+        self._suggested: str | None = None
+        self.suggestion_button = QPushButton()
+        self.suggestion_button.setObjectName("suggestion")
+        self.suggestion_button.hide()
+        self.suggestion_button.clicked.connect(lambda: self.suggestionChosen.emit(self._suggested or ""))
+        layout.addWidget(self.suggestion_button)
         self.search_all_button = QPushButton()
         self.search_all_button.clicked.connect(self.searchAllRequested.emit)
         self.clear_filters_button = QPushButton()
@@ -64,7 +73,20 @@ class NoResults(QWidget):
             message = _("This section is empty. It fills when you update the catalog from a USB drive.")
         self.label.setText(message)
 
+    def suggest(self, better: str | None) -> None:
+        """Offer ``better``, a spelling the catalog holds, as "Did you mean …?"; None hides the offer."""
+        self._suggested = better
+        self.suggestion_button.setVisible(bool(better))
+        self._retranslate_suggestion()
+
+    def _retranslate_suggestion(self) -> None:
+        if self._suggested:
+            # "&" would make a keyboard accelerator of the next letter.
+            text = one_line(self._suggested).replace("&", "&&")
+            self.suggestion_button.setText(_("Did you mean “{text}”?").format(text=text))
+
     def retranslate(self) -> None:
+        self._retranslate_suggestion()
         self.clear_filters_button.setText(_("Clear filters"))
         self.search_all_button.setText(_("Search in all sections"))
         self.clear_search_button.setText(_("Clear the search"))

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 
-from aulalocal.catalog.text import SEARCH_LANGS, facet_rows, rowid_range, search_indexes, search_rowid, search_rows
+from aulalocal.catalog.text import SEARCH_LANGS, facet_rows, search_indexes, search_rowid, search_rows
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,6 @@ _INDEX_CHARS = 16_000_000
 _MIN_INDEX_CHARS = 4_000_000
 # Records indexed per statement when every index is made anew (a migration).
 _INDEX_SLICE = 5_000
-# Above this share of a catalog's records changed, an apply makes the
-# vocabulary anew instead of counting the changes (_WordChanges).
-_FULL_REFRESH_SHARE = 0.125
 _SEARCH_COLUMNS = "(rowid, record, lang, title, body)"
 _INSERT_RECORD = "INSERT INTO records (...) VALUES (...)"  # a tag: written by _insert_many
 _RECORD_COLUMNS = "(rowid, catalog, kind, id, data, data_sha256, title_es, title_qu, title_en)"
@@ -185,105 +182,6 @@ def index_all(conn: sqlite3.Connection, progress=None, cancel=None) -> None:
     _set_fts_options(conn, old)
 
 
-class _WordChanges:
-    """The words an apply adds to and takes from the vocabulary, when it changes few records.
-
-    Reading every index's term list (``refresh_words``) costs about what
-    reading the indexes does, whatever the apply changed: most of a small
-    delta's time at 50,000 records. So while the records removed and written
-    stay under ``_FULL_REFRESH_SHARE`` of the catalog, their search rows are
-    tokenized again into temporary indexes (the same tokenizer), and the
-    vocabulary gets those indexes' terms added or taken away; past that
-    share, the vocabulary is made anew at the end.
-    """
-
-    def __init__(self, conn: sqlite3.Connection, records: int) -> None:
-        self.conn = conn
-        self.budget = max(1, int(records * _FULL_REFRESH_SHARE))
-        self.counted = 0  # records removed or written, so far
-        self.full = False
-        self._made = False
-
-    def take(self, records: int) -> bool:
-        """Count ``records`` more changed; False once the vocabulary is to be made anew instead."""
-        self.counted += records
-        if self.counted > self.budget:
-            self.full = True
-        return not self.full
-
-    def _tables(self) -> None:
-        if self._made:
-            return
-        from aulalocal.catalog.db import FTS_TOKENIZE
-
-        for sign in ("added", "removed"):
-            for lang in SEARCH_LANGS:
-                self.conn.execute(f"DROP TABLE IF EXISTS temp.vocab_{sign}_{lang}")
-                self.conn.execute(f"DROP TABLE IF EXISTS temp.words_{sign}_{lang}")
-                self.conn.execute(
-                    f"CREATE VIRTUAL TABLE temp.words_{sign}_{lang} USING fts5(title, body,"
-                    f" tokenize='{FTS_TOKENIZE}', detail=none)"
-                )
-                self.conn.execute(
-                    f"CREATE VIRTUAL TABLE temp.vocab_{sign}_{lang} USING fts5vocab(temp, words_{sign}_{lang}, row)"
-                )
-        self._made = True
-
-    def note(self, sign: str, records: list[int]) -> None:
-        """Tokenize the search rows of ``records`` as they are now, as words ``sign`` ("added", "removed")."""
-        if self.full or not records:
-            return
-        self._tables()
-        for lang in SEARCH_LANGS:
-            low, high = rowid_range(lang)
-            self.conn.execute(
-                f"INSERT INTO temp.words_{sign}_{lang} (title, body) SELECT title, body FROM search_text"
-                f" WHERE record {_IN_JSON} AND rowid BETWEEN ? AND ?",
-                (json.dumps(records), low, high),
-            )
-
-    def finish(self) -> None:
-        """Bring the vocabulary up to date: the changes noted, or all of it anew."""
-        try:
-            if self.full:
-                refresh_words(self.conn)
-            elif self._made:
-                self._apply()
-        finally:
-            if self._made:
-                for sign in ("added", "removed"):
-                    for lang in SEARCH_LANGS:
-                        self.conn.execute(f"DROP TABLE temp.vocab_{sign}_{lang}")
-                        self.conn.execute(f"DROP TABLE temp.words_{sign}_{lang}")
-
-    def _apply(self) -> None:
-        conn = self.conn
-        (last,) = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM search_words").fetchone()
-        for lang in SEARCH_LANGS:
-            conn.execute(
-                f"UPDATE search_words SET records = records - v.doc FROM temp.vocab_removed_{lang} v"
-                " WHERE search_words.lang = ? AND search_words.word = v.term",
-                (lang,),
-            )
-            conn.execute(
-                "INSERT INTO search_words (lang, word, records) SELECT ?, term, doc"
-                f" FROM temp.vocab_added_{lang} WHERE true"
-                " ON CONFLICT (lang, word) DO UPDATE SET records = records + excluded.records",
-                (lang,),
-            )
-        gone = "SELECT rowid, word FROM search_words WHERE records <= 0"
-        conn.execute(
-            f"INSERT INTO search_words_fts (search_words_fts, rowid, word) SELECT 'delete', rowid, word FROM ({gone})"
-            f" WHERE rowid <= ?",
-            (last,),
-        )
-        conn.execute("DELETE FROM search_words WHERE records <= 0")
-        conn.execute(
-            "INSERT INTO search_words_fts (rowid, word) SELECT rowid, word FROM search_words WHERE rowid > ?",
-            (last,),
-        )
-
-
 def refresh_words(conn: sqlite3.Connection) -> None:
     """Make the catalog's vocabulary (``search_words`` and its trigram index) anew from the full-text indexes.
 
@@ -304,19 +202,10 @@ def refresh_words(conn: sqlite3.Connection) -> None:
 class _Batch:
     """Writes handed over together: record rows in order, then search and facet rows."""
 
-    def __init__(
-        self,
-        records: list[tuple[str, tuple]],
-        stale: list[int],
-        stale_indexed: list[int],
-        words: _WordChanges,
-        removed: list[int],
-    ) -> None:
+    def __init__(self, records: list[tuple[str, tuple]], stale: list[int], stale_indexed: list[int]) -> None:
         self.records = records  # (statement, parameters), in order
         self.stale = stale  # records whose search and facet rows go first
         self.stale_indexed = stale_indexed  # of those, the ones in the full-text indexes
-        self.words = words
-        self.removed = removed  # of those, the ones whose words leave the vocabulary
         self.search: list[tuple] = []
         self.facets: list[tuple] = []
         self.index: list[int] = []  # search rows to add to the full-text indexes, at the end
@@ -346,7 +235,6 @@ class _Batch:
                 f"SELECT rowid FROM search_text WHERE record {_IN_JSON}", (json.dumps(self.stale_indexed),)
             ).fetchall()
             _index_search_rows(conn, [rowid for (rowid,) in old], delete=True)
-            self.words.note("removed", self.removed)
             stale = json.dumps(self.stale)
             conn.execute(f"DELETE FROM search_text WHERE record {_IN_JSON}", (stale,))
             conn.execute(f"DELETE FROM facets WHERE record {_IN_JSON}", (stale,))
@@ -429,11 +317,6 @@ class RecordWriter:
         self._pending_chars = 0
         self._triggers: list[str] = []
         self._fts_options: dict[str, dict[str, int]] = {}
-        # What the vocabulary gains and loses: the records whose search rows
-        # were there at the start and are not removed yet, those written.
-        self._words = _WordChanges(conn, len(self._rowids))
-        self._before = set(self._rowids.values())
-        self._changed: set[int] = set()
         self._background = True
         self._pool = None  # a ThreadPoolExecutor, made on first use (kept off the start-up path)
         self._running: list = []  # Futures of the batches handed over, oldest first
@@ -452,10 +335,7 @@ class RecordWriter:
         for sql in self._triggers:
             self.conn.execute(sql)
         _set_fts_options(self.conn, self._fts_options)
-        added = sorted(self._changed.intersection(self._rowids.values()))
-        if self._words.take(len(added)):
-            self._words.note("added", added)
-        self._words.finish()
+        refresh_words(self.conn)
 
     def write(self, kind: str, id_: str, data: dict, data_json: str, data_sha256: str) -> None:
         """Insert or replace one record (``data``, stored as ``data_json``) with its search and facet rows."""
@@ -472,7 +352,6 @@ class RecordWriter:
             self._records.append((_INSERT_RECORD, (rowid, self.catalog, kind, id_, *values)))
             self._rowids[(kind, id_)] = rowid
         self.hashes[(kind, id_)] = data_sha256
-        self._changed.add(rowid)
         search = [
             (search_rowid(record, lang, kind), record, lang, title, body)
             for record, lang, title, body in search_rows(rowid, kind, data)
@@ -536,11 +415,7 @@ class RecordWriter:
                 stale_indexed.append(rowid)
             else:
                 self._unindexed_chars -= unindexed[1]
-        removed = [rowid for rowid in stale if rowid in self._before]
-        self._before.difference_update(removed)
-        batch = _Batch(
-            self._records, stale, stale_indexed, self._words, removed if self._words.take(len(removed)) else []
-        )
+        batch = _Batch(self._records, stale, stale_indexed)
         for rowid, (s_rows, f_rows) in self._pending.items():
             batch.search += s_rows
             batch.facets += f_rows

@@ -38,6 +38,18 @@ def triggers(db):
     return db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
 
 
+def vocabulary(db):
+    return db.execute("SELECT lang, word, records FROM search_words ORDER BY lang, word").fetchall()
+
+
+def fresh_vocabulary(db):
+    return sorted(
+        (lang, term, doc)
+        for lang in ("es", "qu", "en")
+        for term, doc in db.execute(f"SELECT term, doc FROM search_vocab_{lang}")
+    )
+
+
 def assert_consistent(db, fresh_triggers):
     for table in store.FTS_INDEXES:  # FTS5 compares its index with search_text
         db.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
@@ -47,6 +59,9 @@ def assert_consistent(db, fresh_triggers):
     assert db.execute(orphans.format("search_text")).fetchone()[0] == 0
     assert db.execute(orphans.format("facets")).fetchone()[0] == 0
     assert triggers(db) == fresh_triggers
+    # The vocabulary, made anew at every apply, is the indexes' own.
+    assert vocabulary(db) == fresh_vocabulary(db)
+    db.execute("INSERT INTO search_words_fts (search_words_fts) VALUES ('integrity-check')")
     for table in store.FTS_INDEXES:
         settings = dict(db.execute(f"SELECT k, v FROM {table}_config"))
         for name, default in store._FTS_DEFAULTS.items():

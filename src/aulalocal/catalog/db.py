@@ -141,6 +141,16 @@ END"""
     )
 
 
+def _drop_v3_search_indexes(db: sqlite_utils.Database) -> None:
+    """In the step's own transaction: the triggers and the two full-text indexes of versions 3 to 5."""
+    if not db.conn.in_transaction:
+        db.execute("BEGIN IMMEDIATE")
+    for trigger in ("search_text_ai", "search_text_ad", "search_text_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute("DROP TABLE IF EXISTS search_text_fts")
+    db.execute("DROP TABLE IF EXISTS search_title_fts")
+
+
 def _catalog_v3(db: sqlite_utils.Database) -> None:
     # Search speed (issue 6). search_text rowids now say the row's language and
     # kind (catalog.text.search_rowid), so a search in one language is a rowid
@@ -155,12 +165,7 @@ def _catalog_v3(db: sqlite_utils.Database) -> None:
     # always run again.
     from aulalocal.catalog.text import search_rowid_sql
 
-    if not db.conn.in_transaction:
-        db.execute("BEGIN IMMEDIATE")
-    for trigger in ("search_text_ai", "search_text_ad", "search_text_au"):
-        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    db.execute("DROP TABLE IF EXISTS search_text_fts")
-    db.execute("DROP TABLE IF EXISTS search_title_fts")
+    _drop_v3_search_indexes(db)
     db.execute("DROP TABLE IF EXISTS search_text_v3")
     db.execute(
         "CREATE TABLE search_text_v3 (rowid INTEGER PRIMARY KEY, record INTEGER, lang TEXT, title TEXT, body TEXT)"
@@ -298,12 +303,7 @@ def _catalog_v6(db: sqlite_utils.Database, task: MigrationTask | None = None) ->
     # one says how far it is and can be cancelled.
     from aulalocal.catalog.store import index_all, refresh_words
 
-    if not db.conn.in_transaction:
-        db.execute("BEGIN IMMEDIATE")
-    for trigger in ("search_text_ai", "search_text_ad", "search_text_au"):
-        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    db.execute("DROP TABLE IF EXISTS search_text_fts")
-    db.execute("DROP TABLE IF EXISTS search_title_fts")
+    _drop_v3_search_indexes(db)
     _drop_search_indexes(db)  # a step that ran before, and its version was never written
     for statement in search_index_sql():
         db.execute(statement)

@@ -41,3 +41,13 @@ def test_every_search_command_in_the_readme_finds_something(seeded):
 def test_every_search_word_in_the_readme_finds_something_in_some_language(seeded):
     for query in prose_examples():
         assert any(search(seeded.catalog, query, lang=lang) for lang in ("es", "qu", "en")), query
+
+
+def test_numbers_and_exact_words_in_the_shipped_catalog(seeded):
+    """Issue 14: "100000", "100.000" and "100,000" find the OLPC record; "36%" ranks the 36 % records before Aula 365."""
+    for typed in ("100000", "100.000", "100,000"):
+        for lang in ("es", "qu", "en"):
+            assert "olpc-peru" in [h.id for h in search(seeded.catalog, typed, lang=lang)], (typed, lang)
+    hits = [h.id for h in search(seeded.catalog, "36%", lang="es")]
+    with_36 = {"bibliotecas-para-el-desarrollo", "beyond-access", "biblioteca-nacional-peru"}
+    assert set(hits[:3]) == with_36 and "aula-365" in hits[3:]

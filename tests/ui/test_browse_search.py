@@ -320,12 +320,26 @@ def test_a_misspelling_gets_a_clickable_suggestion_in_every_language(
     page = typed(window, qtbot, typed_text)
     button = page.no_results.suggestion_button
     assert page.model.rowCount() == 0
-    assert button.isVisibleTo(window) and button.text() == said
+    assert button.isVisibleTo(window) and button.text_shown() == said and button.accessibleName() == said
     button.click()
     qtbot.waitUntil(lambda: page.loader.last_query.text == meant)
     idle(qtbot, window)
     assert window.search.text() == meant
     assert page.model.rowCount() > 0 and page.results_stack.currentWidget() is page.list_view
+
+
+def test_the_suggestion_wraps_at_the_largest_text_size(window, qtbot, seeded, real_translations):
+    window.state.set_language("qu", save=False)
+    window.state.set_text_size("xlarge")
+    idle(qtbot, window)
+    page = typed(window, qtbot, "educasion")
+    label = page.no_results.suggestion_button.label
+    assert label.text() == "“Educación” nisqatachu maskayta munarqanki?"
+    # Wider than its column on one line: it takes two, and the button is tall enough for both.
+    assert label.fontMetrics().horizontalAdvance(label.text()) > label.width()
+    assert label.height() >= label.heightForWidth(label.width())
+    assert label.geometry().bottom() <= page.no_results.suggestion_button.rect().bottom()
+    window.state.set_text_size("normal")
 
 
 def test_no_suggestion_when_nothing_is_close(window, qtbot, seeded):

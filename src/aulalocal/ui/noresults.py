@@ -3,13 +3,60 @@ clearing the filters or the search."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from aulalocal import i18n
 from aulalocal.i18n import gettext as _
 from aulalocal.safetext import one_line
 from aulalocal.ui.sections import Section
+
+
+class WrappingButton(QPushButton):
+    """A push button whose text wraps onto more lines (a Quechua question at the largest text size)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.PlainText)
+        self.label.setAlignment(Qt.AlignCenter)
+        self.label.setAttribute(Qt.WA_TransparentForMouseEvents)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def set_text(self, text: str) -> None:
+        self.label.setText(text)
+        self.setAccessibleName(text)
+        self.updateGeometry()
+
+    def text_shown(self) -> str:
+        return self.label.text()
+
+    def _margins(self) -> tuple[int, int]:
+        m = self.layout().contentsMargins()
+        return m.left() + m.right(), m.top() + m.bottom()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        across, down = self._margins()
+        return max(super().sizeHint().height(), self.label.heightForWidth(max(1, width - across)) + down)
+
+    def sizeHint(self) -> QSize:
+        across, _down = self._margins()
+        width = self.label.sizeHint().width() + across
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        across, _down = self._margins()
+        width = self.fontMetrics().averageCharWidth() * 12 + across
+        return QSize(width, self.heightForWidth(width))
 
 
 class NoResults(QWidget):
@@ -28,7 +75,7 @@ class NoResults(QWidget):
         self.label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         layout.addWidget(self.label)
         self._suggested: str | None = None
-        self.suggestion_button = QPushButton()
+        self.suggestion_button = WrappingButton()
         self.suggestion_button.setObjectName("suggestion")
         self.suggestion_button.hide()
         self.suggestion_button.clicked.connect(lambda: self.suggestionChosen.emit(self._suggested or ""))
@@ -81,9 +128,7 @@ class NoResults(QWidget):
 
     def _retranslate_suggestion(self) -> None:
         if self._suggested:
-            # "&" would make a keyboard accelerator of the next letter.
-            text = one_line(self._suggested).replace("&", "&&")
-            self.suggestion_button.setText(_("Did you mean “{text}”?").format(text=text))
+            self.suggestion_button.set_text(_("Did you mean “{text}”?").format(text=one_line(self._suggested)))
 
     def retranslate(self) -> None:
         self._retranslate_suggestion()

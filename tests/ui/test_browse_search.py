@@ -337,7 +337,8 @@ def test_the_suggestion_wraps_at_the_largest_text_size(window, qtbot, seeded, re
     assert label.text() == "“Educación” nisqatachu maskayta munarqanki?"
     # Wider than its column on one line: it takes two, and the button is tall enough for both.
     assert label.fontMetrics().horizontalAdvance(label.text()) > label.width()
-    assert label.height() >= label.heightForWidth(label.width())
+    # Laid out again once the text arrives (off the UI thread, after the results).
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()) > label.fontMetrics().height() * 1.5)
     assert label.geometry().bottom() <= page.no_results.suggestion_button.rect().bottom()
     window.state.set_text_size("normal")
 

@@ -18,8 +18,9 @@ warm-up round; each round gives a p50 and a p95 over the 200 queries:
 ``ranking`` compares the order the window shows with a reference ranking
 made here, independently of ``catalog/search.py`` (its own reading of the
 query, plain SQL joins instead of rowid ranges, every match scored and sorted
-in Python): title matches first by ``bm25(search_title_fts)``, then the other
-matches by ``bm25(search_text_fts, 10, 1)``.
+in Python): the last word whole, then as a prefix; in each, title matches
+first by the language's title index's bm25, then the other matches by its
+full-text index's ``bm25(…, 10, 1)``.
 
 ``python -m bench.searchbench --data DIR [--zim FILE] --rounds N`` prints the
 figures as JSON, so the main run can start it pinned to one core.
@@ -57,8 +58,8 @@ def _series(db) -> dict:
         query = s.fts_query(text)
         if query is not None:
             db.execute(
-                "SELECT rowid FROM search_text_fts WHERE search_text_fts MATCH ?"
-                " ORDER BY bm25(search_text_fts, 10.0, 1.0) LIMIT 50",
+                f"SELECT rowid FROM search_text_fts_{lang} WHERE search_text_fts_{lang} MATCH ?"
+                f" ORDER BY bm25(search_text_fts_{lang}, 10.0, 1.0) LIMIT 50",
                 [query],
             ).fetchall()
 
@@ -143,11 +144,29 @@ def _is_token_char(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LN" or unicodedata.category(ch) == "Co"
 
 
-def reference_match(text: str) -> str | None:
+def _reference_forms(chunk: str, tokens: list[str]) -> list[list[str]]:
+    """A chunk's tokens, and for a number the other way of writing it (with or without thousands separators)."""
+    bare = chunk.strip("".join(ch for ch in chunk if not ch.isalnum()))
+    forms = [tokens]
+    if len(tokens) > 1 and all(t.isdigit() for t in tokens) and 1 <= len(tokens[0]) <= 3 \
+            and all(len(t) == 3 for t in tokens[1:]) and all(sep in ".," for sep in bare if not sep.isdigit()) \
+            and len(bare) == sum(map(len, tokens)) + len(tokens) - 1:
+        forms.append(["".join(tokens)])
+    elif len(tokens) == 1 and tokens[0].isdigit() and len(tokens[0]) >= 4 and tokens[0][0] != "0" and bare == tokens[0]:
+        digits = tokens[0]
+        groups = []
+        while digits:
+            groups.insert(0, digits[-3:])
+            digits = digits[:-3]
+        forms.append(groups)
+    return forms
+
+
+def reference_match(text: str, prefix: bool = True) -> str | None:
     """The FTS5 query for typed text, read here on its own: each word a phrase, the last one a prefix."""
     from aulalocal.catalog.text import fold_apostrophes  # how the index stores apostrophes
 
-    phrases = []
+    groups = []
     for chunk in fold_apostrophes(text).split():
         tokens, current = [], ""
         for ch in chunk:
@@ -159,34 +178,43 @@ def reference_match(text: str) -> str | None:
         if current:
             tokens.append(current)
         if tokens:
-            phrases.append('"' + " ".join(tokens) + '"')
-    return " ".join(phrases) + "*" if phrases else None
+            groups.append(_reference_forms(chunk, tokens))
+    if not groups:
+        return None
+    out = []
+    for n, forms in enumerate(groups):
+        star = "*" if prefix and n == len(groups) - 1 else ""
+        phrases = ['"' + " ".join(form) + '"' + star for form in forms]
+        out.append("(" + " OR ".join(phrases) + ")")
+    return " AND ".join(out)
 
 
 def reference_ranking(db, text: str, lang: str) -> list[tuple[tuple[int, float], int]]:
     """Every match of ``text`` in ``lang``, best first, as ((phase, score), record rowid).
 
-    Phase 0: the records whose title matches, scored by the title index's
-    bm25; phase 1: the other matches, by bm25 with titles weighing ten times
-    the body. Lower sorts first (FTS5's bm25 is negative, better is lower).
+    The last word whole first, then as a prefix; in each, the records whose
+    title matches (scored by the language's title index's bm25), then the
+    other matches (bm25 of its full-text index, titles weighing ten times the
+    body). Lower sorts first (FTS5's bm25 is negative, better is lower).
     """
-    match = reference_match(text)
-    if match is None:
-        return []
-    titles = dict(db.execute(
-        "SELECT s.record, bm25(search_title_fts) FROM search_title_fts"
-        " JOIN search_text s ON s.rowid = search_title_fts.rowid"
-        " WHERE search_title_fts MATCH ? AND s.lang = ?",
-        (match, lang),
-    ))
-    texts = db.execute(
-        "SELECT s.record, bm25(search_text_fts, 10.0, 1.0) FROM search_text_fts"
-        " JOIN search_text s ON s.rowid = search_text_fts.rowid"
-        " WHERE search_text_fts MATCH ? AND s.lang = ?",
-        (match, lang),
-    ).fetchall()
-    ranked = [((0, score), record) for record, score in titles.items()]
-    ranked += [((1, score), record) for record, score in texts if record not in titles]
+    ranked, seen = [], set()
+    for phase, (prefix, table, weights) in enumerate(
+        [(False, "title", ""), (False, "text", ", 10.0, 1.0"), (True, "title", ""), (True, "text", ", 10.0, 1.0")]
+    ):
+        match = reference_match(text, prefix)
+        if match is None:
+            return []
+        index = f"search_{table}_fts_{lang}"
+        rows = db.execute(
+            f"SELECT s.record, bm25({index}{weights}) FROM {index}"
+            f" JOIN search_text s ON s.rowid = {index}.rowid"
+            f" WHERE {index} MATCH ? AND s.lang = ?",
+            (match, lang),
+        ).fetchall()
+        for record, score in rows:
+            if record not in seen:
+                ranked.append(((phase, score), record))
+        seen.update(record for record, _score in rows)
     ranked.sort()
     return ranked
 

@@ -173,3 +173,23 @@ def test_messages_follow_the_language_setting(capsys, tmp_path, monkeypatch, rea
     folder.close()
     code, _, err = run(capsys, "--data-dir", str(tmp_path / "d"), "show", "program", "no-such-thing")
     assert code == 1 and err.startswith("error: No hay")
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "said"),
+    [
+        ("es", "educasion", "¿Quiso decir “educación”?"),
+        ("es", "huaskaran", "¿Quiso decir “Huascarán”?"),
+        ("qu", "educasion", "“Educación” nisqatachu maskayta munarqanki?"),
+        ("qu", "huaskaran", "“Huascarán” nisqatachu maskayta munarqanki?"),
+        ("en", "educasion", "Did you mean “education”?"),
+        ("en", "huaskaran", "Did you mean “Huascarán”?"),
+    ],
+)
+def test_search_suggests_the_catalogs_spelling_of_a_misspelled_word(capsys, seeded_dir, real_translations, lang, typed, said):
+    code, out, err = run(capsys, "--data-dir", str(seeded_dir), "--lang", lang, "search", typed, "--lang", lang)
+    assert code == 0 and err == said + "\n"
+    code, out, err = run(capsys, "--data-dir", str(seeded_dir), "--lang", lang, "search", typed, "--lang", lang, "--json")
+    assert code == 0 and json.loads(out) == [] and err == said + "\n"
+    code, _out, err = run(capsys, "--data-dir", str(seeded_dir), "search", "huascaran", "--json")
+    assert code == 0 and err == ""

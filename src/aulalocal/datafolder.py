@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aulalocal import paths
-from aulalocal.catalog.db import catalog_damaged, open_catalog, open_userdata
+from aulalocal.catalog.db import MigrationTask, catalog_damaged, open_catalog, open_userdata
 from aulalocal.errors import N_, StorageError
 
 
@@ -40,12 +40,17 @@ class DataFolder:
             self.userdata.close()
 
 
-def open_folder(override: str | os.PathLike | None = None, use_prebuilt: bool = True) -> DataFolder:
+def open_folder(
+    override: str | os.PathLike | None = None,
+    use_prebuilt: bool = True,
+    migration: MigrationTask | None = None,
+) -> DataFolder:
     """Open (creating if needed) the data folder and its two databases.
 
     A never-used folder gets the databases the build made for a first start
     (``aulalocal.firststart``) when ``use_prebuilt``. The faces open it through
-    ``aulalocal.startup``, which also brings the shipped catalog in.
+    ``aulalocal.startup``, which also brings the shipped catalog in. A long
+    migration of the catalog reports to ``migration`` (and can be cancelled by it).
     """
     path = paths.data_dir(override)
     try:
@@ -63,7 +68,7 @@ def open_folder(override: str | os.PathLike | None = None, use_prebuilt: bool = 
         install(path)
     if not (path / "catalog.db").exists() and _kept_any(path / "bundles"):
         raise catalog_damaged()  # lost, not a new laptop: never started again from the shipped catalog
-    catalog = open_catalog(path / "catalog.db")
+    catalog = open_catalog(path / "catalog.db", migration)
     try:
         return DataFolder(path, catalog, open_userdata(path / "userdata.db"))
     except BaseException:

@@ -14,19 +14,24 @@ import sqlite3
 from pathlib import Path
 
 from aulalocal import paths
+from aulalocal.catalog.db import MigrationTask
 from aulalocal.catalog.ledger import has_id_only_pins, sequence_of
 from aulalocal.datafolder import DataFolder, open_folder
 
 
 def open_data_folder(
-    override: str | os.PathLike | None = None, load_seed: bool = True, use_prebuilt: bool = True
+    override: str | os.PathLike | None = None,
+    load_seed: bool = True,
+    use_prebuilt: bool = True,
+    migration: MigrationTask | None = None,
 ) -> DataFolder:
     """Open (creating if needed) the data folder; bring the shipped catalog up to date.
 
     A never-used folder gets the databases the build made for a first start
-    (``aulalocal.firststart``) unless ``use_prebuilt`` is false.
+    (``aulalocal.firststart``) unless ``use_prebuilt`` is false. A long
+    migration of the catalog reports to ``migration`` (and can be cancelled by it).
     """
-    folder = open_folder(override, use_prebuilt=load_seed and use_prebuilt)
+    folder = open_folder(override, use_prebuilt=load_seed and use_prebuilt, migration=migration)
     try:
         if load_seed and not _seed_is_in(folder.catalog, paths.seeds_dir()):
             from aulalocal.bundle.seed import bring_in

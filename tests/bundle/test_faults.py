@@ -18,6 +18,7 @@ import pytest
 from aulalocal.bundle import trust
 from aulalocal.bundle.importer import import_bundle
 from aulalocal.bundle.lock import import_lock
+from aulalocal.catalog import health
 from aulalocal.startup import open_data_folder
 from aulalocal.errors import StorageError
 from tests.bundle.conftest import SAMPLE, make_bundle
@@ -43,7 +44,7 @@ def catalog_fingerprint(db_path: Path, reader_only: bool = False) -> tuple[str, 
     try:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
         if not reader_only:  # FTS5's own check is run as a write statement
-            conn.execute("INSERT INTO search_text_fts(search_text_fts) VALUES('integrity-check')")
+            health.check_search_indexes(conn)
         digest = hashlib.sha256()
         for row in conn.execute(
             "SELECT kind, id, data_sha256 FROM records WHERE catalog='minedu-pe' ORDER BY kind, id"

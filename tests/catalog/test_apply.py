@@ -5,6 +5,7 @@ import pytest
 from aulalocal.bundle import apply, source
 from aulalocal.bundle.apply import apply_operations
 from aulalocal.bundle.source import SourceInfo
+from aulalocal.catalog import store
 from aulalocal.catalog.queries import get_record, status
 from aulalocal.catalog.search import search
 from aulalocal.startup import open_data_folder
@@ -30,7 +31,8 @@ def snapshot(db):
         db.execute("SELECT catalog, kind, id, data FROM records ORDER BY 1, 2, 3").fetchall(),
         db.execute("SELECT * FROM catalogs").fetchall(),
         db.execute("SELECT COUNT(*) FROM applied_bundles").fetchone(),
-        db.execute("SELECT COUNT(*) FROM search_text_fts").fetchone(),
+        [db.execute(f"SELECT COUNT(*) FROM {index}").fetchone() for index in store.FTS_INDEXES],
+        db.execute("SELECT lang, word, records FROM search_words ORDER BY 1, 2").fetchall(),
     )
 
 

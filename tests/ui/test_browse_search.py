@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from PySide6.QtCore import Qt
 
 from aulalocal.catalog.queries import status
@@ -298,3 +299,55 @@ def test_keyboard_reaches_sections_and_results(window, qtbot):
             continue
         if widget.isVisibleTo(window) and widget.focusPolicy() != Qt.NoFocus:
             assert widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text()), widget
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed_text", "meant", "said"),
+    [
+        ("es", "educasion", "educación", "¿Quiso decir “educación”?"),
+        ("es", "huaskaran", "Huascarán", "¿Quiso decir “Huascarán”?"),
+        ("qu", "educasion", "Educación", "“Educación” nisqatachu maskayta munarqanki?"),
+        ("qu", "huaskaran", "Huascarán", "“Huascarán” nisqatachu maskayta munarqanki?"),
+        ("en", "educasion", "education", "Did you mean “education”?"),
+        ("en", "huaskaran", "Huascarán", "Did you mean “Huascarán”?"),
+    ],
+)
+def test_a_misspelling_gets_a_clickable_suggestion_in_every_language(
+    window, qtbot, seeded, real_translations, lang, typed_text, meant, said
+):
+    window.state.set_language(lang, save=False)
+    idle(qtbot, window)
+    page = typed(window, qtbot, typed_text)
+    button = page.no_results.suggestion_button
+    assert page.model.rowCount() == 0
+    assert button.isVisibleTo(window) and button.text_shown() == said and button.accessibleName() == said
+    button.click()
+    qtbot.waitUntil(lambda: page.loader.last_query.text == meant)
+    idle(qtbot, window)
+    assert window.search.text() == meant
+    assert page.model.rowCount() > 0 and page.results_stack.currentWidget() is page.list_view
+
+
+def test_the_suggestion_wraps_at_the_largest_text_size(window, qtbot, seeded, real_translations):
+    window.state.set_language("qu", save=False)
+    window.state.set_text_size("xlarge")
+    idle(qtbot, window)
+    page = typed(window, qtbot, "educasion")
+    label = page.no_results.suggestion_button.label
+    assert label.text() == "“Educación” nisqatachu maskayta munarqanki?"
+    # Wider than its column on one line: it takes two, and the button is tall enough for both.
+    assert label.fontMetrics().horizontalAdvance(label.text()) > label.width()
+    # Laid out again once the text arrives (off the UI thread, after the results).
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()) > label.fontMetrics().height() * 1.5)
+    assert label.geometry().bottom() <= page.no_results.suggestion_button.rect().bottom()
+    window.state.set_text_size("normal")
+
+
+def test_no_suggestion_when_nothing_is_close(window, qtbot, seeded):
+    page = typed(window, qtbot, "educasion")
+    assert page.no_results.suggestion_button.isVisibleTo(window)
+    # Nothing close in the catalog: no suggestion.
+    window.search.setText("zzzqqxx")
+    qtbot.waitUntil(lambda: page.loader.last_query.text == "zzzqqxx")
+    idle(qtbot, window)
+    assert page.model.rowCount() == 0 and not page.no_results.suggestion_button.isVisibleTo(window)

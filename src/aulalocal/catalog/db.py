@@ -15,6 +15,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,14 @@ if TYPE_CHECKING:
 
 # Migrations get a sqlite-utils Database; everything else works on the plain
 # connection: sqlite-utils takes about 0.1 s to import, too much for every start.
-Migration = Callable[["sqlite_utils.Database"], None]
+# A long one also gets the caller's progress and cancel callbacks.
+@dataclass(frozen=True)
+class MigrationTask:
+    progress: Callable[[int, int], None] | None = None  # (done, total)
+    cancel: Callable[[], bool] | None = None
+
+
+Migration = Callable[..., None]
 
 # The tokenizer folds case and accents; the Quechua apostrophe is stored as
 # U+02BC, a letter to unicode61, so it stays inside words (see search.py).
@@ -133,6 +141,16 @@ END"""
     )
 
 
+def _drop_v3_search_indexes(db: sqlite_utils.Database) -> None:
+    """In the step's own transaction: the triggers and the two full-text indexes of versions 3 to 5."""
+    if not db.conn.in_transaction:
+        db.execute("BEGIN IMMEDIATE")
+    for trigger in ("search_text_ai", "search_text_ad", "search_text_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute("DROP TABLE IF EXISTS search_text_fts")
+    db.execute("DROP TABLE IF EXISTS search_title_fts")
+
+
 def _catalog_v3(db: sqlite_utils.Database) -> None:
     # Search speed (issue 6). search_text rowids now say the row's language and
     # kind (catalog.text.search_rowid), so a search in one language is a rowid
@@ -147,12 +165,7 @@ def _catalog_v3(db: sqlite_utils.Database) -> None:
     # always run again.
     from aulalocal.catalog.text import search_rowid_sql
 
-    if not db.conn.in_transaction:
-        db.execute("BEGIN IMMEDIATE")
-    for trigger in ("search_text_ai", "search_text_ad", "search_text_au"):
-        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    db.execute("DROP TABLE IF EXISTS search_text_fts")
-    db.execute("DROP TABLE IF EXISTS search_title_fts")
+    _drop_v3_search_indexes(db)
     db.execute("DROP TABLE IF EXISTS search_text_v3")
     db.execute(
         "CREATE TABLE search_text_v3 (rowid INTEGER PRIMARY KEY, record INTEGER, lang TEXT, title TEXT, body TEXT)"
@@ -206,7 +219,99 @@ def _catalog_v5(db: sqlite_utils.Database) -> None:
             db[table].add_column("public_key", str)
 
 
-CATALOG_MIGRATIONS: list[Migration] = [_catalog_v1, _catalog_v2, _catalog_v3, _catalog_v4, _catalog_v5]
+# Prefix indexes. The full-text index has the one-letter prefixes (a short
+# last word, as in "183-B", would otherwise be expanded to every word it
+# starts, over the whole index: 100 ms at 50,000 records); each prefix
+# length costs about a tenth more to index (docs/benchmarks.md). Titles are
+# few and short: their prefixes of 1 and 2 letters answer the first keys
+# typed; longer prefixes are expanded quickly enough.
+TEXT_PREFIX = "1"
+TITLE_PREFIX = "1 2"
+
+
+def search_index_sql() -> list[str]:
+    """The statements that make the search indexes of migration 6 over an existing search_text.
+
+    Per language: a view of its rows (their rowids say their language,
+    ``catalog.text.search_rowid``), the full-text and title indexes over it,
+    and a vocabulary table over the full-text index. Then the catalog's
+    words, with a trigram index to find a word that was mistyped, and the
+    triggers that keep every index in step with search_text.
+    """
+    from aulalocal.catalog.text import SEARCH_LANGS, rowid_range, text_index, title_index
+
+    sql = []
+    inserts, deletes = [], []
+    for lang in SEARCH_LANGS:
+        low, high = rowid_range(lang)
+        view, text, title = f"search_text_{lang}", text_index(lang), title_index(lang)
+        sql.append(
+            f"CREATE VIEW {view} AS SELECT rowid AS id, title, body FROM search_text"
+            f" WHERE rowid BETWEEN {low} AND {high}"
+        )
+        sql.append(
+            f"CREATE VIRTUAL TABLE {text} USING fts5(title, body, tokenize='{FTS_TOKENIZE}',"
+            f" prefix='{TEXT_PREFIX}', content='{view}', content_rowid='id')"
+        )
+        sql.append(
+            f"CREATE VIRTUAL TABLE {title} USING fts5(title, tokenize='{FTS_TOKENIZE}',"
+            f" prefix='{TITLE_PREFIX}', content='{view}', content_rowid='id')"
+        )
+        sql.append(f"CREATE VIRTUAL TABLE search_vocab_{lang} USING fts5vocab({text}, row)")
+        for table, cols in ((text, "title, body"), (title, "title")):
+            new_cols = ", ".join(f"new.{c}" for c in cols.split(", "))
+            old_cols = ", ".join(f"old.{c}" for c in cols.split(", "))
+            inserts.append(
+                f"  INSERT INTO {table} (rowid, {cols}) SELECT new.rowid, {new_cols}"
+                f" WHERE new.rowid BETWEEN {low} AND {high};"
+            )
+            deletes.append(
+                f"  INSERT INTO {table} ({table}, rowid, {cols}) SELECT 'delete', old.rowid, {old_cols}"
+                f" WHERE old.rowid BETWEEN {low} AND {high};"
+            )
+    sql += [
+        "CREATE TABLE search_words (rowid INTEGER PRIMARY KEY, lang TEXT NOT NULL, word TEXT NOT NULL,"
+        " records INTEGER NOT NULL)",
+        "CREATE UNIQUE INDEX idx_search_words_lang_word ON search_words (lang, word)",
+        "CREATE VIRTUAL TABLE search_words_fts USING fts5(word, tokenize='trigram',"
+        " content='search_words', content_rowid='rowid')",
+        "CREATE TRIGGER search_text_ai AFTER INSERT ON search_text BEGIN\n" + "\n".join(inserts) + "\nEND",
+        "CREATE TRIGGER search_text_ad AFTER DELETE ON search_text BEGIN\n" + "\n".join(deletes) + "\nEND",
+        "CREATE TRIGGER search_text_au AFTER UPDATE ON search_text BEGIN\n"
+        + "\n".join(deletes + inserts)
+        + "\nEND",
+    ]
+    return sql
+
+
+def _drop_search_indexes(db: sqlite_utils.Database) -> None:
+    from aulalocal.catalog.text import SEARCH_LANGS, text_index, title_index
+
+    for name in ("search_words_fts", "search_words"):
+        db.execute(f"DROP TABLE IF EXISTS {name}")
+    for lang in SEARCH_LANGS:
+        for name in (f"search_vocab_{lang}", text_index(lang), title_index(lang)):
+            db.execute(f"DROP TABLE IF EXISTS {name}")
+        db.execute(f"DROP VIEW IF EXISTS search_text_{lang}")
+
+
+def _catalog_v6(db: sqlite_utils.Database, task: MigrationTask | None = None) -> None:
+    # One full-text index per language (issue 20), a vocabulary of the
+    # catalog's words for "did you mean" (issue 14). Raw SQL in the step's
+    # transaction: a kill or a cancel leaves version 5 as it was; the indexes
+    # are rebuilt from search_text, a slice of records at a time, so a long
+    # one says how far it is and can be cancelled.
+    from aulalocal.catalog.store import index_all, refresh_words
+
+    _drop_v3_search_indexes(db)
+    _drop_search_indexes(db)  # a step that ran before, and its version was never written
+    for statement in search_index_sql():
+        db.execute(statement)
+    index_all(db.conn, task.progress if task else None, task.cancel if task else None)
+    refresh_words(db.conn)
+
+
+CATALOG_MIGRATIONS: list[Migration] = [_catalog_v1, _catalog_v2, _catalog_v3, _catalog_v4, _catalog_v5, _catalog_v6]
 
 
 def _userdata_v1(db: sqlite_utils.Database) -> None:
@@ -278,8 +383,13 @@ def migrate(
     conn: sqlite3.Connection,
     migrations: list[Migration],
     backup_of: Path | None = None,
+    task: MigrationTask | None = None,
 ) -> int:
-    """Bring ``conn`` up to the newest schema; returns the old version."""
+    """Bring ``conn`` up to the newest schema; returns the old version.
+
+    Each step is one transaction: a step cancelled (``task.cancel``, raising
+    ``Cancelled``) or failed leaves the steps before it done and itself undone.
+    """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > len(migrations):
         raise StorageError(
@@ -298,7 +408,10 @@ def migrate(
     db = sqlite_utils.Database(conn, execute_plugins=False)
     for number, step in enumerate(migrations[version:], start=version + 1):
         with conn:
-            step(db)
+            if step in _LONG_STEPS:
+                step(db, task)
+            else:
+                step(db)
             conn.execute(f"PRAGMA user_version = {number}")
     return version
 
@@ -365,7 +478,9 @@ def schema_version(path: Path) -> int | None:
         return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def _open(path: Path, migrations: list[Migration], empty: StorageError, backup: bool) -> sqlite3.Connection:
+def _open(
+    path: Path, migrations: list[Migration], empty: StorageError, backup: bool, task: MigrationTask | None = None
+) -> sqlite3.Connection:
     if not path.exists():
         create(path, migrations)
     try:
@@ -375,16 +490,35 @@ def _open(path: Path, migrations: list[Migration], empty: StorageError, backup: 
         raise _corrupt(path, exc) from exc
     db = connect(path)
     try:
-        migrate(db, migrations, backup_of=path if backup else None)
+        migrate(db, migrations, backup_of=path if backup else None, task=task)
     except sqlite3.Error as exc:
         db.close()
         raise _corrupt(path, exc) from exc
+    except BaseException:  # a migration cancelled (Cancelled) or interrupted
+        db.close()
+        raise
     return db
 
 
-def open_catalog(path: Path) -> sqlite3.Connection:
-    """The catalog; created when missing (the caller knows whether that is a new laptop)."""
-    return _open(path, CATALOG_MIGRATIONS, catalog_damaged(), backup=False)
+def open_catalog(path: Path, task: MigrationTask | None = None) -> sqlite3.Connection:
+    """The catalog; created when missing (the caller knows whether that is a new laptop).
+
+    A long migration reports to ``task`` and stops when it asks (``Cancelled``).
+    """
+    return _open(path, CATALOG_MIGRATIONS, catalog_damaged(), backup=False, task=task)
+
+
+# The steps that take a MigrationTask: the long ones.
+_LONG_STEPS = {_catalog_v6}
+
+
+def catalog_needs_migration(path: Path) -> bool:
+    """Whether opening the catalog at ``path`` will migrate an existing schema (perhaps for long)."""
+    try:
+        version = schema_version(path) if path.exists() else None
+    except (OSError, sqlite3.Error):
+        return False  # open_catalog says what is wrong
+    return bool(version) and version < len(CATALOG_MIGRATIONS)
 
 
 def open_userdata(path: Path) -> sqlite3.Connection:

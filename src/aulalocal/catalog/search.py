@@ -1,12 +1,16 @@
 """Full-text search over the catalog (FTS5, bm25), with kind and facet filters.
 
-Two FTS5 indexes over ``search_text``: the full text, and the titles alone.
-A search lists the records whose title matches first, then the others; one
-language (and kind) is a rowid range of both (``catalog.text.search_rowid``).
+Each language has two FTS5 indexes over its rows of ``search_text``: the
+full text, and the titles alone (``catalog.text.text_index``,
+``title_index``); a kind is a rowid range of both
+(``catalog.text.search_rowid``). A search lists the records holding the
+last word whole first, then those holding only a longer word it begins;
+in each, the records whose title matches first, then the others.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import itertools
 import re
@@ -14,13 +18,21 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 
-from aulalocal.catalog.text import RECORD_MASK, fold_apostrophes, rowid_range
+from aulalocal.catalog.text import (
+    RECORD_MASK,
+    SEARCH_LANGS,
+    fold_apostrophes,
+    rowid_range,
+    text_index,
+    title_index,
+)
 from aulalocal.i18n import CONTENT_FALLBACK
 
 _TOKEN = re.compile(r"[^\W_]+(?:\u02bc[^\W_]+)*")
-# Title matches weigh ten times body matches, so a record named by the query
-# comes before records that merely mention it.
-_RANK = "bm25(search_text_fts, 10.0, 1.0)"
+# A number typed with thousands separators ("100,000", "100.000"), and one
+# typed without ("100000"): each also looks for the other way of writing it.
+_GROUPED_NUMBER = re.compile(r"[^\w]*(\d{1,3}(?:[.,]\d{3})+)[^\w]*")
+_PLAIN_NUMBER = re.compile(r"[^\w]*([1-9]\d{3,})[^\w]*")
 HIGHLIGHT = ("\u0002", "\u0003")  # markers a view turns into emphasis; never HTML
 
 
@@ -37,21 +49,49 @@ class Hit:
         return {"kind": self.kind, "id": self.id, "catalog": self.catalog, "title": self.title}
 
 
-def fts_query(text: str) -> str | None:
+def _groups(text: str) -> list[list[tuple[str, ...]]]:
+    """The query's phrases: per whitespace-separated chunk, its tokens, and their other spellings.
+
+    "183-B" is the phrase ("183", "B"); "100,000" is ("100", "000") or
+    ("100000",), and "100000" the same two the other way round.
+    """
+    groups = []
+    for chunk in fold_apostrophes(text).split():
+        tokens = tuple(_TOKEN.findall(chunk))
+        if not tokens:
+            continue
+        forms = [tokens]
+        grouped, plain = _GROUPED_NUMBER.fullmatch(chunk), _PLAIN_NUMBER.fullmatch(chunk)
+        if grouped:
+            forms.append((re.sub(r"[.,]", "", grouped.group(1)),))
+        elif plain:
+            digits = plain.group(1)
+            head = len(digits) % 3 or 3
+            forms.append((digits[:head], *(digits[i : i + 3] for i in range(head, len(digits), 3))))
+        groups.append(forms)
+    return groups
+
+
+def _phrase(tokens: tuple[str, ...], prefix: bool) -> str:
+    return '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
+
+
+def fts_query(text: str, prefix: bool = True) -> str | None:
     """The FTS5 query for what a user typed; None when it holds no word.
 
     Each whitespace-separated chunk is a phrase of its tokens ("183-B" is the
-    phrase "183 b"); the last one matches as a prefix, for search as you type.
+    phrase "183 b"), or of its other spellings (a number); with ``prefix``,
+    the last one matches as a prefix, for search as you type.
     """
-    phrases = []
-    for chunk in fold_apostrophes(text).split():
-        tokens = _TOKEN.findall(chunk)
-        if tokens:
-            phrases.append('"' + " ".join(tokens) + '"')
-    if not phrases:
+    groups = _groups(text)
+    if not groups:
         return None
-    phrases[-1] += "*"
-    return " ".join(phrases)
+    parts = []
+    for number, forms in enumerate(groups):
+        last = prefix and number == len(groups) - 1
+        phrases = [_phrase(tokens, last) for tokens in forms]
+        parts.append(phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")")
+    return " AND ".join(parts)
 
 
 def title_sql(lang: str, alias: str = "r") -> str:
@@ -81,8 +121,23 @@ def _filters(kind: str | None, facets: dict[str, str] | None, catalog: str | Non
     return where, params
 
 
-_TITLE_RANK = "bm25(search_title_fts)"
 _IN_CHUNK = 500  # SQL variables per IN (...) list
+
+
+def _phases(lang: str, text: str) -> list[tuple[str, str, str]]:
+    """(index, rank, FTS5 query) of each phase of a search, in order.
+
+    The last word whole, then as a prefix ("36%" finds the 36% before
+    "Aula 365"); in each, the title index (ranked by the title's relevance),
+    then the full text (title matches weigh ten times body matches).
+    """
+    exact, prefix = fts_query(text, prefix=False), fts_query(text)
+    title, full = title_index(lang), text_index(lang)
+    phases = []
+    for query in (exact, prefix):
+        phases.append((title, f"bm25({title})", query))
+        phases.append((full, f"bm25({full}, 10.0, 1.0)", query))
+    return phases
 
 
 def search(
@@ -97,46 +152,48 @@ def search(
 ) -> list[Hit]:
     """Records matching ``text`` in ``lang`` (Spanish where a text is missing), best first.
 
-    Every match is ranked. Records whose title matches come first, by
-    relevance of the title; then the records that match elsewhere, by
-    relevance (title matches weigh ten times body matches). ``limit`` None
-    or negative: all of them. Only the first ``snippets`` hits (all when None)
-    get their snippet; ``snippets_for()`` makes the others'.
+    Every match is ranked. The records holding the last word whole come
+    first, then those holding only a longer word it begins; in each, the
+    records whose title matches come first, by relevance of the title, then
+    the records that match elsewhere, by relevance (title matches weigh ten
+    times body matches). ``limit`` None or negative: all of them. Only the
+    first ``snippets`` hits (all when None) get their snippet;
+    ``snippets_for()`` makes the others'.
     """
-    query = fts_query(text)
-    if query is None or limit == 0:
+    if fts_query(text) is None or limit == 0 or lang not in SEARCH_LANGS:
         return []
     limit = -1 if limit is None or limit < 0 else limit
     scope = _scope(lang, kind, facets, catalog)
-    found = _ranked(db, "search_title_fts", _TITLE_RANK, query, scope, limit)
-    if limit < 0 or len(found) < limit:
-        # Every title match is also a match of the full text: the best
-        # ``limit`` of those hold the best ``limit - len(found)`` others.
-        seen = set(found)
-        others = [r for r in _ranked(db, "search_text_fts", _RANK, query, scope, limit) if r not in seen]
-        found += others if limit < 0 else others[: limit - len(found)]
+    found: list[int] = []
+    seen: set[int] = set()
+    for table, rank, query in _phases(lang, text):
+        if 0 <= limit <= len(found):
+            break
+        # Fewer than ``limit`` were found before: a phase's best ``limit``
+        # hold its best ``limit - len(found)`` not yet found.
+        new = [r for r in _ranked(db, table, rank, query, scope, limit) if r not in seen]
+        if limit >= 0:
+            new = new[: limit - len(found)]
+        found += new
+        seen.update(new)
     return _hits(db, found, lang, text, snippets)
 
 
 def _scope(lang: str, kind: str | None, facets: dict[str, str] | None, catalog: str | None):
-    """(SQL conditions on ``{fts}.rowid``, their parameters) for the rows a search looks at.
+    """(SQL conditions on ``{fts}.rowid``, their parameters) for the rows a search in ``lang`` looks at.
 
-    One language (and kind) is a rowid range, which FTS5 applies inside the
-    index; the other filters are sets of records, each made once per query.
+    A kind is a rowid range, which FTS5 applies inside the index; the other
+    filters are sets of records, each made once per query.
     """
     where, params = [], []
-    span = rowid_range(lang, kind)
-    if span is None:  # a language or kind this version has no code for: its rows by name
-        span = rowid_range(lang)
-        if span is None:
-            where.append("{fts}.rowid IN (SELECT rowid FROM search_text WHERE lang = ?)")
-            params.append(lang)
-        if kind:
+    if kind:
+        span = rowid_range(lang, kind)
+        if span is not None:
+            where.append("{fts}.rowid BETWEEN ? AND ?")
+            params += list(span)
+        else:  # a kind this version has no code for: its rows by name
             where.append(f"{{fts}}.rowid & {RECORD_MASK} IN (SELECT rowid FROM records WHERE kind = ?)")
             params.append(kind)
-    if span is not None:
-        where.append("{fts}.rowid BETWEEN ? AND ?")
-        params += list(span)
     if catalog:
         where.append(f"{{fts}}.rowid & {RECORD_MASK} IN (SELECT rowid FROM records WHERE catalog = ?)")
         params.append(catalog)
@@ -211,6 +268,100 @@ def snippets_for(db: sqlite3.Connection, text: str, lang: str, keys: list[tuple[
     return out
 
 
+# -- did you mean --------------------------------------------------------------
+# A word the catalog does not have is matched against the words it has
+# (``search_words``, made at every apply from the full-text indexes): the
+# candidates sharing most of its three-letter pieces (FTS5's trigram index),
+# the closest of them by difflib's similarity ratio, the commonest on a tie.
+
+_CANDIDATES = 40
+_SIMILAR = 0.8  # difflib ratio: "huaskaran"/"huascaran" 0.89, "linae"/"linea" 0.8, "platypus"/"plays" 0.77
+
+
+def suggest(
+    db: sqlite3.Connection,
+    text: str,
+    lang: str = "es",
+    kind: str | None = None,
+    facets: dict[str, str] | None = None,
+    catalog: str | None = None,
+) -> str | None:
+    """``text`` with its unknown words spelled as the catalog's closest words; None when none helps.
+
+    For a search that found nothing: the words of ``lang``'s texts (a word
+    is known when the catalog has it, the last one when a word begins with
+    it) replace the unknown ones, and the result is offered only when it
+    finds something with the same filters. The other words stay as typed.
+    """
+    if lang not in SEARCH_LANGS:
+        return None
+    folded = fold_apostrophes(text)  # the same length as text: positions carry over
+    tokens = list(_TOKEN.finditer(folded))
+    pieces, at, changed = [], 0, False
+    for number, token in enumerate(tokens):
+        word = _fold(token.group())
+        last = number == len(tokens) - 1
+        if len(word) < 3 or word.isdigit() or _known(db, lang, word, prefix=last):
+            continue
+        better = _closest(db, lang, word)
+        if better is None:
+            continue
+        pieces += [text[at : token.start()], _spelling(db, lang, better)]
+        at, changed = token.end(), True
+    if not changed:
+        return None
+    suggestion = "".join(pieces) + text[at:]
+    if not search(db, suggestion, lang, kind, facets, catalog, limit=1, snippets=0):
+        return None
+    return suggestion
+
+
+def _known(db, lang: str, word: str, prefix: bool) -> bool:
+    if prefix:
+        sql = "SELECT 1 FROM search_words WHERE lang = ? AND word >= ? AND word < ? LIMIT 1"
+        params = (lang, word, word + "\U0010ffff")
+    else:
+        sql, params = "SELECT 1 FROM search_words WHERE lang = ? AND word = ?", (lang, word)
+    return db.execute(sql, params).fetchone() is not None
+
+
+def _closest(db, lang: str, word: str) -> str | None:
+    """The catalog's word in ``lang`` most like ``word`` (both folded), if one is like it enough."""
+    pieces = sorted({word[i : i + 3] for i in range(len(word) - 2)})
+    query = " OR ".join('"' + piece.replace('"', '""') + '"' for piece in pieces)
+    rows = db.execute(
+        "SELECT w.word, w.records FROM search_words_fts f JOIN search_words w ON w.rowid = f.rowid"
+        " WHERE search_words_fts MATCH ? AND w.lang = ? ORDER BY bm25(search_words_fts) LIMIT ?",
+        (query, lang, _CANDIDATES),
+    ).fetchall()
+    best, best_key = None, (_SIMILAR, 0)
+    for candidate, records in rows:
+        if candidate == word or candidate.isdigit():
+            continue
+        key = (difflib.SequenceMatcher(None, word, candidate).ratio(), records)
+        if key >= best_key:
+            best, best_key = candidate, key
+    return best
+
+
+def _spelling(db, lang: str, word: str) -> str:
+    """How the catalog writes ``word`` (folded: no accents, lower case), as found in its first match."""
+    index = text_index(lang)
+    row = db.execute(
+        f"SELECT s.title, s.body FROM {index} JOIN search_text s ON s.rowid = {index}.rowid"
+        f" WHERE {index} MATCH ? LIMIT 1",
+        ('"' + word + '"',),
+    ).fetchone()
+    pattern = re.compile(_letters(word) + r"(?![^\W_])")
+    for field in row or ():
+        lower = (field or "").lower()
+        if len(lower) == len(field or ""):
+            found = next(_matches(pattern, lower), None)
+            if found is not None:
+                return field[found.start() : found.end()]
+    return word
+
+
 # -- snippets ------------------------------------------------------------------
 # FTS5's snippet() needs the match's cursor, and a query ranks every match
 # before it emits any: snippets made there would cost as much as the ranking.
@@ -242,14 +393,9 @@ def _fold(text: str) -> str:
     return text.lower().translate(_FOLD)
 
 
-def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
-    """The query's phrases as folded tokens, as ``fts_query`` splits them."""
-    phrases = []
-    for chunk in fold_apostrophes(text).split():
-        tokens = tuple(_fold(t) for t in _TOKEN.findall(chunk))
-        if tokens:
-            phrases.append(tokens)
-    return tuple(phrases)
+def _phrases(text: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """The query's phrases as folded tokens, as ``fts_query`` reads them: per chunk, each spelling."""
+    return tuple(tuple(tuple(_fold(t) for t in form) for form in forms) for forms in _groups(text))
 
 
 def _letters(token: str) -> str:
@@ -260,16 +406,17 @@ def _letters(token: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _snippet_pattern(phrases: tuple[tuple[str, ...], ...]) -> re.Pattern | None:
+def _snippet_pattern(groups: tuple[tuple[tuple[str, ...], ...], ...]) -> re.Pattern | None:
     """What marks a match in lower-cased text: each phrase, its words in a row, the last word a prefix."""
     alternatives = []
-    for number, phrase in enumerate(phrases):
-        words = [_letters(t) for t in phrase]
-        if number == len(phrases) - 1:
-            words[-1] += r"[^\W_]*"
-        else:
-            words[-1] += r"(?![^\W_])"
-        alternatives.append(r"[\W_]+".join(words))
+    for number, forms in enumerate(groups):
+        for phrase in forms:
+            words = [_letters(t) for t in phrase]
+            if number == len(groups) - 1:
+                words[-1] += r"[^\W_]*"
+            else:
+                words[-1] += r"(?![^\W_])"
+            alternatives.append(r"[\W_]+".join(words))
     if not alternatives:
         return None
     # Longest first, so a phrase is marked whole rather than by a shorter one inside it.

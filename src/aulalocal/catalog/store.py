@@ -7,12 +7,13 @@ which would break all-or-nothing.
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
 import threading
 from dataclasses import dataclass
 
-from aulalocal.catalog.text import facet_rows, search_rowid, search_rows
+from aulalocal.catalog.text import SEARCH_LANGS, facet_rows, search_indexes, search_rowid, search_rows
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ _IDLE_FLUSH_CHARS = 500_000
 # the minimum (small index segments cost more to merge).
 _INDEX_CHARS = 16_000_000
 _MIN_INDEX_CHARS = 4_000_000
+# Records indexed per statement when every index is made anew (a migration).
+_INDEX_SLICE = 5_000
 _SEARCH_COLUMNS = "(rowid, record, lang, title, body)"
 _INSERT_RECORD = "INSERT INTO records (...) VALUES (...)"  # a tag: written by _insert_many
 _RECORD_COLUMNS = "(rowid, catalog, kind, id, data, data_sha256, title_es, title_qu, title_en)"
@@ -76,10 +79,10 @@ _UPDATE_RECORD = (
     " WHERE rowid = ?"
 )
 _DELETE_RECORD = "DELETE FROM records WHERE rowid = ?"
-# The full-text indexes over search_text and their columns. Triggers keep them
-# in step with it (catalog/db.py, migration 3), except while a RecordWriter
-# writes: see there.
-FTS_INDEXES = {"search_text_fts": ("title", "body"), "search_title_fts": ("title",)}
+# The full-text indexes over search_text: their columns and the rowids each
+# holds (one language). Triggers keep them in step with it (catalog/db.py,
+# migration 6), except while a RecordWriter writes: see there.
+FTS_INDEXES = search_indexes()
 # A set of rowids passed as one JSON array parameter: no variable limit, one statement.
 _IN_JSON = "IN (SELECT value FROM json_each(?))"
 # FTS5 settings while a RecordWriter works (the ones before are put back
@@ -127,14 +130,73 @@ def _index_search_rows(conn: sqlite3.Connection, rowids: list[int], delete: bool
     """Add rows of search_text to the full-text indexes, or take them out (``delete``)."""
     if not rowids:
         return
-    for table, columns in FTS_INDEXES.items():
+    rowids = sorted(rowids)
+    for table, (columns, (low, high)) in FTS_INDEXES.items():
+        # The language's rows are one run of the sorted rowids.
+        part = rowids[bisect.bisect_left(rowids, low) : bisect.bisect_right(rowids, high)]
+        if not part:
+            continue
         names = ", ".join(columns)
         command, head = (f"{table}, ", "'delete', ") if delete else ("", "")
         conn.execute(
             f"INSERT INTO {table} ({command}rowid, {names}) SELECT {head}rowid, {names}"
             f" FROM search_text WHERE rowid {_IN_JSON} ORDER BY rowid",
-            (json.dumps(rowids),),
+            (json.dumps(part),),
         )
+
+
+def index_all(conn: sqlite3.Connection, progress=None, cancel=None) -> None:
+    """Fill the (empty) full-text indexes from the whole of search_text, in slices.
+
+    ``progress(done, total)`` after each slice (records); ``cancel()`` true
+    stops with ``Cancelled`` (the caller's transaction then rolls back).
+    """
+    from aulalocal.errors import N_, Cancelled
+
+    total = conn.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+    old = _set_fts_options(conn, dict.fromkeys(FTS_INDEXES, _FTS_OPTIONS))
+    done = 0
+    for table, (columns, (low, high)) in FTS_INDEXES.items():
+        names = ", ".join(columns)
+        start = low
+        while start <= high:
+            if cancel is not None and cancel():
+                raise Cancelled(N_("Cancelled. Nothing was changed."))
+            # A slice of rowids at most _INDEX_SLICE records wide, by record number.
+            row = conn.execute(
+                f"SELECT rowid FROM search_text WHERE rowid >= ? AND rowid <= ? ORDER BY rowid"
+                f" LIMIT 1 OFFSET {_INDEX_SLICE}",
+                (start, high),
+            ).fetchone()
+            end = high if row is None else row[0] - 1
+            count = conn.execute(
+                f"INSERT INTO {table} (rowid, {names}) SELECT rowid, {names} FROM search_text"
+                " WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+                (start, end),
+            ).rowcount
+            done += max(count, 0)
+            if progress is not None:
+                # Each record has one row in each index: the work is rows indexed, in records.
+                progress(min(total, done // len(FTS_INDEXES)), total)
+            start = end + 1
+    _set_fts_options(conn, old)
+
+
+def refresh_words(conn: sqlite3.Connection) -> None:
+    """Make the catalog's vocabulary (``search_words`` and its trigram index) anew from the full-text indexes.
+
+    Inside the caller's transaction. It reads every index's term list
+    (fts5vocab), which costs about what reading the index once does.
+    """
+    conn.execute("INSERT INTO search_words_fts (search_words_fts) VALUES ('delete-all')")
+    conn.execute("DELETE FROM search_words")
+    for lang in SEARCH_LANGS:
+        conn.execute(
+            "INSERT INTO search_words (lang, word, records) SELECT ?, term, doc FROM"
+            f" search_vocab_{lang}",
+            (lang,),
+        )
+    conn.execute("INSERT INTO search_words_fts (search_words_fts) VALUES ('rebuild')")
 
 
 class _Batch:
@@ -273,6 +335,7 @@ class RecordWriter:
         for sql in self._triggers:
             self.conn.execute(sql)
         _set_fts_options(self.conn, self._fts_options)
+        refresh_words(self.conn)
 
     def write(self, kind: str, id_: str, data: dict, data_json: str, data_sha256: str) -> None:
         """Insert or replace one record (``data``, stored as ``data_json``) with its search and facet rows."""

@@ -68,6 +68,33 @@ def rowid_range(lang: str, kind: str | None = None) -> tuple[int, int] | None:
     return first << RECORD_BITS, ((last + 1) << RECORD_BITS) - 1
 
 
+# Each language has full-text indexes of its own (catalog/db.py, migration 6):
+# FTS5's bm25 counts, for every query, the rows holding each of its words
+# in the whole index, so one index for all languages did three times that
+# work and weighed a word by how common it was in the other languages too.
+SEARCH_LANGS = tuple(LANG_CODES)
+
+
+def text_index(lang: str) -> str:
+    """The full-text index (title and body) of ``lang``'s search text."""
+    return f"search_text_fts_{lang}"
+
+
+def title_index(lang: str) -> str:
+    """The index of ``lang``'s titles alone."""
+    return f"search_title_fts_{lang}"
+
+
+def search_indexes() -> dict[str, tuple[tuple[str, ...], tuple[int, int]]]:
+    """Every full-text index over search_text: its columns and the rowids it holds."""
+    out = {}
+    for lang in SEARCH_LANGS:
+        span = rowid_range(lang)
+        out[text_index(lang)] = (("title", "body"), span)
+        out[title_index(lang)] = (("title",), span)
+    return out
+
+
 def search_rowid_sql(record: str, lang: str, kind: str) -> str:
     """SQL computing ``search_rowid`` from column expressions (for migrations)."""
     langs = " ".join(f"WHEN '{k}' THEN {v}" for k, v in LANG_CODES.items())

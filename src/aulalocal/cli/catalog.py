@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 from aulalocal import i18n
 from aulalocal.cli import output
 from aulalocal.cli.output import open_folder, print_lines, print_text
 from aulalocal.errors import N_, AulaLocalError
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
-from aulalocal.safetext import fill, one_line, to_json
+from aulalocal.safetext import fill, one_line, paragraphs, to_json
 
 
 def cmd_catalog_status(args) -> int:
@@ -30,11 +32,16 @@ def cmd_catalog_status(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from aulalocal.catalog.search import HIGHLIGHT, search
+    from aulalocal.catalog.search import HIGHLIGHT, search, suggest
 
     folder = open_folder(args)
     lang = args.content_lang or i18n.current_language()
     hits = search(folder.catalog, args.query, lang=lang, kind=args.kind, limit=args.limit)
+    better = None if hits else suggest(folder.catalog, args.query, lang=lang, kind=args.kind)
+    if better:
+        # On stderr, so that stdout (the JSON) stays what a program reads.
+        output.TerminalProgress.clear()
+        print(paragraphs(fill(_("Did you mean “{text}”?"), text=better)), file=sys.stderr)
     if args.json:
         print_lines(to_json([h.as_json() for h in hits], indent=2))
         return 0

@@ -29,9 +29,17 @@ def print_text(text: str, indent: str = "  ") -> None:
 
 def open_folder(args):
     """The data folder; from here on, messages follow the teacher's language setting."""
+    from aulalocal.catalog.db import MigrationTask
+    from aulalocal.i18n import gettext as _
     from aulalocal.startup import open_data_folder
 
-    folder = open_data_folder(args.data_dir)
+    printer = progress_printer(args)
+    # The first start after an update may rebuild the search indexes: say how far.
+    migration = None
+    if printer:
+        migration = MigrationTask(progress=lambda done, total: printer(_("preparing the catalog"), done, total))
+    folder = open_data_folder(args.data_dir, migration=migration)
+    TerminalProgress.clear()
     set_language(args, folder)
     return folder
 

@@ -93,6 +93,22 @@ def _qt_messages(mode, _context, message: str) -> None:
         log.debug("qt: %s", message)
 
 
+def _migrate_catalog(catalog) -> bool:
+    """A catalog of an older schema brought up to date with a progress dialog; False when the teacher cancelled."""
+    from aulalocal.catalog.db import catalog_needs_migration
+
+    if not catalog_needs_migration(catalog):
+        return True
+    from aulalocal.i18n import gettext as _
+    from aulalocal.ui.dialogs import message
+    from aulalocal.ui.migration import migrate_catalog
+
+    if migrate_catalog(catalog):
+        return True
+    message(None, "information", _("AulaLocal needs to prepare the catalog before it opens. It will ask again at the next start."))
+    return False
+
+
 def run_app(args) -> int:
     screenshot = getattr(args, "screenshot", None)
     if screenshot:
@@ -112,14 +128,17 @@ def run_app(args) -> int:
             from aulalocal.ui.screenshot import parse_size
 
             size = parse_size(getattr(args, "size", None))
+        from aulalocal import paths
         from aulalocal.startup import open_data_folder
 
         try:
+            # The first start after an update may rebuild the search indexes: shown, and cancellable.
+            if not _migrate_catalog(paths.data_dir(getattr(args, "data_dir", None)) / "catalog.db"):
+                return 0
             folder = open_data_folder(getattr(args, "data_dir", None))
         except DamagedCatalog:
             if screenshot:
                 raise
-            from aulalocal import paths
             from aulalocal.ui import theme
             from aulalocal.ui.repairdialog import offer_repair
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QListView, QSplitter, QStackedWidget, QVBo
 from aulalocal import i18n
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
-from aulalocal.ui import models
+from aulalocal.ui import models, worker
 from aulalocal.ui.delegates import RecordDelegate
 from aulalocal.ui.detail import DetailView
 from aulalocal.ui.filterbar import FilterBar
@@ -24,9 +24,20 @@ from aulalocal.ui.sections import BY_KEY, Section
 SELECT_DELAY_MS = 150
 
 
+def _suggestion(db, text: str, lang: str, kinds: tuple[str, ...], facets: dict[str, str]) -> str | None:
+    from aulalocal.catalog.search import suggest
+
+    for kind in kinds or (None,):
+        better = suggest(db, text, lang, kind=kind, facets=facets or None)
+        if better:
+            return better
+    return None
+
+
 class BrowsePage(QWidget):
     searchAllRequested = Signal()
     clearSearchRequested = Signal()
+    suggestionChosen = Signal(str)  # a spelling that finds something, for the search box
 
     def __init__(self, state, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +77,8 @@ class BrowsePage(QWidget):
         self.no_results.searchAllRequested.connect(self.searchAllRequested.emit)
         self.no_results.clearFiltersRequested.connect(self.clear_filters)
         self.no_results.clearSearchRequested.connect(self.clearSearchRequested.emit)
+        self.no_results.suggestionChosen.connect(self.suggestionChosen.emit)
+        self._suggestion_serial = self._suggestion_answered = 0
         self.results_stack.addWidget(self.no_results)
         results_layout.addWidget(self.results_stack, 1)
 
@@ -150,6 +163,7 @@ class BrowsePage(QWidget):
             or self._select_timer.isActive()
             or self.detail.pending
             or self.filter_bar.pending
+            or self._suggestion_answered != self._suggestion_serial
         )
 
     def open_record(self, key, saved_title: dict | None = None) -> None:
@@ -167,6 +181,7 @@ class BrowsePage(QWidget):
         self._update_status(count)
         if count == 0:
             self._update_empty()
+            self._ask_suggestion()
             self.results_stack.setCurrentIndex(1)
             return
         self.results_stack.setCurrentIndex(0)
@@ -182,6 +197,26 @@ class BrowsePage(QWidget):
         self.list_view.viewport().update()
         if row < 0 and key is None:
             self.list_view.setCurrentIndex(self.model.index(0))
+
+    def _ask_suggestion(self) -> None:
+        """"Did you mean …?" for a search that found nothing, read off the UI thread (catalog.search.suggest)."""
+        self._suggestion_serial += 1
+        serial = self._suggestion_serial
+        self.no_results.suggest(None)
+        query = self.loader.last_query
+        if query is None or query.mode != "search":
+            self._suggestion_answered = serial
+            return
+        worker.QueryOp(
+            self.state, _suggestion, query.text, query.lang, query.kinds, dict(query.facets), owner=self
+        ).success(lambda better: self._suggestion_arrived(serial, better)).failure(
+            lambda _error: self._suggestion_arrived(serial, None)  # no suggestion, nothing else to say
+        ).run()
+
+    def _suggestion_arrived(self, serial: int, better: str | None) -> None:
+        self._suggestion_answered = max(self._suggestion_answered, serial)
+        if serial == self._suggestion_serial and not self.model.rowCount():
+            self.no_results.suggest(better)
 
     def _update_status(self, count: int) -> None:
         mode = self.mode

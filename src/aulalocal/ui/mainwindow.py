@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
             self._browse = BrowsePage(self.state)
             self._browse.searchAllRequested.connect(self._search_all)
             self._browse.clearSearchRequested.connect(self.clear_search)
+            self._browse.suggestionChosen.connect(self.search.setText)
             self.stack.addWidget(self._browse)
             self.setTabOrder(self.sidebar, self._browse.filter_bar)
         return self._browse

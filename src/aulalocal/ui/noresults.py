@@ -1,19 +1,69 @@
-"""What the list says when it is empty, and what to try: all sections, clearing the filters or the search."""
+"""What the list says when it is empty, and what to try: the catalog's spelling of the words, all sections,
+clearing the filters or the search."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from aulalocal import i18n
 from aulalocal.i18n import gettext as _
+from aulalocal.safetext import one_line
 from aulalocal.ui.sections import Section
+
+
+class WrappingButton(QPushButton):
+    """A push button whose text wraps onto more lines (a Quechua question at the largest text size)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.PlainText)
+        self.label.setAlignment(Qt.AlignCenter)
+        self.label.setAttribute(Qt.WA_TransparentForMouseEvents)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def set_text(self, text: str) -> None:
+        self.label.setText(text)
+        self.setAccessibleName(text)
+        self.updateGeometry()
+
+    def text_shown(self) -> str:
+        return self.label.text()
+
+    def _margins(self) -> tuple[int, int]:
+        m = self.layout().contentsMargins()
+        return m.left() + m.right(), m.top() + m.bottom()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        across, down = self._margins()
+        return max(super().sizeHint().height(), self.label.heightForWidth(max(1, width - across)) + down)
+
+    def sizeHint(self) -> QSize:
+        across, _down = self._margins()
+        width = self.label.sizeHint().width() + across
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        across, _down = self._margins()
+        width = self.fontMetrics().averageCharWidth() * 12 + across
+        return QSize(width, self.heightForWidth(width))
 
 
 class NoResults(QWidget):
     searchAllRequested = Signal()
     clearFiltersRequested = Signal()
     clearSearchRequested = Signal()
+    suggestionChosen = Signal(str)  # "Did you mean …?" pressed: the spelling to search for
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -24,6 +74,12 @@ class NoResults(QWidget):
         self.label.setTextFormat(Qt.PlainText)
         self.label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         layout.addWidget(self.label)
+        self._suggested: str | None = None
+        self.suggestion_button = WrappingButton()
+        self.suggestion_button.setObjectName("suggestion")
+        self.suggestion_button.hide()
+        self.suggestion_button.clicked.connect(lambda: self.suggestionChosen.emit(self._suggested or ""))
+        layout.addWidget(self.suggestion_button)
         self.search_all_button = QPushButton()
         self.search_all_button.clicked.connect(self.searchAllRequested.emit)
         self.clear_filters_button = QPushButton()
@@ -64,7 +120,18 @@ class NoResults(QWidget):
             message = _("This section is empty. It fills when you update the catalog from a USB drive.")
         self.label.setText(message)
 
+    def suggest(self, better: str | None) -> None:
+        """Offer ``better``, a spelling the catalog holds, as "Did you mean …?"; None hides the offer."""
+        self._suggested = better
+        self.suggestion_button.setVisible(bool(better))
+        self._retranslate_suggestion()
+
+    def _retranslate_suggestion(self) -> None:
+        if self._suggested:
+            self.suggestion_button.set_text(_("Did you mean “{text}”?").format(text=one_line(self._suggested)))
+
     def retranslate(self) -> None:
+        self._retranslate_suggestion()
         self.clear_filters_button.setText(_("Clear filters"))
         self.search_all_button.setText(_("Search in all sections"))
         self.clear_search_button.setText(_("Clear the search"))

@@ -32,6 +32,7 @@ from aulalocal import i18n
 from aulalocal.errors import N_
 from aulalocal.paths import resources_dir
 from aulalocal.kinds import ID_RE
+from aulalocal.web.pagecache import DEFAULT_BYTES, PageCache
 from aulalocal.web.pages import CATALOG_ID, MEDIA_TYPES, SEARCH_LIMIT, CatalogPages
 
 log = logging.getLogger("aulalocal.web")
@@ -87,6 +88,7 @@ def _environment(pages: CatalogPages):
         autoescape=select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
+        auto_reload=False,  # templates are package data: never asked again whether they changed
         lstrip_blocks=True,
     )
     # The thread's language (i18n.speaking) picks the catalog at each call.
@@ -111,8 +113,9 @@ def _environment(pages: CatalogPages):
 class Site:
     """The WSGI application of one data folder's catalog."""
 
-    def __init__(self, data_dir: Path, default_lang: str = i18n.DEFAULT_LANGUAGE) -> None:
+    def __init__(self, data_dir: Path, default_lang: str = i18n.DEFAULT_LANGUAGE, cache_bytes: int = DEFAULT_BYTES) -> None:
         self.pages = CatalogPages(data_dir)
+        self.cache = PageCache(cache_bytes)
         self.default_lang = default_lang if default_lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
         self.visitors = Visitors()
         self.env = _environment(self.pages)
@@ -144,7 +147,8 @@ class Site:
             )
         headers = SECURITY_HEADERS + headers
         if isinstance(body, bytes):
-            headers.append(("Content-Length", str(len(body))))
+            if not status.startswith("304"):  # a 304's length would be the page's, unsent
+                headers.append(("Content-Length", str(len(body))))
             start_response(status, headers)
             return [] if method == "HEAD" else [body]
         start_response(status, headers)  # a media file: (size, file)
@@ -170,15 +174,23 @@ class Site:
         if lang not in i18n.LANGUAGES:
             raise HTTPError("404 Not Found", N_("No such page."))
         query = _query(environ)
-        with i18n.speaking(lang):
-            page = self._page(lang, rest, query)
-        headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache")]
+        version = self.pages.version()
+        key = (lang, rest, tuple(sorted(query.items())))
+        page, body = self.cache.get(version, key), None
+        if page is None:
+            with i18n.speaking(lang):
+                body = self._page(lang, rest, query)
+            page = self.cache.put(version, key, body)
+        # no-cache: a browser asks again each time (an update may have come), with the ETag it has.
+        headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache"), ("ETag", page.etag)]
         if _cookie(environ) != lang:  # the device keeps its language for "/" (the QR code's address)
             headers.append(("Set-Cookie", f"{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax"))
         address = environ.get("REMOTE_ADDR")
         if address:
             self.visitors.seen(address)
-        return "200 OK", headers, page
+        if environ.get("HTTP_IF_NONE_MATCH") == page.etag:
+            return "304 Not Modified", headers, b""
+        return "200 OK", headers, page.body if body is None else body
 
     def _page(self, lang: str, rest: str, query: dict[str, str]) -> bytes:
         context = {"lang": lang, "path": rest, "query": query}

@@ -25,8 +25,9 @@ def test_bench_smoke_runs_and_prints_the_figures(tmp_path):
         "search 1000 raw: p50",
         "idle app RSS",
         "media 8.4 MB: import",
-        "web aulalocal: ",  # the classroom site under 4 clients
-        "web site process RSS",
+        "web aulalocal closed: ",  # the classroom site under 4 clients, never pausing
+        "web aulalocal classroom: ",  # and reading each page a while
+        "web site process: RSS",
         "target ",
     ):
         assert figure in out, f"{figure!r} missing from:\n{out}"

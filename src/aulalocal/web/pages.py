@@ -108,7 +108,7 @@ class CatalogPages:
     """The pages' data from one data folder's catalog and media, for any number of request threads."""
 
     ORDER_BYTES = 2 * 1024 * 1024  # section orders kept (language x section x filters): 8 bytes a record
-    CACHE_KIB = 1024  # SQLite's page cache of each request thread's connection (its default: 2 MB)
+    CACHE_KIB = 512  # SQLite's page cache of each request thread's connection (its default: 2 MB)
 
     def __init__(self, data_dir: Path, sections: tuple[SiteSection, ...] | None = None) -> None:
         self.sections = sections or site_sections()

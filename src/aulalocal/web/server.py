@@ -186,6 +186,9 @@ class ClassroomServer:
         if self._thread is not None:
             self._thread.join(timeout)
         server.task_dispatcher.shutdown(cancel_pending=True, timeout=timeout)
+        close = getattr(self.app, "close", None)
+        if close is not None:
+            close()
 
 
 def fewer_malloc_arenas() -> None:

@@ -237,6 +237,30 @@ def _server_runs(port: int, path_of, records, queries, clients: int, seconds: fl
     return {workload: load(port, path_of, records, queries, clients, seconds, workload=workload) for workload in WORKLOADS}
 
 
+LISTENED = 3  # records read aloud after the load, in es and qu
+
+
+def listen_cost(port: int, records) -> dict:
+    """Seconds to make a reading (the first answer) and to answer it again, for a few records in es and qu."""
+    made, again, sizes = [], [], []
+    for catalog, kind, id_ in records:
+        for lang in ("es", "qu"):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            try:
+                for times in (made, again):
+                    began = time.perf_counter()
+                    conn.request("GET", f"/{lang}/listen/{catalog}/{kind}/{id_}.mp3")
+                    response = conn.getresponse()
+                    body = response.read()
+                    times.append(time.perf_counter() - began)
+                    if response.status != 200:
+                        raise RuntimeError(f"reading answered {response.status}")
+                sizes.append(len(body))
+            finally:
+                conn.close()
+    return {"made_s": made, "again_ms": [t * 1000 for t in again], "kb": [n / 1024 for n in sizes]}
+
+
 def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float = 60.0) -> dict:
     from aulalocal.web.process import ServerProcess
 
@@ -258,6 +282,8 @@ def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float 
         result["site_rss_mb"], result["site_uss_mb"] = memory_of(pid)
         result["site_peak_rss_mb"] = max(watch.peak_rss, rss_of(pid)[1])  # VmHWM: the kernel's own peak
         result["site_peak_uss_mb"] = watch.peak_uss
+        result["listen"] = listen_cost(info["port"], records[:LISTENED])
+        result["site_listen_rss_mb"], result["site_listen_uss_mb"] = memory_of(pid)
         result["site_announced"] = bool(info.get("name"))
     finally:
         site.stop()
@@ -309,6 +335,10 @@ def summary(r: dict) -> list[str]:
     lines.append(f"web site process: RSS idle {r['site_idle_rss_mb']:.1f} MB, peak {r['site_peak_rss_mb']:.1f} MB;"
                  f" USS (private) idle {r['site_idle_uss_mb']:.1f} MB, peak {r['site_peak_uss_mb']:.1f} MB;"
                  f" the app's own process gained {r['app_adds_mb']:.1f} MB")
+    listened = r["listen"]
+    lines.append(f"web listen: {len(listened['made_s'])} readings made in {min(listened['made_s']):.2f}-{max(listened['made_s']):.2f} s"
+                 f" ({min(listened['kb']):.0f}-{max(listened['kb']):.0f} KB), again in {max(listened['again_ms']):.1f} ms at most;"
+                 f" the site's USS after them {r['site_listen_uss_mb']:.1f} MB")
     a, k = r["aulalocal"], r.get("kiwix")
     for workload in WORKLOADS:
         if k:
@@ -390,6 +420,11 @@ its start-up work), peak {r['site_peak_rss_mb']:.1f} MB; its private memory (USS
 laptop, the Python library and the system's libraries being shared with the window's
 process) {r['site_idle_uss_mb']:.1f} MB idle, peak {r['site_peak_uss_mb']:.1f} MB. The window's own process gains
 {r['app_adds_mb']:.1f} MB by starting it.
+
+Listen, after the load: {len(r['listen']['made_s'])} readings (3 records in es and qu, MP3 of
+{min(r['listen']['kb']):.0f}-{max(r['listen']['kb']):.0f} KB) made in {min(r['listen']['made_s']):.2f}-{max(r['listen']['made_s']):.2f} s each, answered again from the
+disk in {max(r['listen']['again_ms']):.1f} ms at most. The site's process then holds eSpeak, the MP3 encoder
+and werkzeug too: RSS {r['site_listen_rss_mb']:.1f} MB, USS {r['site_listen_uss_mb']:.1f} MB.
 
 Targets (issue 16):
 

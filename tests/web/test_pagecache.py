@@ -106,3 +106,24 @@ def test_who_names_a_record_is_the_core_s_answer(site, web_dir):
         checked += bool(expected)
     assert checked > 5
     assert index.naming(CATALOG, "organization", "no-such-id") == []
+
+
+def test_costly_pages_are_not_pushed_out_by_a_flood_of_cheap_ones():
+    from aulalocal.web.pagecache import PageCache
+
+    entry = PageCache.ENTRY_OVERHEAD + 30
+    cache = PageCache(max_bytes=8 * entry)
+    cache.get("v1", ("x",))
+    searches = [("search", n) for n in range(3)]
+    for key in searches:
+        cache.put("v1", key, b"s" * 1000, cost_s=0.03)
+    for n in range(50):  # a class opening fifty different records
+        cache.put("v1", ("record", n), bytes([n]) * 1000, cost_s=0.001)
+    assert all(cache.get("v1", key) is not None for key in searches)
+    assert cache.get("v1", ("record", 49)) is not None and cache.get("v1", ("record", 0)) is None
+    assert cache.size <= cache.max_bytes
+    # Costly pages alone may fill the cache; past it, the oldest of them go.
+    for n in range(20):
+        cache.put("v1", ("search", 100 + n), bytes([n]) * 1000, cost_s=0.03)
+    assert cache.size <= cache.max_bytes and cache.get("v1", ("search", 119)) is not None
+    assert cache.get("v1", searches[0]) is None

@@ -190,9 +190,10 @@ class Site:
         key = (lang, rest, tuple(sorted(query.items())))
         page, body = self.cache.get(version, key), None
         if page is None:
+            began = time.perf_counter()
             with i18n.speaking(lang):
                 body = self._page(lang, rest, query)
-            page = self.cache.put(version, key, body)
+            page = self.cache.put(version, key, body, time.perf_counter() - began)
         # no-cache: a browser asks again each time (an update may have come), with the ETag it has.
         headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache"), ("ETag", page.etag)]
         if _cookie(environ) != lang:  # the device keeps its language for "/" (the QR code's address)

@@ -46,7 +46,7 @@ def test_cached_pages_still_count_devices_and_set_the_language_cookie(web_dir):
 def test_an_update_empties_the_cache_and_changes_the_etag(seeded_template, tmp_path):
     from aulalocal.bundle import source
     from aulalocal.bundle.apply import apply_operations
-    from aulalocal.datafolder import open_data_folder
+    from aulalocal.startup import open_data_folder
     from aulalocal.web.site import Site
     from tests.conftest import title, write_source
 

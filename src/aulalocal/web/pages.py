@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from aulalocal import kinds
 from aulalocal.catalog import listing
-from aulalocal.catalog.db import read_db
+from aulalocal.catalog.db import keep_small, read_db
 from aulalocal.i18n import format_date
 
 PAGE_SIZE = 50
@@ -126,10 +126,7 @@ class CatalogPages:
     def db(self):
         db = read_db(self.catalog_path)
         if getattr(self._tuned, "db", None) is not db:
-            # Pages read a few rows each: a small page cache per thread, and no
-            # memory map of a 600 MB file counted in the site's memory.
-            db.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
-            db.execute("PRAGMA mmap_size = 0")
+            keep_small(db, self.CACHE_KIB)
             self._tuned.db = db
         return db
 

@@ -101,6 +101,8 @@ class Readings:
             return target
         with self._lock:
             future = self._making.get(key)
+            if future is None and target.exists():  # made by another request since the look above
+                return target
             if future is None:
                 if len(self._making) >= self.queue:
                     raise Busy()

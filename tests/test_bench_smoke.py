@@ -25,10 +25,11 @@ def test_bench_smoke_runs_and_prints_the_figures(tmp_path):
         "search 1000 raw: p50",
         "idle app RSS",
         "media 8.4 MB: import",
-        "web aulalocal: ",  # the classroom site under 4 clients
-        "web site process RSS",
         "fetch 8.4 MB from a peer on loopback:",  # updates from another laptop, beside curl
         "fetch 8.4 MB, whole take",
+        "web aulalocal closed: ",  # the classroom site under 4 clients, never pausing
+        "web aulalocal classroom: ",  # and reading each page a while
+        "web site process: RSS",
         "target ",
     ):
         assert figure in out, f"{figure!r} missing from:\n{out}"

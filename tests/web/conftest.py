@@ -109,10 +109,18 @@ def media(web_folder) -> Media:
 
 
 @pytest.fixture(scope="session")
-def site(web_dir):
+def _session_site(web_dir):
     from aulalocal.web.site import Site
 
     return Site(web_dir)
+
+
+@pytest.fixture
+def site(_session_site):
+    # Pages are kept until the catalog changes; a test may change the
+    # messages' language instead (real_translations).
+    _session_site.cache.clear()
+    return _session_site
 
 
 @dataclass
@@ -152,14 +160,20 @@ def call(app, path: str, query: str = "", method: str = "GET", **environ) -> Ans
 
 
 @pytest.fixture(scope="session")
-def live(web_dir):
-    """A real server of the test folder on 127.0.0.1 (a port of its own), never announced."""
+def _session_live(web_dir):
     from aulalocal.web.server import ClassroomServer
     from aulalocal.web.site import Site
 
     server = ClassroomServer(Site(web_dir), "127.0.0.1", 0).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def live(_session_live):
+    """A real server of the test folder on 127.0.0.1 (a port of its own), never announced."""
+    _session_live.app.cache.clear()
+    return _session_live
 
 
 def fetch(port: int, target: str, method: str = "GET", headers: dict | None = None, timeout: float = 10) -> Answer:

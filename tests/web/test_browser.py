@@ -114,6 +114,8 @@ def test_a_student_browses_in_spanish_and_quechua(browser, live, tmp_path, real_
             browser.get(f"{base}/{lang}/{RECORD}")
             assert "183-B" in browser.find_element(By.TAG_NAME, "h1").text
             assert browser.find_elements(By.CSS_SELECTOR, ".source p")
+            assert browser.find_element(By.CSS_SELECTOR, ".listen audio").is_displayed()  # no script needed
+            assert len(browser.find_elements(By.CSS_SELECTOR, ".listen .save a")) == 2
             _shot(browser, tmp_path, f"web-record-{lang}-{width}.png")
             if browser.javascript:
                 _fits(browser, width)
@@ -124,6 +126,27 @@ def test_a_student_browses_in_spanish_and_quechua(browser, live, tmp_path, real_
         Select(browser.find_element(By.NAME, "region")).select_by_value("Cusco")
         browser.find_element(By.CSS_SELECTOR, ".filters button").click()
         _wait_for(browser, "region=Cusco")
+
+
+@pytest.mark.parametrize("lang", ["es", "qu"])
+def test_the_player_loads_the_reading(live, tmp_path, lang):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser = _browser(tmp_path / "profile", javascript=True)
+    try:
+        browser.get(f"http://127.0.0.1:{live.port}/{lang}/{RECORD}")
+        audio = browser.find_element(By.CSS_SELECTOR, ".listen audio")
+        assert audio.get_attribute("preload") == "none"  # nothing is made until a parent presses play
+        browser.execute_script("arguments[0].load()", audio)
+        # The browser picked a source it plays, asked for it (ranges), and read how long it is.
+        WebDriverWait(browser, 60).until(
+            lambda d: d.execute_script("return arguments[0].error || arguments[0].readyState >= 1", audio))
+        assert browser.execute_script("return arguments[0].error", audio) is None
+        assert browser.execute_script("return arguments[0].currentSrc", audio).endswith(f"/{lang}/listen/{RECORD[len('record/'):]}.mp3")
+        assert browser.execute_script("return arguments[0].duration", audio) > 20  # a law: a minute or more
+    finally:
+        browser.quit()
 
 
 def test_the_print_style_leaves_the_page_for_paper(live, tmp_path):
@@ -144,6 +167,7 @@ def _print_page(browser, live, tmp_path):
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     assert not browser.find_element(By.CSS_SELECTOR, ".top").is_displayed()
     assert not browser.find_element(By.CSS_SELECTOR, ".foot").is_displayed()
+    assert not browser.find_element(By.CSS_SELECTOR, ".listen").is_displayed()  # a player on paper says nothing
     assert browser.find_element(By.TAG_NAME, "h1").is_displayed()
     pdf = browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})
     import base64

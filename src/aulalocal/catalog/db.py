@@ -379,6 +379,17 @@ def read_db(path: str | Path) -> sqlite3.Connection:
     return db
 
 
+def keep_small(db: sqlite3.Connection, cache_kib: int) -> None:
+    """Bound a read connection's memory: a page cache of ``cache_kib`` KB and no memory map.
+
+    For a server's many threads reading a few rows each: SQLite's default
+    2 MB cache per connection, and a memory-mapped 600 MB file counted in
+    the process's memory, would be paid once per thread.
+    """
+    db.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
+    db.execute("PRAGMA mmap_size = 0")
+
+
 def migrate(
     conn: sqlite3.Connection,
     migrations: list[Migration],

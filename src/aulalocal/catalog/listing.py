@@ -8,8 +8,11 @@ what it asked until an update changes it.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
-import sys
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 
 from aulalocal import kinds
 from aulalocal.catalog.search import Hit, _title_lang_sql, title_sql
@@ -69,8 +72,8 @@ def referenced_media(db: sqlite3.Connection) -> set[str]:
     return {value for (value,) in rows if isinstance(value, str)}
 
 
-def naming_records(db: sqlite3.Connection) -> dict[tuple[str, str, str], list[int]]:
-    """(catalog, kind, id) of every record another one names -> rowids of the records that name it.
+def naming_links(db: sqlite3.Connection) -> Iterator[tuple[str, str, str, int]]:
+    """(catalog, kind, id) of a record another one names, and the rowid of the one that names it; every link.
 
     ``queries.related`` finds them by scanning every record's data for one
     record; this is the same scan once, for a face that shows many records.
@@ -79,10 +82,9 @@ def naming_records(db: sqlite3.Connection) -> dict[tuple[str, str, str], list[in
     # (naming kind, field) -> kind of the records named
     targets = {(kind.name, field): named for kind in table.values() for field, named in kind.relations.items()}
     if not targets:
-        return {}
+        return
     fields = sorted({field for _kind, field in targets})
     prefilter = " OR ".join(f"instr(r.data, '\"{field}\"')" for field in fields)
-    found: dict[tuple[str, str, str], list[int]] = {}
     for rowid, catalog, kind, field, target in db.execute(
         f"SELECT r.rowid, r.catalog, r.kind, top.key, j.value FROM records r, json_each(r.data) top, json_each(top.value) j"
         f" WHERE ({prefilter}) AND top.key IN ({', '.join('?' * len(fields))}) AND top.type = 'array'",
@@ -90,6 +92,42 @@ def naming_records(db: sqlite3.Connection) -> dict[tuple[str, str, str], list[in
     ):
         named = targets.get((kind, field))
         if named is not None and isinstance(target, str):
-            # One string per catalog: a 50,000-record catalog has 30,000 links.
-            found.setdefault((sys.intern(catalog), named, target), []).append(rowid)
-    return found
+            yield catalog, named, target, rowid
+
+
+def _link_key(catalog: str, kind: str, id_: str) -> int:
+    digest = hashlib.blake2b(f"{catalog}\x1f{kind}\x1f{id_}".encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+class NamingIndex:
+    """Who names whom, in two arrays: 16 bytes a link (a 50,000-record catalog has 30,000 of them).
+
+    A dict of (catalog, kind, id) to lists of rowids held the same in 7 MB.
+    Records are found by a 64-bit hash of what they are named by, sorted; two
+    of 30,000 names share a hash about once in 10^10 catalogs, and would
+    only show one more "named by" link.
+    """
+
+    def __init__(self, links: Iterable[tuple[str, str, str, int]]) -> None:
+        keys, rowids = array("q"), array("q")
+        for catalog, kind, id_, rowid in links:
+            keys.append(_link_key(catalog, kind, id_))
+            rowids.append(rowid)
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self._keys = array("q", (keys[n] for n in order))
+        self._rowids = array("q", (rowids[n] for n in order))
+
+    @classmethod
+    def of(cls, db: sqlite3.Connection) -> "NamingIndex":
+        return cls(naming_links(db))
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def naming(self, catalog: str, kind: str, id_: str) -> list[int]:
+        """Rowids of the records that name (catalog, kind, id), in rowid order."""
+        key = _link_key(catalog, kind, id_)
+        start = bisect_left(self._keys, key)
+        end = bisect_right(self._keys, key, lo=start)
+        return sorted(self._rowids[start:end])

@@ -80,7 +80,7 @@ def related(db: sqlite3.Connection, record: Record, lang: str, named_by: bool = 
     """Records this one names, and (with ``named_by``) records that name it (a program's year focuses...).
 
     Who names a record is a scan of every record's data (170 ms at 50,000
-    records); a face that asks often keeps ``listing.naming_records`` instead.
+    records); a face that asks often keeps a ``listing.NamingIndex`` instead.
     """
     # Imported here: status() is asked at every start, before the window shows,
     # and needs none of the search module.

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from aulalocal import kinds
 from aulalocal.catalog import listing
-from aulalocal.catalog.db import read_db
+from aulalocal.catalog.db import keep_small, read_db
 from aulalocal.i18n import format_date
 
 PAGE_SIZE = 50
@@ -107,7 +107,8 @@ def _date(value: str | None) -> str:
 class CatalogPages:
     """The pages' data from one data folder's catalog and media, for any number of request threads."""
 
-    ROWID_LISTS = 32  # section orders kept (language x section x filters), at most
+    ORDER_BYTES = 2 * 1024 * 1024  # section orders kept (language x section x filters): 8 bytes a record
+    CACHE_KIB = 512  # SQLite's page cache of each request thread's connection (its default: 2 MB)
 
     def __init__(self, data_dir: Path, sections: tuple[SiteSection, ...] | None = None) -> None:
         self.sections = sections or site_sections()
@@ -118,18 +119,30 @@ class CatalogPages:
         self._version: str | None = None
         self._kept: dict = {}
         self._orders: OrderedDict = OrderedDict()
+        self._order_bytes = 0
+        self._tuned = threading.local()
 
     # -- what is kept until the catalog changes ------------------------------
     def db(self):
-        return read_db(self.catalog_path)
+        db = read_db(self.catalog_path)
+        if getattr(self._tuned, "db", None) is not db:
+            keep_small(db, self.CACHE_KIB)
+            self._tuned.db = db
+        return db
+
+    def version(self) -> str:
+        """The catalog's version now (``listing.version``); what was kept of an older one is dropped."""
+        version = listing.version(self.db())
+        with self._lock:
+            if version != self._version:
+                self._version, self._kept, self._orders, self._order_bytes = version, {}, OrderedDict(), 0
+        return version
 
     def _kept_value(self, name: str, make):
         """``make(db)``, asked once per catalog version (one thread asks; the others wait for it)."""
+        self.version()
         db = self.db()
-        version = listing.version(db)
         with self._lock:
-            if version != self._version:
-                self._version, self._kept, self._orders = version, {}, OrderedDict()
             if name not in self._kept:
                 self._kept[name] = make(db)
             return self._kept[name]
@@ -137,21 +150,24 @@ class CatalogPages:
     def warm(self) -> None:
         """Ask the costly parts now (at start, off any request), so the first visitors do not wait."""
         self._kept_value("counts", listing.kind_counts)
-        self._kept_value("naming", listing.naming_records)
+        self._kept_value("naming", listing.NamingIndex.of)
         self._kept_value("media", self._media_files)
 
     def _section_rowids(self, lang: str, section: SiteSection, facets: dict[str, str]) -> array:
         key = (lang, section.key, tuple(sorted(facets.items())))
-        self._kept_value("counts", listing.kind_counts)  # drops the orders of an older catalog
+        self.version()  # drops the orders of an older catalog
         with self._lock:
             if key in self._orders:
                 self._orders.move_to_end(key)
                 return self._orders[key]
         rowids = array("q", listing.section_rowids(self.db(), lang, section.kinds, facets))
         with self._lock:
-            self._orders[key] = rowids
-            while len(self._orders) > self.ROWID_LISTS:
-                self._orders.popitem(last=False)
+            if key not in self._orders:
+                self._orders[key] = rowids
+                self._order_bytes += rowids.itemsize * len(rowids)
+            while self._order_bytes > self.ORDER_BYTES and len(self._orders) > 1:
+                _key, dropped = self._orders.popitem(last=False)
+                self._order_bytes -= dropped.itemsize * len(dropped)
         return rowids
 
     def _media_files(self, db) -> dict[str, tuple[str, int]]:
@@ -220,7 +236,7 @@ class CatalogPages:
         if record is None:
             return None
         links = related(db, record, lang, named_by=False)
-        naming = self._kept_value("naming", listing.naming_records).get((catalog, kind, id_), [])
+        naming = self._kept_value("naming", listing.NamingIndex.of).naming(catalog, kind, id_)
         named_by = sorted(listing.titles(db, naming, lang), key=lambda h: h.title.casefold())
         links += [Related("named_by", h.catalog, h.kind, h.id, h.title) for h in named_by]
         sections = record_sections(record, lang)

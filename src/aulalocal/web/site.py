@@ -7,6 +7,7 @@ Addresses (every page also in ``/qu/...`` and ``/en/...``):
     /es/programs/?region=Cusco&page=2   a section, with its filters
     /es/search?q=...&in=programs        search, as in the app
     /es/record/CATALOG/KIND/ID          a record: every section, related records, who published it
+    /es/listen/CATALOG/KIND/ID.mp3      the record read aloud in the page's language (.wav too; ?download=1)
     /media/SHA256.EXT                   a media file a record names, with its type
     /static/style.css                   the one stylesheet
     /updates/...                        reserved for passing updates on (issue 17): ``Site.mount``
@@ -29,9 +30,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlencode
 
 from aulalocal import i18n
-from aulalocal.errors import N_
+from aulalocal.errors import N_, AulaLocalError
 from aulalocal.paths import resources_dir
 from aulalocal.kinds import ID_RE
+from aulalocal.web import listen
+from aulalocal.web.pagecache import DEFAULT_BYTES, PageCache
 from aulalocal.web.pages import CATALOG_ID, MEDIA_TYPES, SEARCH_LIMIT, CatalogPages
 
 log = logging.getLogger("aulalocal.web")
@@ -47,6 +50,7 @@ MAX_QUERY_BYTES = 4096
 CHUNK = 64 * 1024
 VISITOR_WINDOW_S = 10 * 60
 _RECORD_PATH = re.compile(r"record/([^/]+)/([^/]+)/([^/]+)")
+_LISTEN_PATH = re.compile(r"listen/([^/]+)/([^/]+)/([^/]+)\.(mp3|wav)")
 _SECTION_PATH = re.compile(r"([a-z]+)/?")
 
 
@@ -87,6 +91,7 @@ def _environment(pages: CatalogPages):
         autoescape=select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
+        auto_reload=False,  # templates are package data: never asked again whether they changed
         lstrip_blocks=True,
     )
     # The thread's language (i18n.speaking) picks the catalog at each call.
@@ -111,12 +116,18 @@ def _environment(pages: CatalogPages):
 class Site:
     """The WSGI application of one data folder's catalog."""
 
-    def __init__(self, data_dir: Path, default_lang: str = i18n.DEFAULT_LANGUAGE) -> None:
+    def __init__(self, data_dir: Path, default_lang: str = i18n.DEFAULT_LANGUAGE, cache_bytes: int = DEFAULT_BYTES) -> None:
         self.pages = CatalogPages(data_dir)
+        self.cache = PageCache(cache_bytes)
+        self.readings = listen.Readings()
         self.default_lang = default_lang if default_lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
         self.visitors = Visitors()
         self.env = _environment(self.pages)
         self.mounts: dict[str, Callable] = {}
+
+    def close(self) -> None:
+        """What the site made while serving (the readings' folder) removed; called when the server stops."""
+        self.readings.close()
 
     def mount(self, prefix: str, app: Callable) -> None:
         """Hand every request under ``/prefix/`` to another WSGI application (``updates``, issue 17)."""
@@ -142,9 +153,12 @@ class Site:
             status, headers, body = self._error(
                 lang, HTTPError("500 Internal Server Error", N_("Something went wrong on the teacher's laptop. Try again, or open another page."))
             )
+        if callable(body):  # a WSGI answer of its own (a reading: ranges, 304), the headers on it
+            return body(environ, start_response)
         headers = SECURITY_HEADERS + headers
         if isinstance(body, bytes):
-            headers.append(("Content-Length", str(len(body))))
+            if not status.startswith("304"):  # a 304's length would be the page's, unsent
+                headers.append(("Content-Length", str(len(body))))
             start_response(status, headers)
             return [] if method == "HEAD" else [body]
         start_response(status, headers)  # a media file: (size, file)
@@ -170,15 +184,26 @@ class Site:
         if lang not in i18n.LANGUAGES:
             raise HTTPError("404 Not Found", N_("No such page."))
         query = _query(environ)
-        with i18n.speaking(lang):
-            page = self._page(lang, rest, query)
-        headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache")]
+        if rest.startswith("listen/"):
+            return self._listen(environ, lang, rest, query)
+        version = self.pages.version()
+        key = (lang, rest, tuple(sorted(query.items())))
+        page, body = self.cache.get(version, key), None
+        if page is None:
+            began = time.perf_counter()
+            with i18n.speaking(lang):
+                body = self._page(lang, rest, query)
+            page = self.cache.put(version, key, body, time.perf_counter() - began)
+        # no-cache: a browser asks again each time (an update may have come), with the ETag it has.
+        headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache"), ("ETag", page.etag)]
         if _cookie(environ) != lang:  # the device keeps its language for "/" (the QR code's address)
             headers.append(("Set-Cookie", f"{LANG_COOKIE}={lang}; Path=/; Max-Age=31536000; SameSite=Lax"))
         address = environ.get("REMOTE_ADDR")
         if address:
             self.visitors.seen(address)
-        return "200 OK", headers, page
+        if environ.get("HTTP_IF_NONE_MATCH") == page.etag:
+            return "304 Not Modified", headers, b""
+        return "200 OK", headers, page.body if body is None else body
 
     def _page(self, lang: str, rest: str, query: dict[str, str]) -> bytes:
         context = {"lang": lang, "path": rest, "query": query}
@@ -195,7 +220,7 @@ class Site:
             if CATALOG_ID.fullmatch(catalog) and ID_RE.fullmatch(id_) and re.fullmatch(r"[a-z_]{1,40}", kind):
                 data = self.pages.record(lang, catalog, kind, id_)
                 if data is not None:
-                    return self._render("record.html", context, **data)
+                    return self._render("record.html", context, **data, listen=self._players(lang, catalog, kind, id_))
             raise HTTPError("404 Not Found", N_("This record is not in the catalog (an update may have removed it)."))
         match = _SECTION_PATH.fullmatch(rest)
         if match and match.group(1) in self.pages.by_key:
@@ -205,6 +230,42 @@ class Site:
             listing = self.pages.section(lang, section, facets, _page_number(query.get("page")))
             return self._render("section.html", context, section=section, values=values, facets=facets, listing=listing)
         raise HTTPError("404 Not Found", N_("No such page."))
+
+    def _players(self, lang: str, catalog: str, kind: str, id_: str) -> list[dict]:
+        """The reading's sources for the page's player, the preferred format first."""
+        base = f"/{lang}/listen/{quote(catalog, safe='')}/{quote(kind, safe='')}/{quote(id_, safe='')}"
+        return [{"url": f"{base}.{fmt}", "type": listen.CONTENT_TYPES[fmt], "format": fmt.upper()} for fmt in listen.formats()]
+
+    def _listen(self, environ, lang: str, rest: str, query: dict[str, str]):
+        """A record read aloud in ``lang`` (a text without it in Spanish, with the Spanish voice)."""
+        from aulalocal.catalog.queries import get_record
+        from aulalocal.recordtext import record_sections
+        from aulalocal.filenames import suggested_name
+
+        match = _LISTEN_PATH.fullmatch(rest)
+        if match is None or match.group(4) not in listen.formats():
+            raise HTTPError("404 Not Found", N_("No such page."))
+        catalog, kind, id_, fmt = match.groups()
+        record = None
+        if CATALOG_ID.fullmatch(catalog) and ID_RE.fullmatch(id_) and re.fullmatch(r"[a-z_]{1,40}", kind):
+            record = get_record(self.pages.db(), kind, id_, catalog)
+        if record is None:
+            raise HTTPError("404 Not Found", N_("This record is not in the catalog (an update may have removed it)."))
+        with i18n.speaking(lang):
+            try:
+                path = self.readings.path(record, lang, fmt)
+            except listen.Busy:
+                raise HTTPError("503 Service Unavailable", listen.BUSY_MESSAGE,
+                                [("Retry-After", str(listen.RETRY_AFTER_S))]) from None
+            except AulaLocalError as exc:  # no voice, no speech data: said on a page of its own
+                raise HTTPError("503 Service Unavailable", exc.message()) from None
+            name = suggested_name(record_sections(record, lang)[0][1], fmt, lang)
+        download = query.get("download") == "1"
+        try:
+            return "200 OK", [], listen.answer(environ, path, fmt, name, download, list(SECURITY_HEADERS))
+        except listen.OutOfRange as exc:
+            raise HTTPError("416 Range Not Satisfiable", listen.OUT_OF_RANGE_MESSAGE,
+                            [("Content-Range", f"bytes */{exc.size}")]) from None
 
     def _render(self, template: str, context: dict, **values) -> bytes:
         return self.env.get_template(template).render(**context, **values, link=_linker(context)).encode("utf-8")

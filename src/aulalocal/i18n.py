@@ -130,6 +130,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _load(current_language()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` as meant in ``context`` (a key's name "Home" is not the Home page)."""
+    return _load(current_language()).pgettext(context, message)
+
+
 def gettext_in(lang: str, message: str) -> str:
     """``message`` in ``lang``, whatever the current language (a sheet's name is recognized in all)."""
     return _load(lang).gettext(message)

@@ -25,7 +25,7 @@ def _window_parser(add_help: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=i18n.LANGUAGES, help=_("language of the window and messages"))
     p.add_argument("--screenshot", metavar=_("FILE"), help=_("save a picture of the window and exit"))
     p.add_argument("--size", default="1024x600", metavar=_("WIDTHxHEIGHT"), help=_("window size for --screenshot, e.g. 1024x600"))
-    p.add_argument("--view", default="home", metavar=_("VIEW"), help=_("view for --screenshot: home, programs, safety, years, organizations, reports, favorites, notes, detail:KIND:ID, update, trust, share, peer, peer-progress, drive, drive-done, export, save-pdf, saved"))
+    p.add_argument("--view", default="home", metavar=_("VIEW"), help=_("view for --screenshot: home, programs, safety, years, organizations, reports, favorites, notes, detail:KIND:ID, reading:KIND:ID (the record in reading mode), update, trust, share, peer, peer-progress, drive, drive-done, export, save-pdf, saved"))
     p.add_argument("--text-size", choices=tuple(TEXT_SIZES), help=_("text size of the window this time, for --screenshot too; the saved setting stays"))
     p.add_argument("--high-contrast", action=argparse.BooleanOptionalAction, help=_("white on black (or not) this time, for --screenshot too; the saved setting stays"))
     return p

@@ -45,6 +45,9 @@ def _install_qt_translator(app, lang: str) -> None:
             app._aulalocal_translators.append(translator)
         else:
             log.warning("Qt translation %s not found in %s", name, folder)
+    from aulalocal.ui import keys
+
+    keys.install(app)  # asked before Qt's own: Ctrl and Mayús, not Control and Mayúsculas
 
 
 def _log_file(folder_path) -> str:

@@ -95,6 +95,19 @@ class AppState(QObject):
             theme.apply_theme(app, self.text_size, self.high_contrast)
         self.appearanceChanged.emit()
 
+    # -- the window's dividers ---------------------------------------------
+    def divider(self, name: str) -> float | None:
+        """Where the teacher left the divider ``name``: the first pane's share of the room (None: not moved)."""
+        try:
+            share = float(userdata.get_setting(self.folder.userdata, f"divider.{name}", "") or "nan")
+        except ValueError:
+            return None
+        return share if 0.0 < share < 1.0 else None
+
+    def set_divider(self, name: str, share: float | None) -> None:
+        value = "" if share is None else f"{min(max(share, 0.01), 0.99):.4f}"
+        userdata.set_setting(self.folder.userdata, f"divider.{name}", value)
+
     # -- background work bookkeeping ---------------------------------------
     def work_started(self) -> None:
         self._busy += 1

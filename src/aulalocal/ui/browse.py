@@ -2,12 +2,18 @@
 
 An empty list says what to try (``noresults``). The list is filled off the
 UI thread by ``models.ResultsLoader``, newest request wins.
+
+A new list (another section, search or filter) opens at its top. The record
+being read stays on the right when the list holds it (selected there, not
+scrolled to); otherwise the list's first record is shown, or, for an empty
+list, a pane that says what to do: a record of another list never stays.
+In reading mode the filters and the list are hidden.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QListView, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListView, QStackedWidget, QVBoxLayout, QWidget
 
 from aulalocal import i18n
 from aulalocal.i18n import gettext as _
@@ -20,8 +26,17 @@ from aulalocal.ui.models import Query, RecordListModel, ResultsLoader
 from aulalocal.ui.noresults import NoResults
 from aulalocal.ui.roles import RowRole
 from aulalocal.ui.sections import BY_KEY, Section
+from aulalocal.ui.splitter import Splitter
 
 SELECT_DELAY_MS = 150
+LIST_SHARE = 0.36  # of the room beside the sections, until the teacher moves the divider
+
+
+def _same_list(a: Query | None, b: Query | None) -> bool:
+    """Whether two queries list the same records (a language change or a catalog update lists them anew)."""
+    if a is None or b is None:
+        return False
+    return (a.mode, a.text, a.kinds, a.facets) == (b.mode, b.text, b.kinds, b.facets)
 
 
 def _suggestion(db, text: str, lang: str, kinds: tuple[str, ...], facets: dict[str, str]) -> str | None:
@@ -38,18 +53,21 @@ class BrowsePage(QWidget):
     searchAllRequested = Signal()
     clearSearchRequested = Signal()
     suggestionChosen = Signal(str)  # a spelling that finds something, for the search box
+    readingModeRequested = Signal(bool)
 
     def __init__(self, state, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.section: Section | None = None
         self.text = ""
+        self.reading_mode = False
+        self._listed: Query | None = None  # the query of the list shown
 
         self.filter_bar = FilterBar(state)  # across the top
         self.filter_bar.changed.connect(self.refresh)
 
         # Results column.
-        results = QWidget()
+        results = self.results_column = QWidget()
         results_layout = QVBoxLayout(results)
         results_layout.setContentsMargins(0, 0, 0, 0)
         results_layout.setSpacing(2)
@@ -83,20 +101,24 @@ class BrowsePage(QWidget):
         results_layout.addWidget(self.results_stack, 1)
 
         self.detail = DetailView(state)
-        self.splitter = QSplitter(Qt.Horizontal)
-        self.splitter.setChildrenCollapsible(False)
+        self.detail.readingModeRequested.connect(self.readingModeRequested.emit)
+        self.splitter = Splitter(Qt.Horizontal, state, "list", lambda room: round(room * LIST_SHARE))
         results.setMinimumWidth(180)
         self.detail.setMinimumWidth(240)
         self.splitter.addWidget(results)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([320, 480])
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
 
+        # The filter bar shows or hides itself by section; reading mode hides its frame.
+        self.filter_area = QWidget()
+        filter_layout = QVBoxLayout(self.filter_area)
+        filter_layout.setContentsMargins(0, 0, 0, 0)
+        filter_layout.addWidget(self.filter_bar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.filter_area)
         layout.addWidget(self.splitter, 1)
 
         self.loader = ResultsLoader(state, self.model, parent=self)
@@ -176,27 +198,44 @@ class BrowsePage(QWidget):
         if self.filter_bar.clear():
             self.refresh()
 
+    def set_reading_mode(self, on: bool) -> None:
+        """The record on the whole page (the filters and the list hidden), or the lists back."""
+        self.reading_mode = on
+        self.filter_area.setVisible(not on)
+        self.results_column.setVisible(not on)
+        self.detail.set_reading_mode(on)
+        if not on:
+            self.splitter.fit()
+
     # -- results ------------------------------------------------------------
     def _loaded(self, count: int) -> None:
+        query = self.loader.last_query
+        new_list = not _same_list(query, self._listed)
+        self._listed = query
         self._update_status(count)
         if count == 0:
             self._update_empty()
             self._ask_suggestion()
             self.results_stack.setCurrentIndex(1)
+            if new_list:
+                self.detail.clear(_("Nothing to read here: the list is empty. On the left: what you can try."))
             return
         self.results_stack.setCurrentIndex(0)
         key = self.detail.current_key
         row = self.model.row_of(key) if key else -1
-        selection = self.list_view.selectionModel()
-        selection.blockSignals(True)
         if row >= 0:
-            index = self.model.index(row)
-            self.list_view.setCurrentIndex(index)
-            self.list_view.scrollTo(index)
-        selection.blockSignals(False)
-        self.list_view.viewport().update()
-        if row < 0 and key is None:
+            # Selected, not scrolled to: the list keeps its place (a new one its top, the best results).
+            selection = self.list_view.selectionModel()
+            selection.blockSignals(True)
+            self.list_view.setCurrentIndex(self.model.index(row))
+            selection.blockSignals(False)
+            self.list_view.viewport().update()
+        elif new_list or key is None:
             self.list_view.setCurrentIndex(self.model.index(0))
+            self._select_timer.stop()
+            self._show_current()
+        if new_list:
+            self.list_view.scrollToTop()
 
     def _ask_suggestion(self) -> None:
         """"Did you mean …?" for a search that found nothing, read off the UI thread (catalog.search.suggest)."""

@@ -1,5 +1,10 @@
 """The reading pane: the record shown, its title, its buttons, its text, and under it the related
-records, the links and the teacher's note; a hint when no record is chosen.
+records, the links and the teacher's note; a hint when no record is shown.
+
+The text gets the room: the lists under it take only the lines they need
+(the note one line until used), and the divider between them is the
+teacher's to move (``splitter``). "Reading mode" asks the window to hide
+its lists (``readingModeRequested``).
 
 Its parts are widgets of their own: the star (``favoritebutton``), the text
 (``recordtextview``), the links (``linkspanel``), the note (``notebox``) and
@@ -11,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
@@ -19,7 +24,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSizePolicy,
-    QSplitter,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -30,7 +34,7 @@ from aulalocal.catalog import userdata
 from aulalocal.catalog.queries import Record
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import localized
-from aulalocal.ui import worker
+from aulalocal.ui import keys, worker
 from aulalocal.ui.favoritebutton import FavoriteButton
 from aulalocal.ui.flowlayout import FlowLayout
 from aulalocal.ui.linkspanel import LinksPanel
@@ -39,9 +43,12 @@ from aulalocal.ui.models import RelatedModel, fallback_marker, kind_name
 from aulalocal.ui.notebox import NoteBox
 from aulalocal.ui.recordtextview import RecordTextView
 from aulalocal.ui.roles import KeyRole
+from aulalocal.ui.splitter import Splitter
 from aulalocal.ui.theme import scaled_font
 
 RELATED_TAB, LINKS_TAB, NOTE_TAB = range(3)
+LIST_ROWS = 3  # related records or links shown under the text before the list scrolls
+TEXT_LINES = 3  # the fewest lines of text the divider leaves
 
 
 @dataclass
@@ -72,6 +79,7 @@ def content_label(text: str = "") -> QLabel:
 
 class DetailView(QWidget):
     loaded = Signal(object)  # the key of the record now shown (or None)
+    readingModeRequested = Signal(bool)  # the lists hidden (the record on the whole window) or shown
 
     def __init__(self, state, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +90,7 @@ class DetailView(QWidget):
         self._history: list[tuple[tuple[str, str, str], dict]] = []
         self._serial = 0
         self._loaded_serial = 0
+        self._hint: str | None = None
 
         self.stack = QStackedWidget(self)
         self.empty_label = QLabel()
@@ -114,13 +123,11 @@ class DetailView(QWidget):
         self.removed_label.setTextFormat(Qt.PlainText)
         layout.addWidget(self.removed_label)
 
-        self.splitter = QSplitter(Qt.Vertical)
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter = Splitter(Qt.Vertical, state, "reading", lambda room: room - self.lists_height())
         self.splitter.addWidget(self.text)
         self.splitter.addWidget(self._build_tabs())
-        self.splitter.setStretchFactor(0, 4)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([400, 130])
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
         layout.addWidget(self.splitter, 1)
 
         outer = QVBoxLayout(self)
@@ -156,7 +163,10 @@ class DetailView(QWidget):
         self.pdf_action = self.handout_menu.addAction("")
         self.pdf_action.triggered.connect(self.save_pdf)
         self.handout_button.setMenu(self.handout_menu)
-        for button in (self.back_button, self.favorite_button, self.handout_button):
+        self.reading_button = QPushButton()
+        self.reading_button.setCheckable(True)
+        self.reading_button.clicked.connect(self.readingModeRequested.emit)
+        for button in (self.back_button, self.favorite_button, self.handout_button, self.reading_button):
             buttons.addWidget(button)
         return row
 
@@ -168,14 +178,39 @@ class DetailView(QWidget):
         self.related_view = QListView()
         self.related_view.setModel(self.related_model)
         self.related_view.setObjectName("links")
+        # Long titles wrap: never cut behind a sideways scroll bar.
+        self.related_view.setWordWrap(True)
+        self.related_view.setTextElideMode(Qt.ElideNone)
+        self.related_view.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.related_view.setResizeMode(QListView.Adjust)
+        self.related_view.setVerticalScrollMode(QListView.ScrollPerPixel)
         self.related_view.activated.connect(self._open_related)
         self.related_view.clicked.connect(self._open_related)
         self.links = LinksPanel()
         self.note = NoteBox(self.state)
+        self.note.usedChanged.connect(self._lists_changed)
         self.tabs.addTab(self.related_view, "")
         self.tabs.addTab(self.links, "")
         self.tabs.addTab(self.note, "")
+        self.tabs.currentChanged.connect(self._lists_changed)
         return self.tabs
+
+    def lists_height(self) -> int:
+        """What the tabs under the text need: the tab bar and the current tab's lines (the note: one until used)."""
+        page = self.tabs.currentWidget()
+        if page is self.note:
+            content = self.note.wanted_height()
+        else:
+            view = self.related_view if page is self.related_view else self.links.view
+            rows = min(view.model().rowCount(), LIST_ROWS)
+            content = sum(max(view.sizeHintForRow(n), 0) for n in range(rows)) or view.fontMetrics().lineSpacing()
+            content += 2 * view.frameWidth() + 2
+            if page is self.links:
+                content += self.links.buttons_height()
+        return self.tabs.tabBar().sizeHint().height() + content + 4
+
+    def _lists_changed(self, *_args) -> None:
+        self.splitter.fit()
 
     # -- public -------------------------------------------------------------
     @property
@@ -210,7 +245,10 @@ class DetailView(QWidget):
             lambda data: self._show(serial, data)
         ).run()
 
-    def clear(self) -> None:
+    def clear(self, hint: str | None = None) -> None:
+        """No record: the pane says ``hint``, or how to choose one."""
+        self.empty_label.setText(hint or _("Choose a record in the list to read it here."))
+        self._hint = hint
         self.flush_note()
         self._key = None
         self._record = None
@@ -291,6 +329,7 @@ class DetailView(QWidget):
         self._update_tabs()
         self._update_back()
         self.stack.setCurrentIndex(1)
+        self.splitter.fit()
         self.loaded.emit(data.key)
 
     def _kept_title(self, key) -> dict:
@@ -328,6 +367,22 @@ class DetailView(QWidget):
             self.listen.stop()
         super().hideEvent(event)
 
+    def set_reading_mode(self, on: bool) -> None:
+        """The button says what it does next: read on the whole window, or show the lists again."""
+        from aulalocal.ui.menus import READING_SHORTCUT
+
+        self.reading_button.setChecked(on)
+        key = keys.text(READING_SHORTCUT)
+        if on:
+            self.reading_button.setText(_("☰ Show the lists"))
+            self.reading_button.setToolTip(_("Show the sections and the list again ({key} or {escape})").format(
+                key=key, escape=keys.text("Esc")))
+        else:
+            self.reading_button.setText(_("⛶ Reading mode"))
+            self.reading_button.setToolTip(_("Read this record on the whole window, without the lists ({key})").format(
+                key=key))
+        self.reading_button.setAccessibleName(self.reading_button.toolTip())
+
     # -- language and looks -------------------------------------------------
     def _update_tabs(self) -> None:
         related = self.related_model.rowCount()
@@ -344,13 +399,17 @@ class DetailView(QWidget):
         self.back_button.setVisible(bool(self._history))
 
     def retranslate(self) -> None:
-        self.empty_label.setText(_("Choose a record in the list to read it here."))
+        if self._hint is None:
+            self.empty_label.setText(_("Choose a record in the list to read it here."))
         self.back_button.setText(_("← Back"))
-        self.back_button.setToolTip(_("Back to the previous record (Alt+Left)"))
+        self.back_button.setToolTip(
+            _("Back to the previous record ({key})").format(key=keys.text(QKeySequence(QKeySequence.Back)))
+        )
         self.back_button.setAccessibleName(_("Back to the previous record"))
         self.handout_button.setText(_("Print or PDF"))
         self.handout_button.setToolTip(_("Print this record, or save it as a PDF handout for parents"))
         self.handout_button.setAccessibleName(_("Print or save as PDF"))
+        self.set_reading_mode(self.reading_button.isChecked())
         self.print_action.setText(_("Print…"))
         self.pdf_action.setText(_("Save as PDF…"))
         self.text.setAccessibleName(_("Record text"))
@@ -369,16 +428,20 @@ class DetailView(QWidget):
         self.reload()
 
     def _apply_fonts(self) -> None:
-        # The note editor and the lists keep room for three lines whatever the text size.
+        # The divider leaves the text and the lists a line or more whatever the text size.
+        line = self.fontMetrics().lineSpacing()
         self.note.apply_fonts()
         self.links.apply_fonts()
-        self.related_view.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 12)
-        self.title_label.setFont(scaled_font(self.font(), 1.35, bold=True))
+        self.related_view.setMinimumHeight(line + 12)
+        self.text.setMinimumHeight(line * TEXT_LINES + 12)
+        self.title_label.setFont(scaled_font(self.font(), 1.25, bold=True))
         self.meta_label.setFont(scaled_font(self.font(), 0.9))
 
     def _appearance_changed(self) -> None:
         self._apply_fonts()
         self.reload()
+        # Once the new sizes are laid out: the divider where it was, the lists as tall as they now need.
+        QTimer.singleShot(0, self.splitter.fit)
 
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.ApplicationFontChange:

@@ -1,4 +1,4 @@
-"""The star of the record shown: in the teacher's favorites or not (also Ctrl+D)."""
+"""The star of the record shown: in the teacher's favorites or not (also the menu's shortcut, Ctrl+D)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from PySide6.QtWidgets import QPushButton, QWidget
 
 from aulalocal.catalog import userdata
 from aulalocal.i18n import gettext as _
-from aulalocal.ui import worker
+from aulalocal.ui import keys, worker
+
+SHORTCUT = "Ctrl+D"  # the Tools menu's action
 
 
 class FavoriteButton(QPushButton):
@@ -42,8 +44,8 @@ class FavoriteButton(QPushButton):
     def retranslate(self) -> None:
         if self.isChecked():
             self.setText(_("★ In favorites"))
-            self.setToolTip(_("Remove from favorites (Ctrl+D)"))
+            self.setToolTip(_("Remove from favorites ({key})").format(key=keys.text(SHORTCUT)))
         else:
             self.setText(_("☆ Add to favorites"))
-            self.setToolTip(_("Add to favorites (Ctrl+D)"))
+            self.setToolTip(_("Add to favorites ({key})").format(key=keys.text(SHORTCUT)))
         self.setAccessibleName(self.toolTip())

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from aulalocal import i18n
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
+from aulalocal.ui import keys
 from aulalocal.ui.sections import CATALOG_SECTIONS
 from aulalocal.ui.theme import scaled_font
 
@@ -112,7 +114,11 @@ class HomeView(QScrollArea):
         if self.dates_shown:
             QTimer.singleShot(0, self._show_updated)
         self.next_heading.setText(_("What you can do"))
-        self.tips[0].setText(_("• Search: type a word in the box at the top (Ctrl+F). Accents and capital letters do not matter."))
+        self.tips[0].setText(
+            _("• Search: type a word in the box at the top ({key}). Accents and capital letters do not matter.").format(
+                key=keys.text(QKeySequence.Find)
+            )
+        )
         self.tips[1].setText(_("• Browse: choose a section on the left, or one of the buttons above."))
         self.tips[2].setText(_("• Keep: press “Add to favorites” on a record, and write your own notes about it."))
         self.tips[3].setText(

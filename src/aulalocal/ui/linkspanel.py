@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QPushButton, QVBoxLayout, QWidget
 
@@ -20,9 +20,11 @@ class LinksPanel(QWidget):
         self.view = QListView()
         self.view.setModel(self.model)
         self.view.setWordWrap(True)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.view.setResizeMode(QListView.Adjust)
         self.view.setSelectionMode(QListView.SingleSelection)
         layout.addWidget(self.view, 1)
-        buttons = QHBoxLayout()
+        buttons = self.buttons = QHBoxLayout()
         self.copy_button = QPushButton()
         self.copy_button.clicked.connect(self.copy_link)
         self.open_button = QPushButton()
@@ -85,7 +87,12 @@ class LinksPanel(QWidget):
             QDesktopServices.openUrl(qurl)
 
     def apply_fonts(self) -> None:
-        self.view.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+        # A line of a link, at least (the divider gives the list more).
+        self.view.setMinimumHeight(self.fontMetrics().lineSpacing() + 12)
+
+    def buttons_height(self) -> int:
+        """The row of Copy and Open under the list, with the space above it."""
+        return self.buttons.sizeHint().height() + self.layout().spacing() + self.layout().contentsMargins().top()
 
     def retranslate(self) -> None:
         self.copy_button.setText(_("Copy address"))

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from aulalocal.catalog import userdata
 from aulalocal.i18n import gettext as _
-from aulalocal.ui import worker
+from aulalocal.ui import keys, worker
 from aulalocal.ui.flowlayout import FlowLayout
 
 POLL_MS = 100  # how often the highlight follows the sound
@@ -396,14 +396,14 @@ class ListenBar(QWidget):
         self.save_action.setEnabled(self._record is not None and self._save is None)
         if state == "playing":
             self.button.setText(_("❚❚ Pause"))
-            self.button.setToolTip(_("Pause the reading ({key})").format(key=SHORTCUT))
+            self.button.setToolTip(_("Pause the reading ({key})").format(key=keys.text(SHORTCUT)))
         elif state == "paused":
             self.button.setText(_("▶ Go on"))
-            self.button.setToolTip(_("Go on reading ({key})").format(key=SHORTCUT))
+            self.button.setToolTip(_("Go on reading ({key})").format(key=keys.text(SHORTCUT)))
         else:
             self.button.setText(_("▶ Listen"))
             self.button.setToolTip(
-                _("Read this record aloud ({key}). The arrow: save it for a parent's phone.").format(key=SHORTCUT)
+                _("Read this record aloud ({key}). The arrow: save it for a parent's phone.").format(key=keys.text(SHORTCUT))
             )
         self.button.setAccessibleName(self.button.toolTip())
         self.controls.setVisible(state != "stopped")

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from aulalocal.i18n import gettext as _
-from aulalocal.ui import theme
+from aulalocal.ui import keys, theme
 from aulalocal.ui.drivebanner import DriveBanner
 from aulalocal.ui.home import HomeView
 from aulalocal.ui.menus import WindowMenus
@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._settled = False
         self._selecting_sidebar = False
+        self.reading_mode = False
         self.share_panel = None
         self.share_options: dict = {}  # the site's address, port, announce (tests: loopback)
         self._peers = None  # ui.peerwatcher.PeerWatcher, made when first needed
@@ -56,7 +57,8 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        outer.addWidget(self._build_top_bar())
+        self.top_bar = self._build_top_bar()
+        outer.addWidget(self.top_bar)
         self.banner = DriveBanner(self)
         self.banner.updateRequested.connect(self.open_update_dialog)
         self.banner.peerUpdateRequested.connect(lambda offer: self.open_update_dialog(offer=offer))
@@ -127,7 +129,7 @@ class MainWindow(QMainWindow):
     def _build_shortcuts(self) -> None:
         self.escape = QShortcut(QKeySequence(Qt.Key_Escape), self)
         self.escape.setContext(Qt.WindowShortcut)
-        self.escape.activated.connect(self.clear_search)
+        self.escape.activated.connect(self._escape)
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
@@ -161,6 +163,7 @@ class MainWindow(QMainWindow):
             self._browse.searchAllRequested.connect(self._search_all)
             self._browse.clearSearchRequested.connect(self.clear_search)
             self._browse.suggestionChosen.connect(self.search.setText)
+            self._browse.readingModeRequested.connect(self.set_reading_mode)
             self.stack.addWidget(self._browse)
             self.setTabOrder(self.sidebar, self._browse.filter_bar)
         return self._browse
@@ -180,6 +183,7 @@ class MainWindow(QMainWindow):
         """Show a section ("home", "programs", ... "favorites", "notes")."""
         if key not in BY_KEY:
             return
+        self.set_reading_mode(False)
         self.current_section = key
         self._select_sidebar(key)
         if key == "home":
@@ -230,6 +234,7 @@ class MainWindow(QMainWindow):
 
     # -- search -------------------------------------------------------------
     def focus_search(self) -> None:
+        self.set_reading_mode(False)
         self.search.setFocus(Qt.ShortcutFocusReason)
         self.search.selectAll()
 
@@ -261,6 +266,42 @@ class MainWindow(QMainWindow):
         self.current_section = "all"
         self._select_sidebar(None)
         self.browse.show_section(None, self.search.text())
+
+    def _escape(self) -> None:
+        if self.reading_mode:
+            self.set_reading_mode(False)
+        else:
+            self.clear_search()
+
+    # -- reading mode ---------------------------------------------------------
+    def toggle_reading_mode(self) -> None:
+        self.set_reading_mode(not self.reading_mode)
+
+    def set_reading_mode(self, on: bool) -> None:
+        """The record on the whole window (sections, search bar, filters and list hidden), or all back.
+
+        Only a record being read can fill the window: elsewhere the mode stays off."""
+        on = bool(on) and self._reading_possible()
+        self.menus.reading_action.setChecked(on)
+        if on == self.reading_mode:
+            if self._browse is not None:
+                self._browse.detail.set_reading_mode(on)
+            return
+        self.reading_mode = on
+        self.top_bar.setVisible(not on)
+        self.sidebar.setVisible(not on)
+        self.browse.set_reading_mode(on)
+        if on:
+            self.browse.detail.text.setFocus(Qt.OtherFocusReason)
+        else:
+            self.browse.list_view.setFocus(Qt.OtherFocusReason)
+
+    def _reading_possible(self) -> bool:
+        return (
+            self._browse is not None
+            and self.stack.currentWidget() is self._browse
+            and self._browse.detail.current_key is not None
+        )
 
     # -- actions ------------------------------------------------------------
     def go_back(self) -> None:
@@ -385,11 +426,12 @@ class MainWindow(QMainWindow):
     # -- for --screenshot and tests -----------------------------------------
     def show_view(self, view: str) -> bool:
         """Put the window in one of the views of ``--view``; False when unknown."""
-        if view.startswith("detail:"):
+        if view.startswith(("detail:", "reading:")):
             parts = view.split(":")
-            if len(parts) != 3:
+            if len(parts) != 3 or not self.open_record(parts[1], parts[2]):
                 return False
-            return self.open_record(parts[1], parts[2])
+            self.set_reading_mode(parts[0] == "reading")
+            return True
         if view == "update":
             from aulalocal.ui.updatedialog import UpdateDialog
 
@@ -445,9 +487,13 @@ class MainWindow(QMainWindow):
     # -- language -----------------------------------------------------------
     def retranslate(self, *_args) -> None:
         self.setWindowTitle(_("AulaLocal: catalog for the classroom"))
-        self.search.setPlaceholderText(_("Search programs, guides, laws… (Ctrl+F)"))
+        self.search.setPlaceholderText(
+            _("Search programs, guides, laws… ({key})").format(key=keys.text(self.menus.search_action.shortcut()))
+        )
         self.search.setAccessibleName(_("Search the catalog"))
-        self.search.setToolTip(_("Type a word: results appear as you type. Esc clears the search."))
+        self.search.setToolTip(
+            _("Type a word: results appear as you type. {key} clears the search.").format(key=keys.text("Esc"))
+        )
         self.update_button.setText(_("Update…"))
         self.update_button.setAccessibleName(_("Update the catalog from a USB drive or a file"))
         self.settings_button.setText(_("Settings"))

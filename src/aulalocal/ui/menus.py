@@ -10,7 +10,10 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from aulalocal import __version__
 from aulalocal.i18n import gettext as _
+from aulalocal.ui.favoritebutton import SHORTCUT as FAVORITE_SHORTCUT
 from aulalocal.ui.sections import SECTIONS
+
+READING_SHORTCUT = "F11"
 
 
 class WindowMenus:
@@ -38,9 +41,11 @@ class WindowMenus:
         self.go_menu.addSeparator()
         self.search_action = self._action(self.go_menu, window.focus_search, QKeySequence.Find)
         self.back_action = self._action(self.go_menu, window.go_back, "Alt+Left")
+        self.reading_action = self._action(self.go_menu, window.toggle_reading_mode, READING_SHORTCUT)
+        self.reading_action.setCheckable(True)
 
         self.tools_menu = bar.addMenu("")
-        self.favorite_action = self._action(self.tools_menu, window.toggle_favorite, "Ctrl+D")
+        self.favorite_action = self._action(self.tools_menu, window.toggle_favorite, FAVORITE_SHORTCUT)
         self.settings_action = self._action(self.tools_menu, window.open_settings, "Ctrl+,")
 
         self.help_menu = bar.addMenu("")
@@ -71,6 +76,7 @@ class WindowMenus:
             action.setText(_(section.label))
         self.search_action.setText(_("&Search"))
         self.back_action.setText(_("&Back to the previous record"))
+        self.reading_action.setText(_("&Reading mode (the record on the whole window)"))
         self.tools_menu.setTitle(_("&Tools"))
         self.favorite_action.setText(_("Add to or remove from &favorites"))
         self.settings_action.setText(_("&Settings…"))
@@ -80,18 +86,36 @@ class WindowMenus:
 
 
 def show_shortcuts(parent) -> None:
+    """The shortcuts of the menus below, named as the menus name them (``keys``)."""
+    from aulalocal.ui import keys
     from aulalocal.ui.dialogs import message
+    from aulalocal.ui.listen import SHORTCUT as LISTEN_SHORTCUT
+
+    menus = parent.menus
+
+    def key(action) -> str:
+        return keys.text(action.shortcut())
 
     lines = [
-        _("Ctrl+F: search; Esc: clear the search"),
-        _("Ctrl+1 to Ctrl+8: go to a section"),
-        _("Tab and Shift+Tab: move between parts of the window"),
-        _("Arrow keys: move in a list; Enter: read the record"),
-        _("Page Up and Page Down: scroll the text"),
-        _("Ctrl+D: add to or remove from favorites"),
-        _("Ctrl+L: listen to the record read aloud; again to pause"),
-        _("Ctrl+P: print; Alt+Left: back to the previous record"),
-        _("Ctrl+,: settings (language, text size, contrast)"),
+        _("{search}: search; {escape}: clear the search").format(search=key(menus.search_action), escape=keys.text("Esc")),
+        _("{first} to {last}: go to a section").format(
+            first=key(menus.section_actions[0][1]), last=key(menus.section_actions[-1][1])
+        ),
+        _("{tab} and {backtab}: move between parts of the window").format(
+            tab=keys.text("Tab"), backtab=keys.text("Shift+Tab")
+        ),
+        _("Arrow keys: move in a list; {enter}: read the record").format(enter=keys.text("Return")),
+        _("{page_up} and {page_down}: scroll the text").format(page_up=keys.text("PgUp"), page_down=keys.text("PgDown")),
+        _("{key}: reading mode, the record on the whole window; again or {escape} to see the lists").format(
+            key=key(menus.reading_action), escape=keys.text("Esc")
+        ),
+        _("{key}: add to or remove from favorites").format(key=key(menus.favorite_action)),
+        _("{key}: listen to the record read aloud; again to pause").format(key=keys.text(LISTEN_SHORTCUT)),
+        _("{print}: print; {back}: back to the previous record").format(
+            print=key(menus.print_action), back=key(menus.back_action)
+        ),
+        _("{key}: settings (language, text size, contrast)").format(key=key(menus.settings_action)),
+        _("{key}: this list").format(key=key(menus.keys_action)),
     ]
     message(parent, "information", _("Keyboard shortcuts"), "\n".join(lines), title=_("Keyboard shortcuts"))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aulalocal import kinds
+from aulalocal import i18n, kinds
 from aulalocal.catalog.queries import Record
 from aulalocal.errors import N_
 from aulalocal.i18n import gettext as _
@@ -38,6 +38,18 @@ def kind_name(kind: str) -> str:
 def value_name(value) -> str:
     text = VALUE_NAMES.get(str(value))
     return _(text) if text else str(value)
+
+
+def country_name(code: str, lang: str | None = None) -> str:
+    """A country code's name in the language ("PE": "Perú"), from CLDR; the code when CLDR has no name."""
+    return i18n.babel_locale(lang).territories.get(str(code).upper(), str(code))
+
+
+def field_value_name(type_: kinds.FieldType, value, lang: str | None = None) -> str:
+    """A plain field's value as a reader sees it: a name for a code."""
+    if isinstance(type_, kinds.Countries):
+        return country_name(value, lang)
+    return value_name(value)
 
 
 def title(record: Record, lang: str) -> tuple[str, str | None]:
@@ -77,7 +89,8 @@ def record_sections(record: Record, lang: str) -> list[tuple[str, str, str | Non
             lines = [f"{localized(link.get('label'), lang)[0]}: {link.get('url')}" for link in value]
             links = (_(field.label), "\n".join(lines), None)
         else:
-            shown = ", ".join(value_name(v) for v in value) if isinstance(value, list) else value_name(value)
+            values = value if isinstance(value, list) else [value]
+            shown = ", ".join(field_value_name(type_, v, lang) for v in values)
             facts.append(f"{_(field.label)}: {shown}")
     if facts:
         sections.append((_("Details"), "\n".join(facts), None))

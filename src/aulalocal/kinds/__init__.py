@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from aulalocal.kinds.fields import (
-    COMMON_FIELDS, ID_RE, NOT_ALLOWED, WRONG_TYPE, Field, FieldType, Ids, Integer, Invalid, Links,
+    COMMON_FIELDS, ID_RE, NOT_ALLOWED, WRONG_TYPE, Countries, Field, FieldType, Ids, Integer, Invalid, Links,
     Localized, LocalizedList, LocalizedParts, Strings, Text,
 )
 from aulalocal.kinds.standard import KINDS as _STANDARD_KINDS
 from aulalocal.kinds.table import OTHER_CODE, Facet, Kind, KindTableError, Section, Table
 
 __all__ = [
-    "COMMON_FIELDS", "ID_RE", "NOT_ALLOWED", "OTHER_CODE", "STANDARD", "WRONG_TYPE", "Facet", "Field",
+    "COMMON_FIELDS", "ID_RE", "NOT_ALLOWED", "OTHER_CODE", "STANDARD", "WRONG_TYPE", "Countries", "Facet", "Field",
     "FieldType", "Ids", "Integer", "Invalid", "Kind", "KindTableError", "Links", "Localized",
     "LocalizedList", "LocalizedParts", "Section", "Strings", "Table", "Text", "active", "use",
 ]

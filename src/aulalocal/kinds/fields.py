@@ -142,6 +142,13 @@ class Strings(FieldType):
         return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
+class Countries(Strings):
+    """ISO 3166 country codes ("PE"), stored as codes and shown by their names ("Perú")."""
+
+    def __init__(self) -> None:
+        super().__init__(pattern=COUNTRY_RE)
+
+
 class Ids(Strings):
     """Ids of records of another kind: a relation. A missing record is shown as unavailable."""
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from aulalocal.errors import N_
 from aulalocal.kinds.fields import (
-    COUNTRY_RE, Field, Ids, Integer, Localized, LocalizedList, LocalizedParts, Strings, Text,
+    Countries, Field, Ids, Integer, Localized, LocalizedList, LocalizedParts, Strings, Text,
 )
 from aulalocal.kinds.table import Facet, Kind, Section
 
-COUNTRIES = Field("countries", Strings(pattern=COUNTRY_RE), search=True, label=N_("Countries"))
+COUNTRIES = Field("countries", Countries(), search=True, label=N_("Countries"))
 ORGANIZATIONS = Field("organization_ids", Ids("organization"))
 REPORTS = Section("reports", N_("Reports and laws"))
 

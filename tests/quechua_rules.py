@@ -70,6 +70,9 @@ def table(title: str) -> list[list[str]]:
     return rows[1:]  # the header row
 
 
+PLACEHOLDER = re.compile(r"(\{[a-z_]*\})")
+
+
 @dataclass
 class Rule:
     variant: re.Pattern
@@ -85,7 +88,9 @@ class Rule:
             # "Wichqana" -> "Wichq'ana": keep a capital the variant had.
             return new[:1].upper() + new[1:] if found.group(0)[:1].isupper() else new
 
-        return self.variant.sub(replace, text)
+        # A {placeholder} is a name the code fills in ("{enter}"), not a word of the text.
+        parts = PLACEHOLDER.split(text)
+        return "".join(part if i % 2 else self.variant.sub(replace, part) for i, part in enumerate(parts))
 
 
 def spelling_rules() -> list[Rule]:

@@ -46,7 +46,7 @@ def test_no_forbidden_variant_in_any_quechua_text():
     problems = []
     for rule in quechua_rules.spelling_rules():
         for text in TEXTS:
-            for found in rule.variant.finditer(text.qu):
+            for found in rule.variant.finditer(quechua_rules.PLACEHOLDER.sub("", text.qu)):
                 problems.append(f"{text.where}: {found.group(0)!r} ({rule.why[:60]})")
     assert not problems, _report(problems)
 
@@ -55,6 +55,7 @@ def test_no_forbidden_variant_in_any_quechua_text():
     "before, after",
     [
         ("Wichqana wasipi 6 wata", "Wichq'ana wasipi 6 wata"),
+        ("{enter}: qillqata ñawinchay; Enter", "{enter}: qillqata ñawinchay; Intro"),
         ("antawaykita, antawanta, antawayuq, antawam, antawakunata", "antañiqiqniykita, antañiqiqninta, antañiqiqniyuq, antañiqiqmi, antañiqiqkunata"),
         ("One Laptop per Child laptopkunata", "One Laptop per Child antañiqiqkunata"),
         ("ch'ipachiy icha PDF; ichaqa manam", "ch'ipachiy utaq PDF; ichaqa manam"),

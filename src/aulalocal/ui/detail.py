@@ -165,7 +165,7 @@ class DetailView(QWidget):
         self.handout_button.setMenu(self.handout_menu)
         self.reading_button = QPushButton()
         self.reading_button.setCheckable(True)
-        self.reading_button.clicked.connect(self.readingModeRequested.emit)
+        self.reading_button.clicked.connect(lambda: self.readingModeRequested.emit(self.reading_button.isChecked()))
         for button in (self.back_button, self.favorite_button, self.handout_button, self.reading_button):
             buttons.addWidget(button)
         return row

@@ -29,6 +29,14 @@ def plain_label(name: str = "") -> QLabel:
     return label
 
 
+AGO_REFRESH_MS = 60_000
+
+
+def content_date(catalog: dict):
+    """When the publisher made the catalog's last bundle (when it was applied, for an undated one)."""
+    return i18n.parse_timestamp(catalog.get("created")) or i18n.parse_timestamp(catalog.get("applied_at"))
+
+
 class HomeView(QScrollArea):
     openSection = Signal(str)
     updateRequested = Signal()
@@ -39,6 +47,10 @@ class HomeView(QScrollArea):
         self.counts: dict[str, int] = {}
         self.catalogs: list[dict] = []
         self.dates_shown = False  # dates need babel (slow to load): not before the first paint
+        # "2 hours ago" is said again each minute, so a window left open does not say it for ever.
+        self._clock = QTimer(self)
+        self._clock.setInterval(AGO_REFRESH_MS)
+        self._clock.timeout.connect(self._show_updated)
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.NoFrame)
         body = QWidget()
@@ -130,6 +142,7 @@ class HomeView(QScrollArea):
     def show_dates(self) -> None:
         self.dates_shown = True
         self._show_updated()
+        self._clock.start()
 
     def _show_updated(self) -> None:
         self.updated.setText(self._updated_text())
@@ -137,7 +150,8 @@ class HomeView(QScrollArea):
     def _updated_text(self) -> str:
         if not self.catalogs:
             return _("The catalog is empty. Plug in a USB drive with an AulaLocal update to fill it.")
-        times = [t for t in (i18n.parse_timestamp(c.get("applied_at")) for c in self.catalogs) if t]
+        # The content's own date (the bundle's "created"), not when this laptop took it in.
+        times = [t for t in (content_date(c) for c in self.catalogs) if t]
         publishers = sorted({c.get("publisher") or c["catalog"] for c in self.catalogs})
         sources = _("Content from: {publishers}.").format(publishers=", ".join(publishers))
         if not times:

@@ -21,3 +21,67 @@ def test_home_says_the_contents_own_date_and_keeps_ago_current(window, qtbot):
     text = home.updated.text()
     assert i18n.format_date(made) in text, text
     assert i18n.format_ago(made) in text, text
+
+
+def test_lists_sort_as_a_spanish_reader_expects():
+    from aulalocal.ui.collation import sorted_by
+
+    titles = ["Computadoras", "¿Qué es el grooming?", "Código Penal, artículo 173-A", "Código Penal, artículo 173",
+              "Árbol", "Azul", "Quipu", "Ley 30000", "Ley 29733"]
+    assert sorted_by(titles, str, "es") == [
+        "Árbol", "Azul", "Código Penal, artículo 173", "Código Penal, artículo 173-A", "Computadoras",
+        "Ley 29733", "Ley 30000", "¿Qué es el grooming?", "Quipu",
+    ]
+    assert sorted_by(titles, str, "qu") == sorted_by(titles, str, "es")
+
+
+def test_a_sections_list_is_in_collator_order(window, qtbot):
+    from aulalocal.ui.collation import sorted_by
+
+    for view in ("reports", "programs", "safety"):
+        assert window.show_view(view)
+        idle(qtbot, window)
+        model = window.browse.model
+        titles = [model.rows()[n].title for n in range(model.rowCount())]
+        assert titles == sorted_by(titles, str, "es"), view
+        assert titles != sorted(titles, key=str.casefold) or view != "reports"
+
+
+def _combo_texts(combo):
+    return [combo.itemText(n) for n in range(combo.count())]
+
+
+def test_filters_say_what_they_are_cover_every_value_and_put_perus_regions_first(window, qtbot, real_translations):
+    from aulalocal import peru
+
+    window.state.set_language("qu", save=False)
+    window.state.set_language("es", save=False)
+    assert window.show_view("safety")
+    idle(qtbot, window)
+    bar = window.browse.filter_bar
+    assert bar.combos["audience"].itemText(0) == "Todas las audiencias"
+    assert bar.combos["topic"].itemText(0) == "Todos los temas"
+    assert window.show_view("programs")
+    idle(qtbot, window)
+    settings = _combo_texts(bar.combos["setting"])
+    assert settings[0] == "Todas las zonas"
+    assert {"rural", "urbana", "periurbana"} <= set(settings[1:]), settings
+    regions = _combo_texts(bar.combos["region"])[1:]
+    assert "Apurímac" in regions and "Áncash" in regions and "Apurimac" not in regions
+    in_peru = [r for r in regions if peru.region(r)]
+    assert regions[: len(in_peru)] == in_peru  # then the places of other countries
+    assert len(in_peru) < len(regions) and "Jalisco" in regions[len(in_peru):]
+    assert in_peru.index("Áncash") < in_peru.index("Apurímac") < in_peru.index("Arequipa")
+
+
+def test_the_filter_row_does_not_jump_when_clear_filters_appears(window, qtbot):
+    assert window.show_view("programs")
+    idle(qtbot, window)
+    bar = window.browse.filter_bar
+    before = {f: c.geometry() for f, c in bar.combos.items() if c.isVisible()}
+    assert not bar.clear_button.isVisible()
+    bar.combos["setting"].setCurrentIndex(1)
+    idle(qtbot, window)
+    assert bar.clear_button.isVisible()
+    after = {f: c.geometry() for f, c in bar.combos.items() if c.isVisible()}
+    assert after == before

@@ -51,7 +51,7 @@ PROGRAM = Kind(
     facets=(
         Facet("region", "regions", N_("Region"), N_("All regions")),
         Facet("level", "levels", N_("Level"), N_("All levels")),
-        Facet("setting", "settings", N_("Setting"), N_("Rural and urban")),
+        Facet("setting", "settings", N_("Setting"), N_("All settings")),
         Facet("country", "countries"),
     ),
 )
@@ -77,7 +77,7 @@ SAFETY_GUIDE = Kind(
         Field("legal_reference_ids", Ids("legal_reference")),
     ),
     facets=(
-        Facet("audience", "audience", N_("For"), N_("Everyone")),
+        Facet("audience", "audience", N_("For"), N_("All audiences")),
         Facet("topic", "topics", N_("Topic"), N_("All topics")),
     ),
 )

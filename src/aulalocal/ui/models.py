@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer, Signal
 
+from aulalocal import i18n, peru
 from aulalocal.catalog.search import HIGHLIGHT
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import localized
@@ -128,8 +129,10 @@ def fetch_rows(db, query: Query, userdata_path: Path, is_stale=lambda: False) ->
         ]
         if is_stale():
             return None
-    if query.mode == "browse" and len(kinds) > 1:
-        rows.sort(key=lambda r: r.title.casefold())
+    if query.mode == "browse":
+        from aulalocal.ui.collation import sorted_by
+
+        rows = sorted_by(rows, lambda r: r.title, lang)
     return rows
 
 
@@ -305,11 +308,20 @@ class FacetModel(QAbstractListModel):
 
         if self.facet == "year":
             return _("Year {number}").format(number=value)
+        if self.facet == "region":
+            return peru.region(value) or value
         return value_name(value)
 
     def set_values(self, values: list[str]) -> None:
+        from aulalocal.ui.collation import sorted_by
+
         if self.facet == "year":
             values = sorted(values, key=lambda v: (len(v), v))
+        else:
+            # Alphabetical by what the teacher reads; Peru's regions before the places of other countries.
+            values = sorted_by(values, self.label, i18n.current_language())
+            if self.facet == "region":
+                values.sort(key=lambda v: peru.region(v) is None)
         self.beginResetModel()
         self._values = list(values)
         self.endResetModel()

@@ -73,15 +73,3 @@ def test_filters_say_what_they_are_cover_every_value_and_put_perus_regions_first
     assert len(in_peru) < len(regions) and "Jalisco" in regions[len(in_peru):]
     assert in_peru.index("Áncash") < in_peru.index("Apurímac") < in_peru.index("Arequipa")
 
-
-def test_the_filter_row_does_not_jump_when_clear_filters_appears(window, qtbot):
-    assert window.show_view("programs")
-    idle(qtbot, window)
-    bar = window.browse.filter_bar
-    before = {f: c.geometry() for f, c in bar.combos.items() if c.isVisible()}
-    assert not bar.clear_button.isVisible()
-    bar.combos["setting"].setCurrentIndex(1)
-    idle(qtbot, window)
-    assert bar.clear_button.isVisible()
-    after = {f: c.geometry() for f, c in bar.combos.items() if c.isVisible()}
-    assert after == before

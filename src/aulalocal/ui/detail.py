@@ -378,7 +378,7 @@ class DetailView(QWidget):
             self.reading_button.setToolTip(_("Show the sections and the list again ({key} or {escape})").format(
                 key=key, escape=keys.text("Esc")))
         else:
-            self.reading_button.setText(_("⛶ Reading mode"))
+            self.reading_button.setText(_("Reading mode"))
             self.reading_button.setToolTip(_("Read this record on the whole window, without the lists ({key})").format(
                 key=key))
         self.reading_button.setAccessibleName(self.reading_button.toolTip())

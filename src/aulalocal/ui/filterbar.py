@@ -51,7 +51,7 @@ class FilterBar(QWidget):
             combo = QComboBox()
             combo.setModel(model)
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(6)
+            combo.setMinimumContentsLength(8)
             combo.setMaximumWidth(combo.fontMetrics().averageCharWidth() * 34)
             combo.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
             combo.currentIndexChanged.connect(self._chosen)
@@ -60,10 +60,6 @@ class FilterBar(QWidget):
             self.combos[facet] = combo
         self.clear_button = QPushButton()
         self.clear_button.clicked.connect(self._clear_clicked)
-        # Its room is kept while hidden: the drop-downs do not move when it appears.
-        policy = self.clear_button.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.clear_button.setSizePolicy(policy)
         layout.addWidget(self.clear_button)
         layout.addStretch(0)
 

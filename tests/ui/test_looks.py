@@ -73,3 +73,19 @@ def test_filters_say_what_they_are_cover_every_value_and_put_perus_regions_first
     assert len(in_peru) < len(regions) and "Jalisco" in regions[len(in_peru):]
     assert in_peru.index("Áncash") < in_peru.index("Apurímac") < in_peru.index("Arequipa")
 
+
+
+def test_home_fits_its_width_at_every_text_size(window, qtbot, real_translations):
+    from aulalocal.appearance import TEXT_SIZES
+
+    for lang in ("qu", "es"):
+        window.state.set_language(lang, save=False)
+        for size in TEXT_SIZES:
+            window.state.set_text_size(size)
+            assert window.show_view("home")
+            idle(qtbot, window)
+            qtbot.wait(20)
+            home = window.home
+            assert home.widget().width() <= home.viewport().width(), (lang, size)
+            assert not home.horizontalScrollBar().isVisible(), (lang, size)
+    window.state.set_text_size("normal")

@@ -67,8 +67,9 @@ class HomeView(QScrollArea):
         layout.addWidget(self.intro)
         layout.addWidget(self.holds)
 
-        grid = QGridLayout()
+        grid = self.grid = QGridLayout()
         grid.setSpacing(8)
+        self._columns = 3
         self.section_buttons: dict[str, QPushButton] = {}
         for n, section in enumerate(CATALOG_SECTIONS):  # a fixed set of six buttons
             button = QPushButton()
@@ -122,6 +123,7 @@ class HomeView(QScrollArea):
             count = ngettext("{count} record", "{count} records", n).format(count=_number(n))
             button.setText("{section}\n{count}".format(section=_(section.label), count=count))
             button.setAccessibleName(_("{section}: {count}").format(section=_(section.label), count=count))
+        self._place_buttons()
         self.updated.setText("")
         if self.dates_shown:
             QTimer.singleShot(0, self._show_updated)
@@ -167,8 +169,25 @@ class HomeView(QScrollArea):
         for label in (self.holds, self.next_heading):
             label.setFont(scaled_font(self.font(), 1.15, bold=True))
 
+    def _place_buttons(self) -> None:
+        """As many columns of section buttons as the page's width holds (three, fewer at a large text size)."""
+        widest = max(b.sizeHint().width() for b in self.section_buttons.values()) + self.grid.spacing()
+        room = self.viewport().width() - 40  # the page's margins
+        columns = max(1, min(3, room // max(widest, 1)))
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for n, button in enumerate(self.section_buttons.values()):
+            self.grid.removeWidget(button)
+            self.grid.addWidget(button, n // columns, n % columns)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_buttons()
+
     def changeEvent(self, event) -> None:
         if event.type() in (QEvent.ApplicationFontChange, QEvent.FontChange):
             if event.type() == QEvent.ApplicationFontChange:
                 self._fonts()
+            QTimer.singleShot(0, self._place_buttons)
         super().changeEvent(event)

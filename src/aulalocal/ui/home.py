@@ -172,7 +172,7 @@ class HomeView(QScrollArea):
     def _place_buttons(self) -> None:
         """As many columns of section buttons as the page's width holds (three, fewer at a large text size)."""
         widest = max(b.sizeHint().width() for b in self.section_buttons.values()) + self.grid.spacing()
-        room = self.viewport().width() - 40  # the page's margins
+        room = self.width() - 60  # the page's margins and a scroll bar (viewport() would load all of QtWidgets before the first paint)
         columns = max(1, min(3, room // max(widest, 1)))
         if columns == self._columns:
             return

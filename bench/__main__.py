@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench import apply_memory, applybench, fetchbench, generate, kiwix, launch, searchbench, webbench
-from bench.stats import machine, median, spread
+from bench.stats import load_average, machine, median, spread
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "benchmarks.md"
@@ -73,7 +73,7 @@ def parse_args(argv=None):
 def run(args) -> dict:
     work = args.work or Path(tempfile.mkdtemp(prefix="aulalocal-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    results: dict = {"machine": machine(), "sizes": args.sizes, "rounds": args.rounds}
+    results: dict = {"machine": machine(), "sizes": args.sizes, "rounds": args.rounds, "load_before": load_average()}
     try:
         from aulalocal.bundle import minisign
         from aulalocal.startup import open_data_folder
@@ -156,6 +156,7 @@ def run(args) -> dict:
         results["fetch"] = fetchbench.run(media_mb=args.media_mb, rounds=args.rounds)
         log(f"the classroom site: {args.clients} clients for {args.seconds:.0f} s, beside kiwix-serve")
         results["web"] = webbench.measure(big_data, zim, args.clients, args.seconds)
+        results["load_after"] = load_average()
         return results
     finally:
         if args.work is None:
@@ -298,6 +299,7 @@ def document(r: dict, command: str) -> str:
     parts = [f"""# Benchmarks
 
 Produced by `{command}` on {datetime.now(timezone.utc):%Y-%m-%d}, on {r['machine']}.
+Load average (1, 5, 15 min) before the run {r.get('load_before', 'n/a')}, after {r.get('load_after', 'n/a')}.
 Figures are medians over the runs, with min–max in brackets; latency
 percentiles are taken over the 200 queries of each run, then the median and
 range of those over {rounds} runs. The synthetic catalogs are made by

@@ -25,16 +25,10 @@ import time
 from pathlib import Path
 
 from bench.apply_memory import child_run, media_bundle
-from bench.stats import median, spread
+from bench.stats import load_average, median, spread
 
 TARGET_SHARE_OF_CURL = 0.5
 
-
-def _load() -> list[float]:
-    try:
-        return [float(v) for v in Path("/proc/loadavg").read_text().split()[:3]]
-    except (OSError, ValueError):
-        return []
 
 
 def _taker(path: Path, public) -> Path:
@@ -71,7 +65,7 @@ def run(media_mb: int = 200, rounds: int = 3) -> dict:
         address = Address("127.0.0.1", info["port"])
         offered = parse_index(get_small(address, INDEX_NAME, MAX_INDEX_BYTES), str(address))[0].bundle
         url = f"{address.url}{offered.name}"
-        result: dict = {"bundle_mb": round(offered.size / 1e6, 1), "load_before": _load(), "curl": [], "fetch": [],
+        result: dict = {"bundle_mb": round(offered.size / 1e6, 1), "load_before": load_average(), "curl": [], "fetch": [],
                         "take": [], "take_peak_rss_mb": [], "apply": []}
         curl = shutil.which("curl")
         target = work / "fetched.aulabundle"
@@ -99,7 +93,7 @@ def run(media_mb: int = 200, rounds: int = 3) -> dict:
                 result["take"].append(take_s)
                 result["take_peak_rss_mb"].append(round(peak / 1e6, 1))
                 result["apply"].append(apply_s)
-        result["load_after"] = _load()
+        result["load_after"] = load_average()
         return result
     finally:
         if server is not None:

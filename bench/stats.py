@@ -34,6 +34,14 @@ def spread(values: list[float], digits: int = 2, unit: str = "") -> str:
     return f"{fmt.format(median(values))}{unit} ({fmt.format(min(values))}–{fmt.format(max(values))})"
 
 
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages (the machine may be shared: say so beside the figures)."""
+    try:
+        return [float(v) for v in Path("/proc/loadavg").read_text().split()[:3]]
+    except (OSError, ValueError):
+        return []
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:

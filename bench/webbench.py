@@ -40,7 +40,7 @@ import urllib.parse
 from pathlib import Path
 
 from bench.searchbench import load_queries
-from bench.stats import percentile, rss_of
+from bench.stats import load_average, percentile, rss_of
 
 LANGS = ("es", "qu", "en")
 SECTIONS = ("programs", "safety", "years", "organizations", "reports")
@@ -190,13 +190,6 @@ def load(port: int, path_of, records, queries, clients: int, seconds: float, see
     }
 
 
-def _load_average() -> list[float]:
-    """The 1, 5 and 15 minute load averages (the machine may be shared: say so beside the figures)."""
-    try:
-        return [float(v) for v in Path("/proc/loadavg").read_text().split()[:3]]
-    except (OSError, ValueError):
-        return []
-
 
 class MemoryWatch:
     """The largest RSS and USS of a process, sampled every half second on a thread until ``stop``."""
@@ -266,7 +259,7 @@ def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float 
 
     records = _records(data_dir)
     queries = load_queries()
-    result: dict = {"clients": clients, "seconds": seconds, "think_s": THINK_S, "load_before": _load_average()}
+    result: dict = {"clients": clients, "seconds": seconds, "think_s": THINK_S, "load_before": load_average()}
     result["app_adds_mb"] = app_side_cost(data_dir)
     site = ServerProcess(data_dir, "127.0.0.1", 0, announce=True)  # announced as in the app, on loopback only
     info = site.start()
@@ -292,7 +285,7 @@ def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float 
 
         with KiwixServer(zim) as kiwix:
             result["kiwix"] = _server_runs(kiwix.port, kiwix_path(kiwix.book), records, queries, clients, seconds)
-    result["load_after"] = _load_average()
+    result["load_after"] = load_average()
     return result
 
 

@@ -200,3 +200,21 @@ def test_notes_on_removed_records_remain_and_are_marked(window, qtbot, seeded, t
     window.go_to("favorites")
     idle(qtbot, window)
     assert window.browse.model.index(window.browse.model.row_of(KEY)).data(RemovedRole) is True
+
+
+def test_a_long_related_title_wraps_and_is_never_cut_behind_a_sideways_scroll_bar(window, qtbot, seeded, tmp_path):
+    long_name = "Instituto Interamericano del Niño, la Niña y Adolescente de la Organización de los Estados Americanos " * 2
+    records = {**RECORDS, ("organization", "ong"): {"title": title(long_name.strip()), "kind": "ngo"}}
+    add_records(seeded, tmp_path, records)
+    window.resize(1024, 600)
+    window.state.catalogChanged.emit()
+    detail = open_key(window, qtbot, KEY)
+    detail.tabs.setCurrentIndex(0)
+    idle(qtbot, window)
+    view = detail.related_view
+    model = detail.related_model
+    row = next(r for r in range(model.rowCount()) if "Instituto" in model.index(r).data())
+    rect = view.visualRect(model.index(row))
+    line = view.fontMetrics().lineSpacing()
+    assert view.horizontalScrollBarPolicy() == Qt.ScrollBarAlwaysOff and not view.horizontalScrollBar().isVisible()
+    assert rect.right() <= view.viewport().width() and rect.height() >= 2 * line  # wrapped, whole

@@ -89,3 +89,29 @@ def test_home_fits_its_width_at_every_text_size(window, qtbot, real_translations
             assert home.widget().width() <= home.viewport().width(), (lang, size)
             assert not home.horizontalScrollBar().isVisible(), (lang, size)
     window.state.set_text_size("normal")
+def test_the_filters_sit_above_their_list_and_nothing_jumps_when_clear_filters_shows(window, qtbot, real_translations):
+    from aulalocal.appearance import TEXT_SIZES
+
+    for lang in ("qu", "es"):
+        window.state.set_language(lang, save=False)
+        for size in TEXT_SIZES:
+            window.state.set_text_size(size)
+            assert window.show_view("programs")
+            idle(qtbot, window)
+            browse = window.browse
+            bar, clear = browse.filter_bar, browse.filter_bar.clear_button
+            # The record beside the list has the window's height: the filters are in the list's column.
+            assert browse.results_column.isAncestorOf(bar)
+            assert browse.detail.mapTo(browse, browse.detail.rect().topLeft()).y() == 0, (lang, size)
+            list_top = browse.list_view.mapTo(browse, browse.list_view.rect().topLeft())
+            detail_geometry = browse.detail.geometry()
+            assert not clear.isVisible()
+            bar.combos["setting"].setCurrentIndex(1)
+            qtbot.waitUntil(lambda: clear.isVisible())
+            idle(qtbot, window)
+            assert browse.list_view.mapTo(browse, browse.list_view.rect().topLeft()) == list_top, (lang, size)
+            assert browse.detail.geometry() == detail_geometry, (lang, size)
+            assert clear.geometry().right() <= browse.results_column.width(), (lang, size)
+            clear.click()
+            qtbot.waitUntil(lambda: not clear.isVisible())
+    window.state.set_text_size("normal")

@@ -3,6 +3,8 @@ reading mode, lists that open at their top, no record of another list left on th
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -18,24 +20,86 @@ def _open_first(window, qtbot, view="programs"):
     return browse
 
 
-@pytest.mark.parametrize("size", list(TEXT_SIZES))
-def test_a_records_summary_is_read_without_scrolling_at_every_text_size(window, qtbot, size):
-    window.state.set_text_size(size)
-    browse = _open_first(window, qtbot)
+def _longest_records(catalog, lang: str, count: int) -> list[tuple[str, str, str]]:
+    """The shipped records whose title and summary in ``lang`` are longest: the hardest to fit."""
+    lengths = []
+    for catalog_id, kind, id_, data in catalog.execute("SELECT catalog, kind, id, data FROM records"):
+        texts = json.loads(data)
+        title, summary = texts.get("title", {}), texts.get("summary", {})
+        lengths.append((len(title.get(lang) or title.get("es", "")) + len(summary.get(lang) or summary.get("es", "")),
+                        (catalog_id, kind, id_)))
+    return [key for _length, key in sorted(lengths, reverse=True)[:count]]
+
+
+def _wait_for_record(qtbot, window, key) -> None:
+    detail = window.browse.detail
+    qtbot.waitUntil(lambda: detail.current_key == key and not detail.pending)
     idle(qtbot, window)
-    qtbot.wait(50)
-    text = browse.detail.text
-    summary = browse.detail.record.data["summary"]["es"]
-    last_words = summary.split()[-3:]
-    cursor = text.document().find(" ".join(last_words))
-    assert not cursor.isNull(), summary
-    text.setTextCursor(cursor)
-    bottom = text.cursorRect(cursor).bottom()
-    assert text.verticalScrollBar().value() == 0 or bottom <= text.viewport().height()
-    assert bottom <= text.viewport().height(), (size, bottom, text.viewport().height())
-    # The text has the bigger part of the reading pane, not the lists under it.
-    sizes = browse.detail.splitter.sizes()
+    qtbot.wait(20)
+
+
+@pytest.mark.parametrize("size", list(TEXT_SIZES))
+def test_a_records_summary_is_read_without_scrolling_at_every_text_size(window, qtbot, real_translations, size):
+    """The longest titles and summaries of the shipped catalog, in Spanish and Quechua, at 1024x600,
+    each opened in its section (its filters shown) as a list, search or link opens it, and in reading mode.
+    Beside the lists, Quechua's three longest summaries at the largest size still need a line or two more:
+    there, reading mode is the way (issue 14, left open)."""
+    window.state.set_text_size(size)
+    cut = []
+    for lang in ("es", "qu"):
+        window.state.set_language(lang, save=False)
+        for key in _longest_records(window.state.folder.catalog, lang, 5):
+            assert window.show_view(f"detail:{key[1]}:{key[2]}")
+            _wait_for_record(qtbot, window, key)
+            detail = window.browse.detail
+            where = (size, lang, key)
+            text = detail.text
+            summary = detail.record.data["summary"].get(lang) or detail.record.data["summary"]["es"]
+            cursor = text.document().find(" ".join(summary.split()[-3:]))
+            assert not cursor.isNull(), where
+            assert text.verticalScrollBar().value() == 0, where
+            if text.cursorRect(cursor).bottom() > text.viewport().height() and (lang, size) != ("qu", "xlarge"):
+                cut.append((where, "beside the lists", text.cursorRect(cursor).bottom() - text.viewport().height()))
+            window.set_reading_mode(True)
+            qtbot.wait(20)
+            if text.cursorRect(cursor).bottom() > text.viewport().height():
+                cut.append((where, "reading mode", text.cursorRect(cursor).bottom() - text.viewport().height()))
+            window.set_reading_mode(False)
+            # The lists under the text keep their tab bar and a line.
+            assert detail.tabs.height() >= detail.tabs.tabBar().height() + detail.fontMetrics().lineSpacing(), where
+    assert not cut, cut  # each: where, and how many pixels of the summary are below the text's bottom
+    # A short summary leaves the lists under it what they need, and the text the bigger part.
+    window.state.set_language("es", save=False)
+    key = _longest_records(window.state.folder.catalog, "es", 1000)[-1]
+    assert window.show_view(f"detail:{key[1]}:{key[2]}")
+    _wait_for_record(qtbot, window, key)
+    detail = window.browse.detail
+    sizes = detail.splitter.sizes()
     assert sizes[0] > sizes[1], sizes
+    assert sizes[1] >= detail.lists_height() - 1, (sizes, detail.lists_height())
+
+
+@pytest.mark.parametrize("size", list(TEXT_SIZES))
+def test_a_records_buttons_take_two_rows_at_most(window, qtbot, real_translations, size):
+    """Back, the star, Print or PDF, reading mode and Listen, in Spanish and Quechua, at every text size."""
+    window.state.set_text_size(size)
+    first = ("aulalocal-seed", "safety_guide", "pornografia-infantil-183-a")  # eight related records
+    assert window.show_view(f"detail:{first[1]}:{first[2]}")
+    _wait_for_record(qtbot, window, first)
+    detail = window.browse.detail
+    for lang in ("es", "qu"):
+        window.state.set_language(lang, save=False)
+        detail.show_record(first)
+        _wait_for_record(qtbot, window, first)
+        detail._open_related(detail.related_model.index(0, 0))
+        qtbot.waitUntil(lambda: detail.current_key != first and not detail.pending)
+        idle(qtbot, window)
+        buttons = [b for b in (detail.back_button, detail.favorite_button, detail.handout_button,
+                               detail.reading_button, detail.listen.button) if b.isVisible()]
+        assert len(buttons) == 5, (size, lang)
+        tops = sorted(b.y() for b in buttons)
+        rows = 1 + sum(1 for above, below in zip(tops, tops[1:]) if below - above > buttons[0].height() // 2)
+        assert rows <= 2, (size, lang, [(b.text(), b.geometry().getRect()) for b in buttons])
 
 
 def test_the_note_box_is_one_line_until_used(window, qtbot):

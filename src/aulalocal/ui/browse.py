@@ -13,7 +13,7 @@ In reading mode the filters and the list are hidden.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QListView, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QStackedWidget, QVBoxLayout, QWidget
 
 from aulalocal import i18n
 from aulalocal.i18n import gettext as _
@@ -63,7 +63,8 @@ class BrowsePage(QWidget):
         self.reading_mode = False
         self._listed: Query | None = None  # the query of the list shown
 
-        self.filter_bar = FilterBar(state)  # across the top
+        # Above the list it filters, so the record beside it keeps the window's height.
+        self.filter_bar = FilterBar(state)
         self.filter_bar.changed.connect(self.refresh)
 
         # Results column.
@@ -76,7 +77,17 @@ class BrowsePage(QWidget):
         self.status_label.setWordWrap(True)
         self.status_label.setTextFormat(Qt.PlainText)
         self.status_label.setContentsMargins(8, 2, 8, 2)
-        results_layout.addWidget(self.status_label)
+        results_layout.addWidget(self.filter_bar)
+        # "Clear filters" beside the count, keeping its room while hidden: the list never jumps when it shows.
+        status_row = QHBoxLayout()
+        status_row.setContentsMargins(0, 0, 4, 0)
+        status_row.addWidget(self.status_label, 1)
+        clear = self.filter_bar.clear_button
+        policy = clear.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        clear.setSizePolicy(policy)
+        status_row.addWidget(clear, 0, Qt.AlignVCenter)
+        results_layout.addLayout(status_row)
         self.results_stack = QStackedWidget()
         self.model = RecordListModel(self)
         self.list_view = QListView()
@@ -110,15 +121,9 @@ class BrowsePage(QWidget):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
 
-        # The filter bar shows or hides itself by section; reading mode hides its frame.
-        self.filter_area = QWidget()
-        filter_layout = QVBoxLayout(self.filter_area)
-        filter_layout.setContentsMargins(0, 0, 0, 0)
-        filter_layout.addWidget(self.filter_bar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.filter_area)
         layout.addWidget(self.splitter, 1)
 
         self.loader = ResultsLoader(state, self.model, parent=self)
@@ -201,7 +206,6 @@ class BrowsePage(QWidget):
     def set_reading_mode(self, on: bool) -> None:
         """The record on the whole page (the filters and the list hidden), or the lists back."""
         self.reading_mode = on
-        self.filter_area.setVisible(not on)
         self.results_column.setVisible(not on)
         self.detail.set_reading_mode(on)
         if not on:

@@ -113,6 +113,7 @@ class DetailView(QWidget):
         layout.addWidget(self.meta_label)
         buttons = self._build_buttons()
         self.text = RecordTextView()
+        self.text.widthChanged.connect(self._text_width_changed)
         self.listen = ListenBar(state, self.text, self.title_label, page)
         buttons.layout().addWidget(self.listen.button)
         layout.addWidget(buttons)
@@ -123,7 +124,7 @@ class DetailView(QWidget):
         self.removed_label.setTextFormat(Qt.PlainText)
         layout.addWidget(self.removed_label)
 
-        self.splitter = Splitter(Qt.Vertical, state, "reading", lambda room: room - self.lists_height())
+        self.splitter = Splitter(Qt.Vertical, state, "reading", self._text_room)
         self.splitter.addWidget(self.text)
         self.splitter.addWidget(self._build_tabs())
         self.splitter.setStretchFactor(0, 1)
@@ -209,7 +210,29 @@ class DetailView(QWidget):
                 content += self.links.buttons_height()
         return self.tabs.tabBar().sizeHint().height() + content + 4
 
+    def _text_room(self, room: int) -> int:
+        """Until the teacher moves the divider: the lists what they need, unless the summary needs more;
+        then the summary first, leaving the lists their tab bar and one line."""
+        return max(room - self.lists_height(), min(self.text.lead_height(), room - self.tabs.minimumHeight()))
+
+    def _least_lists_height(self) -> int:
+        """The tab bar and one line of the related list, the whole note box, or the links and their buttons:
+        a long summary can have the rest."""
+        page = self.tabs.currentWidget()
+        if page is self.note:
+            least = self.note.wanted_height()
+        elif page is self.links:
+            least = self.links.minimumSizeHint().height()
+        else:
+            least = self.related_view.minimumHeight()
+        return self.tabs.tabBar().sizeHint().height() + least + 4
+
+    def _text_width_changed(self) -> None:
+        # After the layout settles: a narrower text may need more lines for its summary.
+        QTimer.singleShot(0, self.splitter.fit)
+
     def _lists_changed(self, *_args) -> None:
+        self.tabs.setMinimumHeight(self._least_lists_height())
         self.splitter.fit()
 
     # -- public -------------------------------------------------------------
@@ -434,8 +457,9 @@ class DetailView(QWidget):
         self.links.apply_fonts()
         self.related_view.setMinimumHeight(line + 12)
         self.text.setMinimumHeight(line * TEXT_LINES + 12)
-        self.title_label.setFont(scaled_font(self.font(), 1.25, bold=True))
+        self.title_label.setFont(scaled_font(self.font(), 1.15, bold=True))
         self.meta_label.setFont(scaled_font(self.font(), 0.9))
+        self.tabs.setMinimumHeight(self._least_lists_height())
 
     def _appearance_changed(self) -> None:
         self._apply_fonts()

@@ -42,10 +42,12 @@ class FavoriteButton(QPushButton):
         self.retranslate()
 
     def retranslate(self) -> None:
+        # A short label (the star and the button's pressed look say which) keeps the record's buttons to
+        # two rows at the largest text size; the tooltip and accessible name say what a click does.
         if self.isChecked():
-            self.setText(_("★ In favorites"))
+            self.setText(_("★ Favorite"))
             self.setToolTip(_("Remove from favorites ({key})").format(key=keys.text(SHORTCUT)))
         else:
-            self.setText(_("☆ Add to favorites"))
+            self.setText(_("☆ Favorite"))
             self.setToolTip(_("Add to favorites ({key})").format(key=keys.text(SHORTCUT)))
         self.setAccessibleName(self.toolTip())

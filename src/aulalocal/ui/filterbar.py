@@ -7,7 +7,7 @@ when the catalog changes; the choice already made is kept when it still exists.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QComboBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from aulalocal.i18n import gettext as _
 from aulalocal.ui import worker
@@ -39,11 +39,10 @@ class FilterBar(QWidget):
         self._loaded = 0
         self.setObjectName("filterBar")
         self.setAttribute(Qt.WA_StyledBackground, True)  # a QWidget subclass draws its style sheet border only so
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.setSpacing(6)
-        self.label = QLabel()
-        layout.addWidget(self.label)
+        # One drop-down a line: the list's column is narrow, and each "all" entry says what it filters.
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
         self.models: dict[str, FacetModel] = {}
         self.combos: dict[str, QComboBox] = {}
         for facet in FACET_LABELS:  # one combo per known facet, shown per section
@@ -52,16 +51,13 @@ class FilterBar(QWidget):
             combo.setModel(model)
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
-            combo.setMaximumWidth(combo.fontMetrics().averageCharWidth() * 34)
-            combo.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+            combo.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
             combo.currentIndexChanged.connect(self._chosen)
-            layout.addWidget(combo, 1)
+            layout.addWidget(combo)
             self.models[facet] = model
             self.combos[facet] = combo
-        self.clear_button = QPushButton()
+        self.clear_button = QPushButton()  # the browse view puts it beside the list's count
         self.clear_button.clicked.connect(self._clear_clicked)
-        layout.addWidget(self.clear_button)
-        layout.addStretch(0)
 
     # -- what is shown ------------------------------------------------------
     def set_section(self, section: Section | None) -> None:
@@ -145,7 +141,6 @@ class FilterBar(QWidget):
         self.clear_button.setVisible(bool(self.active()))
 
     def retranslate(self) -> None:
-        self.label.setText(_("Filter:"))
         for facet, combo in self.combos.items():
             self.models[facet].retranslate()
             combo.setAccessibleName(_(FACET_LABELS[facet][0]))

@@ -28,6 +28,7 @@ class DocWriter:
         self.color = text
         self.cursor = QTextCursor(doc)
         self._first = True
+        self.section_ends: list[int] = []  # where each headed section's text ends, in document positions
         doc.setDefaultFont(font)
 
     def block(self, top: float = 0, bottom: float = 0, indent: int = 0) -> None:
@@ -94,6 +95,7 @@ def write_record(
             continue
         writer.heading(heading, fallback)
         writer.paragraphs(body)
+        writer.section_ends.append(writer.cursor.position())
     if related:
         available = [r for r in related if r.title is not None]
         if available:
@@ -102,20 +104,3 @@ def write_record(
                 writer.block(bottom=writer.size * 0.2)
                 writer.text("• ")
                 writer.text(_("{kind}: {title}").format(kind=kind_name(item.kind), title=item.title))
-
-
-def record_document(
-    record: Record,
-    lang: str,
-    font: QFont,
-    *,
-    related: list | None = None,
-    with_title: bool = True,
-    with_links_section: bool = True,
-    muted: QColor | None = None,
-    text: QColor | None = None,
-) -> QTextDocument:
-    doc = QTextDocument()
-    writer = DocWriter(doc, font, muted, text)
-    write_record(writer, record, lang, related=related, with_title=with_title, with_links_section=with_links_section)
-    return doc

@@ -82,6 +82,20 @@ def _channel_class():
     class _Channel(HTTPChannel):
         error_task_class = _ErrorTask
 
+        def writable(self):
+            # While a worker holds the output buffer (it sends the page itself),
+            # the network thread could not send any of it: asked to, it would
+            # spin on poll() holding Python's lock, and the worker would wait
+            # for that lock to finish. The worker pulls the trigger when it lets
+            # the buffer go with bytes left, and when the request is done.
+            if not super().writable():
+                return False
+            if self.requests and not self.outbuf_lock.acquire(False):
+                return False
+            if self.requests:
+                self.outbuf_lock.release()
+            return True
+
     return _Channel
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import http.client
 import socket
+import threading
+import time
+import types
 
 import pytest
 
@@ -191,3 +195,85 @@ def test_no_network_no_announcement():
     made = []
     assert announce.Announcer(factory=lambda a: made.append(a)).start(8080, []) is False
     assert made == []
+
+
+def _channel(channel_class):
+    from waitress.adjustments import Adjustments
+
+    listener = _busy_port()
+    theirs = socket.create_connection(listener.getsockname(), timeout=5)
+    ours, address = listener.accept()
+    listener.close()
+    server = types.SimpleNamespace(active_channels={})  # all a channel asks of its server when made
+    return channel_class(server, ours, address, Adjustments(), map={}), theirs
+
+
+def test_the_network_thread_leaves_a_page_alone_while_a_worker_sends_it():
+    """A worker holding a connection's output (sending its page) makes it not writable for waitress' loop.
+
+    Waitress' own channel says writable, and its loop then spins on poll()
+    holding Python's lock until the worker lets go: the worker waits for
+    that lock to finish, and a class of 40 got 60-90 pages a second.
+    """
+    from waitress.channel import HTTPChannel
+
+    from aulalocal.web.server import _channel_class
+
+    ours, theirs = _channel(_channel_class())
+    stock, stock_peer = _channel(HTTPChannel)
+    held, release = threading.Event(), threading.Event()
+
+    def worker(channel) -> None:
+        with channel.outbuf_lock:
+            held.set()
+            release.wait(10)
+
+    try:
+        for channel in (ours, stock):
+            channel.requests = [object()]  # a request being served
+            channel.total_outbufs_len = 100  # with bytes of its page not sent yet
+        assert ours.writable() and stock.writable()  # the buffer free: the loop may send
+        for channel, expected in ((ours, False), (stock, True)):
+            held.clear(), release.clear()
+            thread = threading.Thread(target=worker, args=(channel,))
+            thread.start()
+            assert held.wait(10)
+            try:
+                assert bool(channel.writable()) is expected
+            finally:
+                release.set()
+                thread.join(10)
+        assert ours.writable()  # let go with bytes left: the loop sends them
+        ours.requests = []  # what a finished request left behind is the loop's to send
+        ours.outbuf_lock.acquire()
+        try:
+            assert ours.writable()
+        finally:
+            ours.outbuf_lock.release()
+    finally:
+        for channel, peer in ((ours, theirs), (stock, stock_peer)):
+            channel.socket.close()  # never served: no server to tell
+            peer.close()
+
+
+def test_a_long_answer_reaches_a_slow_reader_whole():
+    """Bytes a worker could not send (the reader's buffer full) are sent by the loop as the reader reads."""
+
+    block = bytes(range(256)) * 256  # 64 KB
+    blocks = 320  # 20 MB: more than the sockets' buffers and waitress' 16 MB of output a worker keeps
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", str(len(block) * blocks))])
+        return (block for _ in range(blocks))
+
+    server = ClassroomServer(app, "127.0.0.1", 0).start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", "/")
+        time.sleep(0.3)  # not read yet: the worker meets a full buffer
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        assert response.status == 200 and body == block * blocks
+    finally:
+        server.stop()

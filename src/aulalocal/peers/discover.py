@@ -16,8 +16,10 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from aulalocal.peers.client import Address
+if TYPE_CHECKING:  # the client (HTTP, bundles, signatures) is not loaded by the site, which only announces
+    from aulalocal.peers.client import Address
 
 SERVICE_TYPE = "_http._tcp.local."
 APP_PROPERTY = (b"app", b"aulalocal")
@@ -94,6 +96,8 @@ def browse(
 
 
 def _resolve(zc, name: str, exclude: Sequence[str]) -> FoundPeer | None:
+    from aulalocal.peers.client import Address
+
     instance = name.removesuffix("." + SERVICE_TYPE)
     if instance in exclude:
         return None

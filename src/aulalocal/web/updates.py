@@ -20,10 +20,13 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aulalocal.fileio import NotAFile, open_regular
-from aulalocal.peers.index import INDEX_NAME, KeptCopies, Offer, build_offer
 from aulalocal.web.site import SECURITY_HEADERS
+
+if TYPE_CHECKING:
+    from aulalocal.peers.index import KeptCopies, Offer
 
 PREFIX = "/updates/"
 BLOCK = 1024 * 1024  # bytes read and handed to waitress at a time
@@ -47,7 +50,9 @@ class UpdatesOffer:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
-        self._kept = KeptCopies()
+        # Made when another laptop first asks: the bundles' and signatures'
+        # modules are not loaded by a site no laptop asks for updates.
+        self._kept: KeptCopies | None = None
         self._lock = threading.Lock()
         self._offer: Offer | None = None
         self._version: tuple | None = None
@@ -73,6 +78,8 @@ class UpdatesOffer:
         return response.conditional_response_app(environ, start_response)
 
     def _answer(self, name: str, Response):
+        from aulalocal.peers.index import INDEX_NAME
+
         offer, index = self.offer()
         if name == INDEX_NAME:
             return Response(body=index, content_type="application/json", charset=None, cache_control="no-cache")
@@ -128,7 +135,10 @@ class UpdatesOffer:
     def _build(self) -> Offer:
         from aulalocal.catalog.db import read_db
         from aulalocal.datafolder import DataFolder
+        from aulalocal.peers.index import KeptCopies, build_offer
 
+        if self._kept is None:
+            self._kept = KeptCopies()
         folder = DataFolder(self.data_dir, read_db(self.data_dir / "catalog.db"))  # this thread's; not closed
         return build_offer(folder, self._kept)
 

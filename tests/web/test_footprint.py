@@ -31,3 +31,30 @@ def test_updates_are_still_offered_when_another_laptop_asks(web_dir):
 
     answer = call(UpdatesOffer(web_dir), "/updates/index.json")
     assert answer.status == 200 and json.loads(answer.body)["format"] == "aulalocal-updates"
+
+
+def test_a_sections_order_is_kept_in_four_bytes_a_record_and_eight_when_one_needs_them():
+    from aulalocal.web.pages import compact
+
+    small = compact([3, 1, 2**31 - 1])
+    assert small.itemsize == 4 and list(small) == [3, 1, 2**31 - 1]
+    large = compact([3, 2**31, 2**40])
+    assert large.itemsize == 8 and list(large) == [3, 2**31, 2**40]
+
+
+def test_the_sites_orders_are_compact(site):
+    from aulalocal.web.pages import CatalogPages
+
+    programs = site.pages.by_key["programs"]
+    listing = site.pages.section("es", programs, {}, 1)
+    kept = site.pages._orders[("es", "programs", ())]
+    assert kept.itemsize == 4 and len(kept) == listing["total"] > 100
+    every = site.pages._orders.values()
+    assert site.pages._order_bytes == sum(4 * len(order) for order in every) <= CatalogPages.ORDER_BYTES
+
+
+def test_each_request_threads_connection_keeps_a_small_page_cache(site):
+    from aulalocal.web.pages import CatalogPages
+
+    size = site.pages.db().execute("PRAGMA cache_size").fetchone()[0]
+    assert size == -CatalogPages.CACHE_KIB <= -100  # in KiB: 128, not SQLite's 2 MB

@@ -486,13 +486,20 @@ writes), and records are parsed one line at a time and written in batches.
     return "\n".join(parts) + "\n"
 
 
-def kept_section() -> str:
-    """The hand-written history at the end of docs/benchmarks.md, kept across runs."""
-    if not DOC.exists():
+def kept_section(doc: Path = DOC) -> str:
+    """The hand-written history at the end of a benchmark document (``KEPT_HEADING`` on), kept across runs."""
+    if not doc.exists():
         return ""
-    text = DOC.read_text(encoding="utf-8")
+    text = doc.read_text(encoding="utf-8")
     at = text.find(KEPT_HEADING)
     return text[at:] if at >= 0 else ""
+
+
+def write_doc(doc: Path, text: str) -> None:
+    """``text`` as ``doc``, with the hand-written history ``doc`` already had."""
+    kept = kept_section(doc)
+    doc.parent.mkdir(exist_ok=True)
+    doc.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
 
 
 def run_web(args, command: str) -> int:
@@ -519,7 +526,7 @@ def run_web(args, command: str) -> int:
             print(line)
         if not args.no_doc and not args.smoke:
             doc = DOC.with_name("benchmarks-web.md")
-            doc.write_text(webbench.document(results, machine(), command, size), encoding="utf-8")
+            write_doc(doc, webbench.document(results, machine(), command, size))
             print(f"written to {doc}")
     finally:
         if args.work is None:
@@ -574,18 +581,14 @@ def main(argv=None) -> int:
     if args.smoke:
         return 0
     if not args.no_doc:
-        text = document(results, command)
-        kept = kept_section()
-        DOC.parent.mkdir(exist_ok=True)
-        DOC.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
+        write_doc(DOC, document(results, command))
         if results.get("fetch"):
             DOC.with_name("benchmarks-fetch.md").write_text(
                 fetchbench.document(results["fetch"], results["machine"], command), encoding="utf-8"
             )
         if results.get("web"):
-            DOC.with_name("benchmarks-web.md").write_text(
-                webbench.document(results["web"], results["machine"], command, max(results["sizes"])), encoding="utf-8"
-            )
+            write_doc(DOC.with_name("benchmarks-web.md"),
+                      webbench.document(results["web"], results["machine"], command, max(results["sizes"])))
         print(f"written to {DOC}")
     (Path(tempfile.gettempdir()) / "aulalocal-bench-results.json").write_text(json.dumps(results, indent=1, default=str))
     return 0

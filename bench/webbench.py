@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import random
 import threading
 import time
@@ -127,9 +128,20 @@ def kiwix_path(book: str):
     return path
 
 
+def cpu_seconds(pid: int) -> float:
+    """Processor time a live process has used (user and system, all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def load(port: int, path_of, records, queries, clients: int, seconds: float, seed: int = 1,
-         workload: str = "closed") -> dict:
-    """``clients`` threads opening pages for ``seconds`` (``workload``: see the module); latencies and errors."""
+         workload: str = "closed", server_pid: int | None = None) -> dict:
+    """``clients`` threads opening pages for ``seconds`` (``workload``: see the module); latencies and errors.
+
+    With ``server_pid``, also the share of a core the server and the clients
+    used: whether the clients, Python threads on the same 2 cores, held the
+    server back.
+    """
     classroom = workload == "classroom"
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
@@ -175,11 +187,17 @@ def load(port: int, path_of, records, queries, clients: int, seconds: float, see
         thread.start()
     start_line.wait()
     began = time.monotonic()
+    client_cpu = time.process_time()
+    server_cpu = cpu_seconds(server_pid) if server_pid else 0.0
     for thread in threads:
         thread.join(seconds + 60)
     elapsed = time.monotonic() - began
+    client_cpu = time.process_time() - client_cpu
+    server_cpu = cpu_seconds(server_pid) - server_cpu if server_pid else float("nan")
     every = [ms for per in latencies for ms in per]
     return {
+        "client_cores": client_cpu / elapsed,
+        "server_cores": server_cpu / elapsed,
         "requests": len(every),
         "errors": sum(errors),
         "per_second": len(every) / elapsed,
@@ -225,9 +243,10 @@ def memory_of(pid: int) -> tuple[float, float]:
     return fields["Rss"], fields["Private_Clean"] + fields["Private_Dirty"]
 
 
-def _server_runs(port: int, path_of, records, queries, clients: int, seconds: float) -> dict:
+def _server_runs(port: int, path_of, records, queries, clients: int, seconds: float, pid: int) -> dict:
     load(port, path_of, records, queries, clients, min(5.0, seconds))  # warm-up
-    return {workload: load(port, path_of, records, queries, clients, seconds, workload=workload) for workload in WORKLOADS}
+    return {workload: load(port, path_of, records, queries, clients, seconds, workload=workload, server_pid=pid)
+            for workload in WORKLOADS}
 
 
 LISTENED = 3  # records read aloud after the load, in es and qu
@@ -269,7 +288,7 @@ def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float 
         result["site_idle_rss_mb"], result["site_idle_uss_mb"] = memory_of(pid)
         watch = MemoryWatch(pid)
         try:
-            result["aulalocal"] = _server_runs(info["port"], aulalocal_path, records, queries, clients, seconds)
+            result["aulalocal"] = _server_runs(info["port"], aulalocal_path, records, queries, clients, seconds, pid)
         finally:
             watch.stop()
         result["site_rss_mb"], result["site_uss_mb"] = memory_of(pid)
@@ -284,7 +303,8 @@ def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float 
         from bench.kiwix import KiwixServer
 
         with KiwixServer(zim) as kiwix:
-            result["kiwix"] = _server_runs(kiwix.port, kiwix_path(kiwix.book), records, queries, clients, seconds)
+            result["kiwix"] = _server_runs(kiwix.port, kiwix_path(kiwix.book), records, queries, clients, seconds,
+                                           kiwix.proc.pid)
     result["load_after"] = load_average()
     return result
 
@@ -316,7 +336,8 @@ def app_side_cost(data_dir: Path) -> float:
 
 def _line(name: str, workload: str, s: dict) -> str:
     return (f"web {name} {workload}: {s['per_second']:.0f} requests/s, p50 {s['p50_ms']:.1f} ms, p95 {s['p95_ms']:.1f} ms,"
-            f" {s['errors']} errors of {s['requests'] + s['errors']}; p95 by page {json.dumps(s['p95_by_kind_ms'])};"
+            f" {s['errors']} errors of {s['requests'] + s['errors']}; cores used: server {s['server_cores']:.2f},"
+            f" clients {s['client_cores']:.2f}; p95 by page {json.dumps(s['p95_by_kind_ms'])};"
             f" largest page KB {json.dumps(s['largest_kb'])}")
 
 
@@ -355,7 +376,8 @@ def document(r: dict, machine: str, command: str, records: int) -> str:
         if k:
             rows.append((f"kiwix-serve 3.3, same records (ZIM), {workload}", k[workload]))
     table = "\n".join(
-        f"| {name} | {s['per_second']:.0f} | {s['p50_ms']:.1f} | {s['p95_ms']:.1f} | {s['errors']} |" for name, s in rows
+        f"| {name} | {s['per_second']:.0f} | {s['p50_ms']:.1f} | {s['p95_ms']:.1f} | {s['errors']} |"
+        f" {s['server_cores']:.2f} / {s['client_cores']:.2f} |" for name, s in rows
     )
     ratio = "".join(
         f"\nRatio to kiwix-serve, {w}: p95 {a[w]['p95_ms'] / k[w]['p95_ms']:.2f}x, requests per second "
@@ -401,9 +423,12 @@ The site keeps rendered pages (compressed, 4 MB, least recently used) until
 the catalog changes, so a page many devices open is rendered once; in the
 closed workload most records (6,000 record pages) are not in it.
 
-| server, workload | requests/s | p50 ms | p95 ms | errors |
-|---|---|---|---|---|
+| server, workload | requests/s | p50 ms | p95 ms | errors | cores used: server / clients |
+|---|---|---|---|---|---|
 {table}
+
+Cores used: processor time of the server's process and of the benchmark's
+(its 40 client threads) over the workload's time, out of 2.
 {ratio}
 {by_kind}
 Largest page of each kind (AulaLocal, before media; the limit is 30 KB): {', '.join(f'{kind} {kb} KB' for kind, kb in a['closed']['largest_kb'].items())}.

@@ -54,9 +54,13 @@ class Walk:
 
 
 @pytest.fixture(params=[(lang, size) for lang in LANGS for size in SIZES], ids=lambda p: f"{p[0]}-{p[1]}")
-def walk(request, window, qtbot, real_translations, monkeypatch):
+def walk(request, qapp, window, qtbot, real_translations, monkeypatch):
+    from aulalocal.ui.app import _install_qt_translator
+
     lang, size = request.param
     window.state.set_language(lang, save=False)
+    _install_qt_translator(qapp, lang)  # Qt's own words (the file dialogs), as the app installs them
+    request.addfinalizer(lambda: _install_qt_translator(qapp, "en"))
     window.state.set_text_size(size)
     walk = Walk(window, qtbot, lang, size)
 

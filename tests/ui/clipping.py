@@ -68,7 +68,7 @@ def visible_width(widget: QWidget) -> int:
     return max(0, right - left)
 
 
-def _button_needs(button: QPushButton) -> int:
+def _button_needs(button: QPushButton) -> QSize:
     """QPushButton::sizeHint's width, from the text shown: text, icon, menu arrow, then the style's box."""
     option = QStyleOptionButton()
     button.initStyleOption(option)
@@ -79,17 +79,17 @@ def _button_needs(button: QPushButton) -> int:
         width += option.iconSize.width() + 4
     if button.menu() is not None:
         width += button.style().pixelMetric(QStyle.PM_MenuButtonIndicator, option, button)
-    return button.style().sizeFromContents(QStyle.CT_PushButton, option, QSize(width, height), button).width()
+    return button.style().sizeFromContents(QStyle.CT_PushButton, option, QSize(width, height), button)
 
 
-def _tool_button_needs(button: QToolButton) -> int:
+def _tool_button_needs(button: QToolButton) -> QSize:
     """QToolButton::sizeHint's width (a space each side of the text, as Qt adds)."""
     option = QStyleOptionToolButton()
     button.initStyleOption(option)
     metrics = button.fontMetrics()
     width = height = 0
     if option.toolButtonStyle == Qt.ToolButtonIconOnly:
-        return 0
+        return QSize(0, 0)
     if option.toolButtonStyle != Qt.ToolButtonTextOnly:
         width, height = option.iconSize.width(), option.iconSize.height()
     if option.toolButtonStyle != Qt.ToolButtonIconOnly:
@@ -104,10 +104,10 @@ def _tool_button_needs(button: QToolButton) -> int:
     option.rect.setSize(QSize(width, height))
     if button.popupMode() == QToolButton.MenuButtonPopup:
         width += button.style().pixelMetric(QStyle.PM_MenuButtonIndicator, option, button)
-    return button.style().sizeFromContents(QStyle.CT_ToolButton, option, QSize(width, height), button).width()
+    return button.style().sizeFromContents(QStyle.CT_ToolButton, option, QSize(width, height), button)
 
 
-def _check_needs(button: QAbstractButton) -> int:
+def _check_needs(button: QAbstractButton) -> QSize:
     option = QStyleOptionButton()
     button.initStyleOption(option)
     metrics = button.fontMetrics()
@@ -115,7 +115,7 @@ def _check_needs(button: QAbstractButton) -> int:
     if not button.icon().isNull():
         size = QSize(size.width() + option.iconSize.width() + 4, max(size.height(), option.iconSize.height()))
     kind = QStyle.CT_CheckBox if isinstance(button, QCheckBox) else QStyle.CT_RadioButton
-    return button.style().sizeFromContents(kind, option, size, button).width()
+    return button.style().sizeFromContents(kind, option, size, button)
 
 
 def _label_room(label: QLabel) -> int:
@@ -183,13 +183,13 @@ class Finder:
             self.label(widget)
         elif isinstance(widget, QPushButton):
             if widget.text():
-                self.fits(widget, widget.text(), _button_needs(widget))
+                self.button(widget, _button_needs(widget))
         elif isinstance(widget, QToolButton):
             if widget.text():  # an icon-only button without an icon shows its text
-                self.fits(widget, widget.text(), _tool_button_needs(widget))
+                self.button(widget, _tool_button_needs(widget))
         elif isinstance(widget, (QCheckBox, QRadioButton)):
             if widget.text():
-                self.fits(widget, widget.text(), _check_needs(widget))
+                self.button(widget, _check_needs(widget))
         elif isinstance(widget, QComboBox):
             self.combo(widget)
         elif isinstance(widget, QTabBar):
@@ -200,6 +200,12 @@ class Finder:
             self.placeholder(widget)
         elif isinstance(widget, QMenuBar):
             self.menus(widget)
+
+    def button(self, button: QAbstractButton, needs: QSize) -> None:
+        """Its text and the style's box around it, across and down (a large font in a squeezed row)."""
+        self.fits(button, button.text(), needs.width())
+        if needs.height() > button.height():
+            self.say(button, button.text(), f"needs {needs.height()} px of height, has {button.height()}")
 
     def label(self, label: QLabel) -> None:
         text = label.text()

@@ -186,6 +186,7 @@ class _SilentOutput:
 def test_every_dialog_fits(walk, seeded, tmp_path):
     from aulalocal.bundle.apply import ApplyResult
     from aulalocal.errors import N_, SignatureError
+    from aulalocal.i18n import gettext as _
     from aulalocal.peers.client import Address
     from aulalocal.peers.take import Looked, Unanswered
     from aulalocal.ui import filedialogs, menus, migration, repairdialog
@@ -250,6 +251,7 @@ def test_every_dialog_fits(walk, seeded, tmp_path):
         walk.dialog(dialog, view)
         if view == "export":
             dialog._page(1)
+            dialog.progress_page.reset(_("Copying the updates to {path}…").format(path="/media/docente/KINGSTON"))
             dialog.progress_page.update_progress("export", 1, 2)
             walk.check(dialog, "export: copying")
             dialog.dest = Path("/media/docente/KINGSTON")

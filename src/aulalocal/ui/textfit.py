@@ -16,3 +16,11 @@ def fit_text(window: QWidget, labels: list[QLabel]) -> None:
     width = max(window.minimumWidth(), window.width()) - margins.left() - margins.right()
     for label in labels:
         label.setMinimumHeight(max(0, label.heightForWidth(width)) if label.text() else 0)
+    # Shown already, the window does not grow past its minimum by itself, which
+    # can be a few pixels short of what its rows need at this width (the
+    # buttons were squeezed).
+    layout = window.layout()
+    layout.activate()  # the heights asked below are not the ones before these words
+    needed = layout.totalHeightForWidth(window.width()) if layout.hasHeightForWidth() else -1
+    if window.isVisible() and window.height() < needed:
+        window.resize(window.width(), needed)

@@ -147,6 +147,11 @@ def longest_word(label: QLabel) -> int:
     return widest
 
 
+def _clears(button: QToolButton) -> bool:
+    action = button.defaultAction()
+    return action is not None and action.objectName() == "_q_qlineeditclearaction"
+
+
 def _rich(label: QLabel) -> bool:
     from PySide6.QtGui import Qt as GuiQt
 
@@ -293,7 +298,9 @@ class Finder:
         margins = edit.textMargins()
         room -= margins.left() + margins.right() + 2 * 2  # QLineEdit's own horizontal margin each side
         side = style.pixelMetric(QStyle.PM_LineEditIconSize, None, edit) + 6 + style.pixelMetric(QStyle.PM_LineEditIconMargin, None, edit)
-        room -= side * sum(1 for b in edit.findChildren(QToolButton) if b.isVisibleTo(edit))
+        # Its icons beside the text take room; the clear button shows only over a text, never over the hint.
+        icons = [b for b in edit.findChildren(QToolButton) if b.isVisibleTo(edit) and not _clears(b)]
+        room -= side * len(icons)
         room -= edit.width() - min(edit.width(), visible_width(edit))
         self.fits(edit, text, edit.fontMetrics().horizontalAdvance(text), room)
 

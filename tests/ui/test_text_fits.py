@@ -58,7 +58,9 @@ def walk(request, qapp, window, qtbot, real_translations, monkeypatch):
     from aulalocal.ui.app import _install_qt_translator
 
     lang, size = request.param
-    window.state.set_language(lang, save=False)
+    for shown in ("qu" if lang == "es" else "es", lang):  # the window starts in Spanish, in the message ids
+        window.state.set_language(shown, save=False)
+    assert window.search.placeholderText().startswith({"es": "Buscar", "qu": "Qillqakunata"}[lang])
     _install_qt_translator(qapp, lang)  # Qt's own words (the file dialogs), as the app installs them
     request.addfinalizer(lambda: _install_qt_translator(qapp, "en"))
     window.state.set_text_size(size)

@@ -69,7 +69,7 @@ def visible_width(widget: QWidget) -> int:
 
 
 def _button_needs(button: QPushButton) -> QSize:
-    """QPushButton::sizeHint's width, from the text shown: text, icon, menu arrow, then the style's box."""
+    """QPushButton::sizeHint, from the text shown: text, icon, menu arrow, then the style's box."""
     option = QStyleOptionButton()
     button.initStyleOption(option)
     metrics = button.fontMetrics()
@@ -83,24 +83,21 @@ def _button_needs(button: QPushButton) -> QSize:
 
 
 def _tool_button_needs(button: QToolButton) -> QSize:
-    """QToolButton::sizeHint's width (a space each side of the text, as Qt adds)."""
+    """QToolButton::sizeHint, from the text shown (a space each side of it, as Qt adds)."""
     option = QStyleOptionToolButton()
-    button.initStyleOption(option)
-    metrics = button.fontMetrics()
-    width = height = 0
+    button.initStyleOption(option)  # a button without an icon shows its text, whatever its style says
     if option.toolButtonStyle == Qt.ToolButtonIconOnly:
         return QSize(0, 0)
-    if option.toolButtonStyle != Qt.ToolButtonTextOnly:
-        width, height = option.iconSize.width(), option.iconSize.height()
-    if option.toolButtonStyle != Qt.ToolButtonIconOnly:
-        text = metrics.size(Qt.TextShowMnemonic, button.text())
-        text_width = text.width() + 2 * metrics.horizontalAdvance(" ")
-        if option.toolButtonStyle == Qt.ToolButtonTextBesideIcon:
-            width, height = width + 4 + text_width, max(height, text.height())
-        elif option.toolButtonStyle == Qt.ToolButtonTextUnderIcon:
-            width, height = max(width, text_width), height + text.height() + 4
-        else:
-            width, height = text_width, text.height()
+    metrics = button.fontMetrics()
+    text = metrics.size(Qt.TextShowMnemonic, button.text())
+    text_width = text.width() + 2 * metrics.horizontalAdvance(" ")
+    icon = option.iconSize
+    if option.toolButtonStyle == Qt.ToolButtonTextBesideIcon:
+        width, height = icon.width() + 4 + text_width, max(icon.height(), text.height())
+    elif option.toolButtonStyle == Qt.ToolButtonTextUnderIcon:
+        width, height = max(icon.width(), text_width), icon.height() + text.height() + 4
+    else:
+        width, height = text_width, text.height()
     option.rect.setSize(QSize(width, height))
     if button.popupMode() == QToolButton.MenuButtonPopup:
         width += button.style().pixelMetric(QStyle.PM_MenuButtonIndicator, option, button)
@@ -108,6 +105,7 @@ def _tool_button_needs(button: QToolButton) -> QSize:
 
 
 def _check_needs(button: QAbstractButton) -> QSize:
+    """QCheckBox's (QRadioButton's) sizeHint: its text and icon beside the box."""
     option = QStyleOptionButton()
     button.initStyleOption(option)
     metrics = button.fontMetrics()

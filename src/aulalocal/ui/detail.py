@@ -229,7 +229,7 @@ class DetailView(QWidget):
 
     def _text_width_changed(self) -> None:
         # After the layout settles: a narrower text may need more lines for its summary.
-        QTimer.singleShot(0, self.splitter.fit)
+        QTimer.singleShot(0, self.splitter, self.splitter.fit)  # not after the window is gone
 
     def _lists_changed(self, *_args) -> None:
         self.tabs.setMinimumHeight(self._least_lists_height())
@@ -465,7 +465,7 @@ class DetailView(QWidget):
         self._apply_fonts()
         self.reload()
         # Once the new sizes are laid out: the divider where it was, the lists as tall as they now need.
-        QTimer.singleShot(0, self.splitter.fit)
+        QTimer.singleShot(0, self.splitter, self.splitter.fit)  # not after the window is gone
 
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.ApplicationFontChange:

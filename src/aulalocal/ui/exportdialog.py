@@ -76,6 +76,7 @@ class ExportDialog(QDialog):
         self.intro.setWordWrap(True)
         self.stack.addWidget(self.intro)
         self.progress_page = ProgressPage()
+        self.progress_page.wordsChanged.connect(self._fit)
         self.stack.addWidget(self.progress_page)
         self.result = QLabel()
         self.result.setWordWrap(True)

@@ -17,10 +17,12 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtCore import QSize, QStandardPaths, QUrl
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from aulalocal.i18n import gettext as _
+
+TITLE_BAR = 40  # what the desktop adds above a window, left of the screen's height
 
 
 def documents() -> Path:
@@ -50,8 +52,20 @@ def places(drives: Iterable[Path]) -> list[QUrl]:
     return [QUrl.fromLocalFile(str(p)) for p in places]
 
 
+def fit_to_screen(dialog: QFileDialog) -> None:
+    """Room for the words at the text size (the file type, the columns, the buttons), within the screen.
+
+    Qt's dialog opens at the size it holds at the normal text size: at the
+    largest one, the file type's name and the columns were cut."""
+    metrics = dialog.fontMetrics()
+    wanted = QSize(metrics.averageCharWidth() * 96, metrics.lineSpacing() * 24).expandedTo(dialog.sizeHint())
+    screen = dialog.screen().availableGeometry().size() - QSize(0, TITLE_BAR)
+    dialog.resize(wanted.boundedTo(screen))
+
+
 def _ask(dialog: QFileDialog, drives: Iterable[Path]) -> str | None:
     dialog.setSidebarUrls(places(drives))
+    fit_to_screen(dialog)
     if dialog.exec() != QDialog.Accepted:
         return None
     chosen = dialog.selectedFiles()

@@ -126,7 +126,7 @@ class HomeView(QScrollArea):
         self._place_buttons()
         self.updated.setText("")
         if self.dates_shown:
-            QTimer.singleShot(0, self._show_updated)
+            QTimer.singleShot(0, self, self._show_updated)
         self.next_heading.setText(_("What you can do"))
         self.tips[0].setText(
             _("• Search: type a word in the box at the top ({key}). Accents and capital letters do not matter.").format(
@@ -189,5 +189,5 @@ class HomeView(QScrollArea):
         if event.type() in (QEvent.ApplicationFontChange, QEvent.FontChange):
             if event.type() == QEvent.ApplicationFontChange:
                 self._fonts()
-            QTimer.singleShot(0, self._place_buttons)
+            QTimer.singleShot(0, self, self._place_buttons)  # not after the window is gone
         super().changeEvent(event)

@@ -575,7 +575,7 @@ def _files_preview(window, view: str):
         )
         dialog.setOption(QFileDialog.DontUseNativeDialog, True)
         dialog.setSidebarUrls(filedialogs.places([]))
-        dialog.resize(720, 420)
+        filedialogs.fit_to_screen(dialog)
     else:
         from aulalocal.filenames import suggested_name
         from aulalocal.ui.dialogs import saved_box

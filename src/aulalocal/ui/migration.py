@@ -20,6 +20,19 @@ from aulalocal.i18n import gettext as _
 SHOW_AFTER_MS = 400  # a quick migration (a small catalog) shows nothing
 
 
+def migration_dialog() -> QProgressDialog:
+    """The migration's progress bar and Cancel, shown only if it lasts (``SHOW_AFTER_MS``)."""
+    dialog = QProgressDialog(
+        _("Preparing the catalog for this version of AulaLocal. This happens once."), _("Cancel"), 0, 0
+    )
+    dialog.setWindowTitle(_("AulaLocal"))
+    dialog.setWindowModality(Qt.ApplicationModal)
+    dialog.setMinimumDuration(SHOW_AFTER_MS)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    return dialog
+
+
 def migrate_catalog(path: Path) -> bool:
     """Bring the catalog at ``path`` to this version's schema, showing progress; False when cancelled."""
     if not catalog_needs_migration(path):
@@ -36,14 +49,7 @@ def migrate_catalog(path: Path) -> bool:
         except BaseException as exc:  # noqa: BLE001 - handed to the UI thread
             state["error"] = exc
 
-    dialog = QProgressDialog(
-        _("Preparing the catalog for this version of AulaLocal. This happens once."), _("Cancel"), 0, 0
-    )
-    dialog.setWindowTitle(_("AulaLocal"))
-    dialog.setWindowModality(Qt.ApplicationModal)
-    dialog.setMinimumDuration(SHOW_AFTER_MS)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
+    dialog = migration_dialog()
     dialog.canceled.connect(stop.set)
     thread = threading.Thread(target=work, name="aulalocal-migration", daemon=True)
     thread.start()

@@ -4,7 +4,7 @@ clearing the filters or the search."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from aulalocal import i18n
 from aulalocal.i18n import gettext as _
@@ -59,7 +59,9 @@ class WrappingButton(QPushButton):
         return QSize(width, self.heightForWidth(width))
 
 
-class NoResults(QWidget):
+class NoResults(QScrollArea):
+    """In the list's narrow column: the words and the buttons wrap, and the page scrolls rather than cut them."""
+
     searchAllRequested = Signal()
     clearFiltersRequested = Signal()
     clearSearchRequested = Signal()
@@ -67,7 +69,12 @@ class NoResults(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        page = QWidget()
+        self.setWidget(page)
+        layout = QVBoxLayout(page)
         layout.setContentsMargins(12, 12, 12, 12)
         self.label = QLabel()
         self.label.setWordWrap(True)
@@ -80,11 +87,11 @@ class NoResults(QWidget):
         self.suggestion_button.hide()
         self.suggestion_button.clicked.connect(lambda: self.suggestionChosen.emit(self._suggested or ""))
         layout.addWidget(self.suggestion_button)
-        self.search_all_button = QPushButton()
+        self.search_all_button = WrappingButton()
         self.search_all_button.clicked.connect(self.searchAllRequested.emit)
-        self.clear_filters_button = QPushButton()
+        self.clear_filters_button = WrappingButton()
         self.clear_filters_button.clicked.connect(self.clearFiltersRequested.emit)
-        self.clear_search_button = QPushButton()
+        self.clear_search_button = WrappingButton()
         self.clear_search_button.clicked.connect(self.clearSearchRequested.emit)
         for button in (self.search_all_button, self.clear_filters_button, self.clear_search_button):
             layout.addWidget(button)
@@ -132,6 +139,6 @@ class NoResults(QWidget):
 
     def retranslate(self) -> None:
         self._retranslate_suggestion()
-        self.clear_filters_button.setText(_("Clear filters"))
-        self.search_all_button.setText(_("Search in all sections"))
-        self.clear_search_button.setText(_("Clear the search"))
+        self.clear_filters_button.set_text(_("Clear filters"))
+        self.search_all_button.set_text(_("Search in all sections"))
+        self.clear_search_button.set_text(_("Clear the search"))

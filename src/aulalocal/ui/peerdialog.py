@@ -92,6 +92,7 @@ class PeerDialog(QDialog):
         self.look_button.setEnabled(not busy)
         self.cancel_button.setVisible(busy)
         self.close_button.setVisible(not busy)
+        fit_text(self, [self.intro, self.status])  # the bar's line comes or goes
 
     def _looked(self, looked) -> None:
         self._busy(False)

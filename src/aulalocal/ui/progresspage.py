@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from aulalocal.errors import N_
@@ -23,6 +24,8 @@ def phase_text(phase: str) -> str:
 
 
 class ProgressPage(QWidget):
+    wordsChanged = Signal()  # what is being done is said in other words: its dialog may need to grow
+
     def __init__(self) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
@@ -34,12 +37,17 @@ class ProgressPage(QWidget):
         layout.addWidget(self.bar)
         layout.addStretch(1)
 
+    def say(self, text: str) -> None:
+        if text != self.label.text():
+            self.label.setText(text)
+            self.wordsChanged.emit()
+
     def reset(self, text: str) -> None:
-        self.label.setText(text)
+        self.say(text)
         self.bar.setRange(0, 0)
 
     def update_progress(self, phase: str, done: int, total: int) -> None:
-        self.label.setText(phase_text(phase))
+        self.say(phase_text(phase))
         if total > 0:
             self.bar.setRange(0, 1000)
             self.bar.setValue(int(min(done, total) * 1000 / total))

@@ -24,6 +24,15 @@ def _repair(data_dir: Path, *, progress=None, cancel=None) -> list[tuple[str, bo
     return list(repair(data_dir, progress=progress, cancel=cancel))
 
 
+def rebuilding_dialog() -> QProgressDialog:
+    """The rebuild's progress bar and Cancel, not shown yet."""
+    dialog = QProgressDialog(_("Rebuilding the catalog…"), _("Cancel"), 0, 0)
+    dialog.setWindowTitle("AulaLocal")
+    dialog.setWindowModality(Qt.ApplicationModal)
+    dialog.setMinimumDuration(0)
+    return dialog
+
+
 def offer_repair(data_dir: Path) -> bool:
     """Ask, then rebuild. True when the teacher agreed and the rebuild ended (well or with problems shown)."""
     if not confirm(
@@ -38,10 +47,7 @@ def offer_repair(data_dir: Path) -> bool:
         default_yes=True,
     ):
         return False
-    dialog = QProgressDialog(_("Rebuilding the catalog…"), _("Cancel"), 0, 0)
-    dialog.setWindowTitle("AulaLocal")
-    dialog.setWindowModality(Qt.ApplicationModal)
-    dialog.setMinimumDuration(0)
+    dialog = rebuilding_dialog()
     outcome: dict = {}
 
     def progressed(_phase: str, done: int, total: int) -> None:

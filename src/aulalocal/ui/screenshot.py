@@ -48,7 +48,7 @@ def paint_dialog(image, dialog) -> None:
     from PySide6.QtCore import QRect, Qt
     from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 
-    dialog.adjustSize()
+    dialog.resize(dialog.size().expandedTo(dialog.minimumSizeHint()))  # grown to hold its words, else as the app sized it
     shot = dialog.grab()
     palette = dialog.palette()
     title_height = dialog.fontMetrics().height() + 12

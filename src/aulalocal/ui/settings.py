@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, Q
 from aulalocal import i18n
 from aulalocal.appearance import TEXT_SIZES
 from aulalocal.i18n import gettext as _
+from aulalocal.ui.textfit import fit_text
 
 
 class SettingsDialog(QDialog):
@@ -67,3 +68,8 @@ class SettingsDialog(QDialog):
         self.text_size.setAccessibleName(_("Text size"))
         self.contrast.setAccessibleName(_("High contrast"))
         self.close_button.setText(_("Close"))
+        fit_text(self, [self.intro])
+
+    def showEvent(self, event) -> None:
+        fit_text(self, [self.intro])
+        super().showEvent(event)

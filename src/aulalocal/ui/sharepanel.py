@@ -14,7 +14,16 @@ import threading
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPixmap
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QListView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QListView,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
@@ -209,9 +218,17 @@ class SharePanel(QDialog):
         outer = QVBoxLayout(self)
         columns = QHBoxLayout()
         outer.addLayout(columns, 1)
-        # Left: what it is, the switch, what is going on; right: the addresses and their codes.
-        layout = QVBoxLayout()
-        columns.addLayout(layout, 1)
+        # Left: what it is, the switch, what is going on (scrolled rather than cut
+        # where the screen is too short for its words); right: the addresses and their codes.
+        left = QWidget()
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.words = QScrollArea()
+        self.words.setWidgetResizable(True)
+        self.words.setFrameShape(QScrollArea.NoFrame)
+        self.words.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.words.setWidget(left)
+        columns.addWidget(self.words, 1)
         self.intro = plain_label()
         layout.addWidget(self.intro)
         self.switch = QPushButton()
@@ -267,7 +284,11 @@ class SharePanel(QDialog):
         # One address shows whole; more scroll.
         frame = 2 * self.networks.frameWidth() + 4
         self.networks.setMinimumSize(cell.width() + frame, cell.height() + frame)
-        self.intro.setMinimumWidth(QFontMetrics(self.font()).horizontalAdvance("M") * 22)
+        # The words as wide as the screen leaves beside the code: fewer lines to scroll.
+        words = QFontMetrics(self.font()).horizontalAdvance("M") * 28
+        room = self.screen().availableGeometry().width() - self.networks.minimumWidth() - 64  # margins, frame
+        needed = self.words.widget().minimumSizeHint().width()  # the longest word, the switch
+        self.words.setMinimumWidth(max(needed, min(words, room)) + self.words.verticalScrollBar().sizeHint().width())
 
     def _show_state(self) -> None:
         c = self.controller

@@ -126,6 +126,7 @@ class UpdateDialog(QDialog):
 
         self.stack.addWidget(self._build_choose_page())
         self.progress_page = ProgressPage()
+        self.progress_page.wordsChanged.connect(self._fit)
         self.stack.addWidget(self.progress_page)
         self.stack.addWidget(self._build_result_page())
         self.buttons = self._build_buttons()
@@ -262,7 +263,7 @@ class UpdateDialog(QDialog):
         if self.running:
             self.op.cancel()
             self.cancel_button.setEnabled(False)
-            self.progress_page.label.setText(_("Cancelling… nothing will be changed."))
+            self.progress_page.say(_("Cancelling… nothing will be changed."))
 
     def _applied(self, result) -> None:
         self.results.append(result)

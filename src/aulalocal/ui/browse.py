@@ -13,7 +13,7 @@ In reading mode the filters and the list are hidden.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListView, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListView, QStackedWidget, QVBoxLayout, QWidget
 
 from aulalocal import i18n
 from aulalocal.i18n import gettext as _
@@ -78,16 +78,7 @@ class BrowsePage(QWidget):
         self.status_label.setTextFormat(Qt.PlainText)
         self.status_label.setContentsMargins(8, 2, 8, 2)
         results_layout.addWidget(self.filter_bar)
-        # "Clear filters" beside the count, keeping its room while hidden: the list never jumps when it shows.
-        status_row = QHBoxLayout()
-        status_row.setContentsMargins(0, 0, 4, 0)
-        status_row.addWidget(self.status_label, 1)
-        clear = self.filter_bar.clear_button
-        policy = clear.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        clear.setSizePolicy(policy)
-        status_row.addWidget(clear, 0, Qt.AlignVCenter)
-        results_layout.addLayout(status_row)
+        results_layout.addWidget(self.status_label)
         self.results_stack = QStackedWidget()
         self.model = RecordListModel(self)
         self.list_view = QListView()

@@ -56,8 +56,13 @@ class FilterBar(QWidget):
             layout.addWidget(combo)
             self.models[facet] = model
             self.combos[facet] = combo
-        self.clear_button = QPushButton()  # the browse view puts it beside the list's count
+        # Under the drop-downs, the column's width, keeping its room while hidden: the list never jumps when it shows.
+        self.clear_button = QPushButton()
         self.clear_button.clicked.connect(self._clear_clicked)
+        policy = self.clear_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.clear_button.setSizePolicy(policy)
+        layout.addWidget(self.clear_button)
 
     # -- what is shown ------------------------------------------------------
     def set_section(self, section: Section | None) -> None:

@@ -330,3 +330,19 @@ def test_the_walk_finds_a_text_wider_than_its_widget(qtbot, qapp):
     assert "QComboBox in QWidget “Llapan”" not in problems  # it fits: only its long entry is named
     box.resize(1100, 300)
     assert "larger than the screen" in "\n".join(clipped(box, "test"))
+
+
+def test_the_search_hint_names_what_to_find_where_the_box_holds_it(window, qtbot, real_translations):
+    from aulalocal import i18n
+
+    window.state.set_language("qu", save=False)
+    catalog = i18n._load("qu")
+    whole = catalog.gettext("Search programs, guides, laws… ({key})").format(key="Ctrl+F")
+    short = catalog.gettext("Search… ({key})").format(key="Ctrl+F")
+    hints = {}
+    for size in ("normal", "xlarge", "normal"):
+        window.state.set_text_size(size)
+        idle(qtbot, window)
+        hints[size] = window.search.placeholderText()
+        assert not clipped(window, size), size
+    assert hints == {"normal": whole, "xlarge": short}

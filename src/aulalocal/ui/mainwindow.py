@@ -11,7 +11,7 @@ zero timer would run before it) or when first needed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.search.setObjectName("search")
         self.search.textChanged.connect(self._search_changed)
         self.search.returnPressed.connect(self._search_enter)
+        self.search.installEventFilter(self)  # its hint follows its width (_fit_search_hint)
         top_layout.addWidget(self.search, 1)
         self.update_button = QPushButton()
         self.update_button.clicked.connect(lambda: self.open_update_dialog())
@@ -487,9 +488,7 @@ class MainWindow(QMainWindow):
     # -- language -----------------------------------------------------------
     def retranslate(self, *_args) -> None:
         self.setWindowTitle(_("AulaLocal: catalog for the classroom"))
-        self.search.setPlaceholderText(
-            _("Search programs, guides, laws… ({key})").format(key=keys.text(self.menus.search_action.shortcut()))
-        )
+        self._fit_search_hint()
         self.search.setAccessibleName(_("Search the catalog"))
         self.search.setToolTip(
             _("Type a word: results appear as you type. {key} clears the search.").format(key=keys.text("Esc"))
@@ -504,6 +503,27 @@ class MainWindow(QMainWindow):
         self.menus.retranslate()
         self.banner.retranslate()
         self._fit_sidebar()
+
+    def _fit_search_hint(self) -> None:
+        """The hint that names what there is to find where the box holds it whole, else a short one
+        (Quechua's words at the largest text sizes: Qt would cut the hint short)."""
+        from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
+        key = keys.text(self.menus.search_action.shortcut())
+        hint = _("Search programs, guides, laws… ({key})").format(key=key)
+        option = QStyleOptionFrame()
+        self.search.initStyleOption(option)
+        room = self.search.style().subElementRect(QStyle.SE_LineEditContents, option, self.search).width()
+        margins = self.search.textMargins()
+        room -= margins.left() + margins.right() + 4  # QLineEdit's own 2 px each side
+        if self.search.fontMetrics().horizontalAdvance(hint) > room:
+            hint = _("Search… ({key})").format(key=key)
+        self.search.setPlaceholderText(hint)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.search and event.type() in (QEvent.Resize, QEvent.FontChange):
+            self._fit_search_hint()
+        return super().eventFilter(obj, event)
 
     def closeEvent(self, event) -> None:
         from aulalocal.ui import worker

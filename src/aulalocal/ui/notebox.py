@@ -9,7 +9,7 @@ the record's text keeps the room; it opens to a few lines when used.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from aulalocal.catalog import userdata
@@ -86,6 +86,8 @@ class NoteBox(QWidget):
         margin = round(self.editor.document().documentMargin() * 2)
         line = self.editor.fontMetrics().lineSpacing()
         self.editor.setFixedHeight(line * lines + margin + margins.top() + margins.bottom())
+        # One line has no room for a scroll bar's arrows; the box opens before its text needs one.
+        self.editor.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded if self._used else Qt.ScrollBarAlwaysOff)
         self.status.setVisible(self._used and bool(self.status.text()))
 
     def wanted_height(self) -> int:

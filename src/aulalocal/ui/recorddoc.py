@@ -80,6 +80,7 @@ def write_record(
     related: list | None = None,
     with_title: bool = True,
     with_links_section: bool = True,
+    summary_heading: bool = True,
 ) -> None:
     sections = record_sections(record, lang)
     _empty, title, title_fallback = sections[0]
@@ -90,11 +91,15 @@ def write_record(
         writer.block(bottom=writer.size * 0.4)
         writer.text(kind_name(record.kind), muted=True, scale=0.9)
     links_heading = _(LINKS_HEADING)
-    for heading, body, fallback in sections[1:]:
+    for number, (heading, body, fallback) in enumerate(sections[1:]):
         if heading == links_heading and not with_links_section:
             continue
-        writer.heading(heading, fallback)
-        writer.paragraphs(body)
+        if number or summary_heading:
+            writer.heading(heading, fallback)
+            writer.paragraphs(body)
+        else:  # the summary leads, right under the title
+            writer.paragraphs(body)
+            writer.marker(fallback)
         writer.section_ends.append(writer.cursor.position())
     if related:
         available = [r for r in related if r.title is not None]

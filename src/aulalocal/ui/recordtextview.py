@@ -44,7 +44,7 @@ class RecordTextView(QTextEdit):
         palette = self.palette()
         doc = QTextDocument(self)
         writer = DocWriter(doc, self.font(), palette.color(QPalette.PlaceholderText), palette.color(QPalette.Text))
-        write_record(writer, record, lang, with_title=False, with_links_section=False)
+        write_record(writer, record, lang, with_title=False, with_links_section=False, summary_heading=False)
         self._lead_end = writer.section_ends[0] if writer.section_ends else 0
         self.setDocument(doc)
         self.show()

@@ -113,10 +113,13 @@ def test_the_note_box_is_one_line_until_used(window, qtbot):
     margins = editor.contentsMargins().top() + editor.contentsMargins().bottom()
     one_line = editor.height()
     assert one_line - margins < 2 * line
+    assert not editor.verticalScrollBar().isVisible()  # a line has no room for its arrows
     closed = detail.splitter.sizes()[1]
     editor.setFocus()
     qtbot.waitUntil(lambda: detail.note.used)
     assert editor.height() >= one_line + 2 * line
+    editor.setPlainText("\n".join(f"línea {n}" for n in range(12)))
+    qtbot.waitUntil(editor.verticalScrollBar().isVisible)  # a long note scrolls in the open box
     qtbot.waitUntil(lambda: detail.splitter.sizes()[1] > closed)
 
 

@@ -69,7 +69,7 @@ def test_after_an_update_the_banner_says_what_happened_then_goes(window, qtbot):
     banner = window.banner
     banner.show_drive("/media/usb", [new()])
     banner.done_timer.setInterval(300)
-    banner.updated([ApplyResult("ugel-cusco-test", 2)])
+    banner.updated([ApplyResult("ugel-cusco-test", 2, publisher=PUBLISHER)])  # as the signed manifest names it
     assert banner.isVisible() and not banner.update_button.isVisible()
     assert "updated" in banner.label.text() and PUBLISHER in banner.label.text()
     # The drive looked at again: what was just applied is "applied" now; the banner keeps its words.

@@ -16,6 +16,7 @@ from aulalocal.peers.take import look, read_offer
 from aulalocal.ui.drivebanner import DriveBanner
 from aulalocal.ui.peerdialog import PeerDialog
 from aulalocal.ui.peerwatcher import PeerWatcher
+from aulalocal.ui.bundlelist import BundleListModel
 from aulalocal.ui.updatedialog import UpdateDialog
 from tests.peers.conftest import FAST, giver, giver_template, handler, http_peer, offer_files, publisher  # noqa: F401
 from tests.peers.conftest import snapshot, staging_is_empty
@@ -71,7 +72,23 @@ def test_the_same_verdicts_as_a_drive(qtbot, trusting, giver):
     offer = offer_of(trusting, giver.address)
     assert [u.state for u in offer.updates] == ["applied", "new"]
     banner.show_peer(offer)
-    assert "has an update: minedu-pe" in banner.label.text() and "(number 2)" in banner.label.text()
+    text = banner.label.text()
+    assert "has update number 2 from Ministerio de prueba." in text and "minedu-pe" not in text  # a name, not an id
+
+
+def test_a_key_this_laptop_does_not_trust_is_not_named(qtbot, state, giver):
+    """Before the download, the other computer's word is all there is: its key's comment names no one."""
+    banner = DriveBanner()
+    qtbot.addWidget(banner)
+    offer = offer_of(state, giver.address)
+    assert [u.publisher for u in offer.updates] == [None, None]
+    banner.show_peer(offer)
+    text = banner.label.text()
+    assert "has 2 updates that are new for this laptop" in text and "does not know yet" in text
+    assert "Ministerio de prueba" not in text and "minedu-pe" not in text and "?" not in text
+    model = BundleListModel()
+    model.set_bundles(offer.updates)
+    assert [model.index(n).data().split("\n")[0] for n in range(2)] == ["Update number 1", "Update number 2"]
 
 
 def test_the_update_dialog_takes_them_with_progress_and_announces_the_change(qtbot, trusting, giver):
@@ -87,7 +104,12 @@ def test_the_update_dialog_takes_them_with_progress_and_announces_the_change(qtb
     qtbot.waitUntil(lambda: dialog.finished_ok is not None, timeout=15000)
     wait_for_workers(QApplication.instance())
     assert dialog.finished_ok is True and dialog.result_title.text() == "The catalog was updated."
-    assert "minedu-pe number 1:" in dialog.result_text.text() and "minedu-pe number 2:" in dialog.result_text.text()
+    assert [dialog.bundle_model.index(n).data().split("\n")[0] for n in range(2)] == [
+        "Update number 1 from Ministerio de prueba", "Update number 2 from Ministerio de prueba"]
+    result = dialog.result_text.text()
+    # After the download, the name the signed manifest gives.
+    assert "Update number 1 from Test publisher:" in result and "Update number 2 from Test publisher:" in result
+    assert "minedu-pe" not in result
     assert "download" in phases and "apply" in phases and "copy" not in phases  # no drive was read
     assert get_state(trusting.folder.catalog, "minedu-pe").sequence == 2
 

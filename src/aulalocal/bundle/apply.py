@@ -56,6 +56,7 @@ class ApplyResult:
     added: Counter = field(default_factory=Counter)
     changed: Counter = field(default_factory=Counter)
     removed: Counter = field(default_factory=Counter)
+    publisher: str | None = None  # from the signed manifest
 
     @property
     def changes(self) -> Changes:
@@ -165,7 +166,7 @@ def apply_operations(
     ``before_write(records)``: called with the number of records validated,
     before the database is touched; it may raise to refuse (the free space).
     """
-    result = ApplyResult(header.catalog, header.sequence)
+    result = ApplyResult(header.catalog, header.sequence, publisher=header.publisher)
     if check_sequence(store.get_state(conn, header.catalog), header, file_sha256):
         result.up_to_date = True
         return result

@@ -438,7 +438,7 @@ def _apply(folder, verified: VerifiedBundle, files, early, progress, cancel) -> 
     manifest = verified.manifest
     # Sequence before writing anything, so a refused bundle leaves no file behind.
     if check_sequence(get_state(folder.catalog, manifest.catalog), manifest, verified.staged.sha256):
-        return ApplyResult(manifest.catalog, manifest.sequence, up_to_date=True)
+        return ApplyResult(manifest.catalog, manifest.sequence, up_to_date=True, publisher=manifest.publisher)
     room_for_records = _check_space(folder, verified, early)
     new_media = _write_media(folder, verified, files, early, progress, cancel)
     try:

@@ -46,7 +46,7 @@ class PeerUpdate:
     verdict: Verdict  # what a drive's bundle would be (bundle.verdict)
     message: str  # the verdict in a few translated words
     key: minisign.PublicKey | None  # the key the peer sent for it (hostile until trusted)
-    publisher: str | None = None  # the key's comment: who made the key says so, nothing more
+    publisher: str | None = None  # the name of the key in this laptop's trust store: None for a key it does not trust
 
     @property
     def can_apply(self) -> bool:
@@ -192,7 +192,10 @@ def judge_offer(
             offer.updates.append(PeerUpdate(update, Verdict.INVALID, reason.message(), None))
             continue
         verdict, words = _verdict(state, update, key, store)
-        offer.updates.append(PeerUpdate(update, verdict, words, key, key.comment or None))
+        known = store.with_id(key.key_id_hex) if verdict.can_apply else None
+        # Named as this laptop trusts the key; another computer's word for a key is no one's name.
+        publisher = (known.key.comment or None) if known is not None and known.key.same_key(key) else None
+        offer.updates.append(PeerUpdate(update, verdict, words, key, publisher))
         if verdict.can_apply:
             # What the catalog will be once this one is applied: the next one is judged against it.
             states[update.catalog] = _after(state, update, key)

@@ -9,6 +9,13 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 from aulalocal.i18n import gettext as _
 
 
+def update_name(sequence: int, publisher: str | None) -> str:
+    """An update as a teacher reads it: its number and, once its signature is checked, who published it."""
+    if publisher:
+        return _("Update number {sequence} from {publisher}").format(sequence=sequence, publisher=publisher)
+    return _("Update number {sequence}").format(sequence=sequence)
+
+
 class BundleListModel(QAbstractListModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -23,10 +30,8 @@ class BundleListModel(QAbstractListModel):
         bundle = self._bundles[index.row()]
         if role in (Qt.DisplayRole, Qt.AccessibleTextRole):
             if bundle.catalog:
-                head = _("{catalog} number {sequence}, from {publisher}").format(
-                    catalog=bundle.catalog, sequence=bundle.sequence, publisher=bundle.publisher or "?"
-                )
-            else:
+                head = update_name(bundle.sequence, bundle.publisher)
+            else:  # not checked yet: its file is all there is to name it by
                 head = Path(bundle.path).name
             return "{head}\n{state}".format(head=head, state=bundle.message)
         return None

@@ -82,18 +82,35 @@ def drive_text(bundles: list) -> str:
     return " ".join(parts)
 
 
-def done_text(results: list, bundles: list) -> str:
-    """What an update just did, naming the publisher of each applied bundle where the drive said it."""
+def peer_text(peer: str, updates: list) -> str:
+    """What another computer offers that is new here, naming a publisher only as this laptop trusts its key."""
+    publisher = _publishers(updates) if all(u.publisher for u in updates) else ""
+    if len(updates) == 1 and publisher:
+        return _(
+            "Another computer on the network, {peer}, has update number {sequence} from {publisher}. It is new for this laptop."
+        ).format(peer=peer, sequence=updates[0].sequence, publisher=publisher)
+    if publisher:
+        return ngettext(
+            "Another computer on the network, {peer}, has an update from {publisher}. It is new for this laptop.",
+            "Another computer on the network, {peer}, has {count} updates from {publisher}. They are new for this laptop.",
+            len(updates),
+        ).format(peer=peer, count=len(updates), publisher=publisher)
+    return ngettext(
+        "Another computer on the network, {peer}, has an update that is new for this laptop.",
+        "Another computer on the network, {peer}, has {count} updates that are new for this laptop.",
+        len(updates),
+    ).format(peer=peer, count=len(updates))
+
+
+def done_text(results: list) -> str:
+    """What an update just did, naming the publisher its signed manifest gives."""
     applied = [r for r in results if not r.up_to_date]
     if not applied:
         return _("Nothing changed: this laptop already had these updates.")
-    publishers = {(b.catalog, b.sequence): b.publisher for b in bundles if b.publisher}
-    if len(applied) == 1:
-        publisher = publishers.get((applied[0].catalog, applied[0].sequence))
-        if publisher:
-            return _("The catalog was updated: update number {sequence} from {publisher} is on this laptop now.").format(
-                sequence=applied[0].sequence, publisher=publisher
-            )
+    if len(applied) == 1 and applied[0].publisher:
+        return _("The catalog was updated: update number {sequence} from {publisher} is on this laptop now.").format(
+            sequence=applied[0].sequence, publisher=applied[0].publisher
+        )
     return ngettext(
         "The catalog was updated: {count} update is on this laptop now.",
         "The catalog was updated: {count} updates are on this laptop now.",
@@ -111,7 +128,7 @@ class DriveBanner(QFrame):
         self.root: str | None = None
         self.offer = None  # another computer's offer, while no drive is shown
         self.bundles: list = []
-        self._done: tuple[list, list] | None = None  # (results, the drive's bundles) of an update, while it shows
+        self._done: list | None = None  # the results of an update, while it shows
         self.done_timer = QTimer(self)
         self.done_timer.setSingleShot(True)
         self.done_timer.setInterval(DONE_MS)
@@ -159,7 +176,7 @@ class DriveBanner(QFrame):
         if not self.isVisible() or self.root is None:
             return
         done = {(r.catalog, r.sequence) for r in results}
-        self._done = (list(results), self.bundles)
+        self._done = list(results)
         self.bundles = [b for b in self.bundles if (b.catalog, b.sequence) not in done and b.can_apply]
         self.retranslate()
         self.done_timer.start()
@@ -183,7 +200,7 @@ class DriveBanner(QFrame):
         self.update_button.setText(_("Update"))
         self.update_button.setAccessibleName(_("Update the catalog from this drive"))
         if self._done is not None:
-            self.label.setText(done_text(*self._done))
+            self.label.setText(done_text(self._done))
             self.update_button.hide()
             return
         if not self.bundles:
@@ -192,13 +209,7 @@ class DriveBanner(QFrame):
 
         new = self.applicable
         if new and self.offer is not None:
-            first = new[0]
-            text = ngettext(
-                "Another computer on the network, {peer}, has an update: {catalog} from {publisher} (number {sequence}). It is new for this laptop.",
-                "Another computer on the network, {peer}, has {count} updates, the first: {catalog} from {publisher} (number {sequence}). They are new for this laptop.",
-                len(new),
-            ).format(count=len(new), peer=self.offer.label, catalog=first.catalog,
-                     publisher=first.publisher or _("unknown publisher"), sequence=first.sequence)
+            text = peer_text(self.offer.label, new)
         elif new:
             text = drive_text(new)
         elif all(b.verdict.nothing_to_do for b in self.bundles):

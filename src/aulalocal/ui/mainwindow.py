@@ -578,7 +578,7 @@ def _files_preview(window, view: str):
         ]
         window.banner.show_drive(str(drive), bundles)
         if view == "drive-done":
-            window.banner.updated([ApplyResult("ugel-cusco", 2)])
+            window.banner.updated([ApplyResult("ugel-cusco", 2, publisher="UGEL Cusco (prueba)")])
         return None
     if view == "export":
         from aulalocal.ui.exportdialog import ExportDialog

@@ -29,7 +29,7 @@ from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
 from aulalocal.ui import worker
 from aulalocal.ui.textfit import fit_text
-from aulalocal.ui.bundlelist import BundleListModel
+from aulalocal.ui.bundlelist import BundleListModel, update_name
 from aulalocal.ui.filedialogs import choose_bundle_file
 from aulalocal.ui.progresspage import ProgressPage
 from aulalocal.ui.sections import CATALOG_SECTIONS
@@ -253,8 +253,8 @@ class UpdateDialog(QDialog):
             self.progress_page.reset(_("Preparing {name}…").format(name=item.name))
             op = worker.CatalogOp(self.state, _import_bundle, item, owner=self, **ask)
         else:
-            self.progress_page.reset(_("Asking {peer} for {catalog} number {sequence}…").format(
-                peer=self.offer.label, catalog=item.catalog, sequence=item.sequence))
+            self.progress_page.reset(_("Asking {peer} for an update: {update}…").format(
+                peer=self.offer.label, update=update_name(item.sequence, item.publisher)))
             op = worker.CatalogOp(self.state, _take_update, self.offer.address, item, owner=self, **ask)
         self.op = op
         op.progress(self.progress_page.update_progress).success(self._applied).failure(self._failed).run()
@@ -284,12 +284,12 @@ class UpdateDialog(QDialog):
         for result in self.results:
             if result.up_to_date:
                 lines.append(
-                    _("{catalog} number {sequence}: already on this laptop. Nothing changed.").format(
-                        catalog=result.catalog, sequence=result.sequence
+                    _("{update}: already on this laptop. Nothing changed.").format(
+                        update=update_name(result.sequence, result.publisher)
                     )
                 )
             else:
-                lines.append(_("{catalog} number {sequence}:").format(catalog=result.catalog, sequence=result.sequence))
+                lines.append(_("{update}:").format(update=update_name(result.sequence, result.publisher)))
                 lines += ["  " + line for line in summary_lines(result)] or ["  " + _("No records changed.")]
         if self.error is None:
             if any(not r.up_to_date for r in self.results):

@@ -113,3 +113,10 @@ def test_spanish_and_english_durations_keep_babel_words(real_translations):
     assert i18n.format_ago(now - timedelta(hours=3), now, "en") == "3 hours ago"
     assert i18n.format_ago(now - timedelta(days=365 * 2), now, "en") == "2 years ago"
     assert i18n.format_duration(timedelta(seconds=1), "es") == "1 segundo"
+
+
+def test_babel_locales_are_made_without_babels_global_tables():
+    from babel import Locale
+
+    for lang, code in i18n.BABEL_LOCALES.items():
+        assert i18n.babel_locale(lang) == Locale.parse(code)

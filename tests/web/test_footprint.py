@@ -58,3 +58,46 @@ def test_each_request_threads_connection_keeps_a_small_page_cache(site):
 
     size = site.pages.db().execute("PRAGMA cache_size").fetchone()[0]
     assert size == -CatalogPages.CACHE_KIB <= -100  # in KiB: 128, not SQLite's 2 MB
+
+
+# ``aulalocal serve`` as the app runs it, asked for pages of every kind in
+# three languages; then what babel loaded.
+_SERVE_THEN_ASK = r"""
+import io, json, os, queue, sys, threading, urllib.request
+from babel import core, localedata
+from aulalocal import cldr
+from aulalocal.cli import main
+
+stop_r, stop_w = os.pipe()
+sys.stdin = io.TextIOWrapper(io.BufferedReader(io.FileIO(stop_r)))
+lines = queue.Queue()
+class Out(io.StringIO):
+    def write(self, text):
+        lines.put(text)
+        return len(text)
+sys.stdout, real_stdout = Out(), sys.stdout
+statuses = []
+
+def ask():
+    port = json.loads(lines.get(timeout=60))["port"]
+    for lang in ("es", "qu", "en"):
+        for path in ("/", "/programs/", "/search?q=lectura", "/record/escuela-test/program/hostile"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{lang}{path}", timeout=30) as answer:
+                statuses.append(answer.status)
+    real_stdout.write(json.dumps({"statuses": statuses, "installed": cldr.installed(),
+                                  "global": core._global_data is not None, "loaded": sorted(localedata._cache)}))
+    os.close(stop_w)
+
+threading.Thread(target=ask, daemon=True).start()
+sys.exit(main(["--data-dir", sys.argv[1], "serve", "--json", "--address", "127.0.0.1", "--port", "0", "--no-announce"]))
+"""
+
+
+def test_the_sites_process_formats_dates_numbers_and_countries_without_babels_whole_data(web_dir):
+    out = subprocess.run([sys.executable, "-c", _SERVE_THEN_ASK, str(web_dir)], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    seen = json.loads(out.stdout)
+    assert seen["statuses"] == [200] * 12
+    # babel's whole CLDR data for es-PE, qu-PE and en is 6.5 MB; the site's tables 23 KB.
+    assert seen["installed"] and not seen["global"] and seen["loaded"] == ["en", "es_PE", "qu_PE"]

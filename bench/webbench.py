@@ -369,6 +369,8 @@ def summary(r: dict) -> list[str]:
 
 
 def document(r: dict, machine: str, command: str, records: int) -> str:
+    from aulalocal.web.pagecache import DEFAULT_BYTES
+
     a, k = r["aulalocal"], r.get("kiwix")
     rows = []
     for workload in WORKLOADS:
@@ -419,7 +421,7 @@ Two workloads, one after the other on each server:
   most popular is opened a tenth as often as the first; section pages rank
   by page number first).
 
-The site keeps rendered pages (compressed, 4 MB, least recently used) until
+The site keeps rendered pages (compressed, {DEFAULT_BYTES / 2**20:.0f} MB, least recently used) until
 the catalog changes, so a page many devices open is rendered once; in the
 closed workload most records (6,000 record pages) are not in it.
 

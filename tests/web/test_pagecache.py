@@ -127,3 +127,22 @@ def test_costly_pages_are_not_pushed_out_by_a_flood_of_cheap_ones():
         cache.put("v1", ("search", 100 + n), bytes([n]) * 1000, cost_s=0.03)
     assert cache.size <= cache.max_bytes and cache.get("v1", ("search", 119)) is not None
     assert cache.get("v1", searches[0]) is None
+
+
+def test_once_the_first_pages_kept_make_a_dictionary_the_next_ones_are_kept_smaller():
+    from aulalocal.web.pagecache import DICTIONARY_BYTES, Page, PageCache
+
+    def page(n: int) -> bytes:  # the same markup around different words, as the site's pages are
+        markup = b"<header><nav>" + b"".join(b'<a href="/es/section%d/">Section %d</a>' % (s, s) for s in range(40))
+        return markup + b"</nav></header><main><h1>Record %d</h1><p>%s</p></main>" % (n, bytes([65 + n % 26]) * 50)
+
+    cache = PageCache()
+    cache.get("v1", ("x",))
+    first = [cache.put("v1", ("page", n), page(n)) for n in range(DICTIONARY_BYTES // len(page(0)) + 1)]
+    assert all(not kept.dictionary for kept in first)
+    later = cache.put("v1", ("page", 1000), page(1000))
+    assert later.dictionary and len(later.packed) < len(Page.of(page(1000)).packed) // 2
+    assert cache.get("v1", ("page", 1000)).body == page(1000) and cache.get("v1", ("page", 0)).body == page(0)
+    assert later.etag == Page.of(page(1000)).etag  # the page's bytes name it, however it is kept
+    cache.get("v2", ("x",))  # another catalog: its own pages make the next dictionary
+    assert not cache.put("v2", ("page", 1), page(1)).dictionary

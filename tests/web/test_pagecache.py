@@ -146,3 +146,61 @@ def test_once_the_first_pages_kept_make_a_dictionary_the_next_ones_are_kept_smal
     assert later.etag == Page.of(page(1000)).etag  # the page's bytes name it, however it is kept
     cache.get("v2", ("x",))  # another catalog: its own pages make the next dictionary
     assert not cache.put("v2", ("page", 1), page(1)).dictionary
+
+
+def _noise(n: int, size: int = 4000) -> bytes:
+    import random
+
+    return random.Random(n).randbytes(size)  # does not compress: its bytes are what is kept
+
+
+def test_kept_pages_are_in_a_file_of_the_cache_not_in_the_sites_memory():
+    import tracemalloc
+
+    from aulalocal.web.pagecache import PageCache
+
+    cache = PageCache(max_bytes=4 * 1024 * 1024)
+    cache.get("v1", ("x",))
+    pages = {n: _noise(n) for n in range(250)}  # 1 MB
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n, body in pages.items():
+            cache.put("v1", ("record", n), body)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(cache) == 250 and held < 250 * PageCache.ENTRY_OVERHEAD + 32 * 1024  # where they are, not what
+    assert all(cache.get("v1", ("record", n)).body == body for n, body in pages.items())
+    cache.close()
+    assert cache.get("v1", ("record", 0)) is None
+
+
+def test_the_file_is_rewritten_with_the_kept_pages_before_it_grows_past_twice_the_cache():
+    from aulalocal.web.pagecache import PageCache
+
+    cache = PageCache(max_bytes=10 * (4000 + PageCache.ENTRY_OVERHEAD))
+    cache.get("v1", ("x",))
+    for n in range(200):
+        cache.put("v1", ("record", n), _noise(n), cost_s=0.01 * (n % 3 == 0))
+        assert cache._end <= 2 * cache.max_bytes
+    kept = [n for n in range(200) if cache.get("v1", ("record", n)) is not None]
+    assert 5 <= len(kept) <= 10 and 199 in kept
+    assert all(cache.get("v1", ("record", n)).body == _noise(n) for n in kept)
+
+
+def test_a_full_disk_keeps_no_page_and_the_site_still_answers(web_dir, monkeypatch):
+    import errno
+
+    from aulalocal.web.pagecache import PageCache
+    from aulalocal.web.site import Site
+
+    def full(self, packed):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(PageCache, "_write", full)
+    site = Site(web_dir)
+    first, again = call(site, "/es/programs/"), call(site, "/es/programs/")
+    assert first.status == again.status == 200 and again.body == first.body
+    assert len(site.cache) == 0 and site.cache.hits == 0
+    site.close()

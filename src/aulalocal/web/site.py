@@ -126,8 +126,9 @@ class Site:
         self.mounts: dict[str, Callable] = {}
 
     def close(self) -> None:
-        """What the site made while serving (the readings' folder) removed; called when the server stops."""
+        """What the site made while serving (the readings' folder, the kept pages' file) removed; called when the server stops."""
         self.readings.close()
+        self.cache.close()
 
     def mount(self, prefix: str, app: Callable) -> None:
         """Hand every request under ``/prefix/`` to another WSGI application (``updates``, issue 17)."""

@@ -243,6 +243,18 @@ def memory_of(pid: int) -> tuple[float, float]:
     return fields["Rss"], fields["Private_Clean"] + fields["Private_Dirty"]
 
 
+def pages_file_mb(pid: int) -> float:
+    """MB of the site's kept-pages file (``web.pagecache``: on disk, read through the system's file cache)."""
+    total = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            if "aulalocal-pages-" in os.readlink(fd):
+                total += fd.stat().st_size
+        except OSError:
+            continue
+    return total / 1e6
+
+
 def _server_runs(port: int, path_of, records, queries, clients: int, seconds: float, pid: int) -> dict:
     load(port, path_of, records, queries, clients, min(5.0, seconds))  # warm-up
     return {workload: load(port, path_of, records, queries, clients, seconds, workload=workload, server_pid=pid)
@@ -294,6 +306,7 @@ def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float 
         result["site_rss_mb"], result["site_uss_mb"] = memory_of(pid)
         result["site_peak_rss_mb"] = max(watch.peak_rss, rss_of(pid)[1])  # VmHWM: the kernel's own peak
         result["site_peak_uss_mb"] = watch.peak_uss
+        result["site_pages_file_mb"] = pages_file_mb(pid)
         result["listen"] = listen_cost(info["port"], records[:LISTENED])
         result["site_listen_rss_mb"], result["site_listen_uss_mb"] = memory_of(pid)
         result["site_announced"] = bool(info.get("name"))
@@ -348,7 +361,7 @@ def summary(r: dict) -> list[str]:
             lines.append(_line(name, workload, s))
     lines.append(f"web site process: RSS idle {r['site_idle_rss_mb']:.1f} MB, peak {r['site_peak_rss_mb']:.1f} MB;"
                  f" USS (private) idle {r['site_idle_uss_mb']:.1f} MB, peak {r['site_peak_uss_mb']:.1f} MB;"
-                 f" the app's own process gained {r['app_adds_mb']:.1f} MB")
+                 f" the app's own process gained {r['app_adds_mb']:.1f} MB; kept pages' file {r['site_pages_file_mb']:.1f} MB")
     listened = r["listen"]
     lines.append(f"web listen: {len(listened['made_s'])} readings made in {min(listened['made_s']):.2f}-{max(listened['made_s']):.2f} s"
                  f" ({min(listened['kb']):.0f}-{max(listened['kb']):.0f} KB), again in {max(listened['again_ms']):.1f} ms at most;"
@@ -421,9 +434,10 @@ Two workloads, one after the other on each server:
   most popular is opened a tenth as often as the first; section pages rank
   by page number first).
 
-The site keeps rendered pages (compressed, {DEFAULT_BYTES / 2**20:.0f} MB, least recently used) until
-the catalog changes, so a page many devices open is rendered once; in the
-closed workload most records (6,000 record pages) are not in it.
+The site keeps rendered pages (compressed, {DEFAULT_BYTES / 2**20:.0f} MB, least recently used, in a
+temporary file) until the catalog changes, so a page many devices open is
+rendered once; in the closed workload most records (6,000 record pages) are
+not in it.
 
 | server, workload | requests/s | p50 ms | p95 ms | errors | cores used: server / clients |
 |---|---|---|---|---|---|
@@ -439,7 +453,9 @@ Memory of the site's process, sampled every half second: RSS {r['site_idle_rss_m
 its start-up work), peak {r['site_peak_rss_mb']:.1f} MB; its private memory (USS: what it adds to the
 laptop, the Python library and the system's libraries being shared with the window's
 process) {r['site_idle_uss_mb']:.1f} MB idle, peak {r['site_peak_uss_mb']:.1f} MB. The window's own process gains
-{r['app_adds_mb']:.1f} MB by starting it.
+{r['app_adds_mb']:.1f} MB by starting it. The kept pages are not in these figures: they are in the
+site's temporary file ({r['site_pages_file_mb']:.1f} MB after the load), read back through the system's
+file cache, which the system empties first when it needs memory.
 
 Listen, after the load: {len(r['listen']['made_s'])} readings (3 records in es and qu, MP3 of
 {min(r['listen']['kb']):.0f}-{max(r['listen']['kb']):.0f} KB) made in {min(r['listen']['made_s']):.2f}-{max(r['listen']['made_s']):.2f} s each, answered again from the

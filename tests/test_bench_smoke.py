@@ -30,6 +30,7 @@ def test_bench_smoke_runs_and_prints_the_figures(tmp_path):
         "web aulalocal closed: ",  # the classroom site under 4 clients, never pausing
         "web aulalocal classroom: ",  # and reading each page a while
         "web site process: RSS",
+        "kept pages' file ",  # in a temporary file, not in the site's memory
         "target ",
     ):
         assert figure in out, f"{figure!r} missing from:\n{out}"

@@ -244,11 +244,17 @@ def memory_of(pid: int) -> tuple[float, float]:
 
 
 def pages_file_mb(pid: int) -> float:
-    """MB of the site's kept-pages file (``web.pagecache``: on disk, read through the system's file cache)."""
+    """MB of the site's kept-pages file (``web.pagecache``: on disk, read through the system's file cache).
+
+    The site's one nameless temporary file (``tempfile.TemporaryFile``: Linux
+    makes it with O_TMPFILE, so its link reads ``/tmp/#INODE (deleted)``).
+    """
+    import re
+
     total = 0
     for fd in Path(f"/proc/{pid}/fd").iterdir():
         try:
-            if "aulalocal-pages-" in os.readlink(fd):
+            if re.search(r"/#\d+ \(deleted\)$|aulalocal-pages-", os.readlink(fd)):
                 total += fd.stat().st_size
         except OSError:
             continue

@@ -170,7 +170,7 @@ def _babel_locale(code: str):
     # aliases, and these codes are CLDR's own.
     from babel import Locale
 
-    language, _, territory = code.partition("_")
+    language, _sep, territory = code.partition("_")
     return Locale(language, territory or None)
 
 

@@ -189,8 +189,9 @@ def test_the_file_is_rewritten_with_the_kept_pages_before_it_grows_past_twice_th
     assert all(cache.get("v1", ("record", n)).body == _noise(n) for n in kept)
 
 
-def test_a_full_disk_keeps_no_page_and_the_site_still_answers(web_dir, monkeypatch):
+def test_a_full_disk_keeps_no_page_and_the_site_still_answers(web_dir, monkeypatch, caplog):
     import errno
+    import logging
 
     from aulalocal.web.pagecache import PageCache
     from aulalocal.web.site import Site
@@ -200,7 +201,9 @@ def test_a_full_disk_keeps_no_page_and_the_site_still_answers(web_dir, monkeypat
 
     monkeypatch.setattr(PageCache, "_write", full)
     site = Site(web_dir)
-    first, again = call(site, "/es/programs/"), call(site, "/es/programs/")
+    with caplog.at_level(logging.WARNING, logger="aulalocal.web"):
+        first, again = call(site, "/es/programs/"), call(site, "/es/programs/")
     assert first.status == again.status == 200 and again.body == first.body
     assert len(site.cache) == 0 and site.cache.hits == 0
+    assert [r.getMessage() for r in caplog.records].count("pages not kept: [Errno 28] No space left on device") == 1
     site.close()

@@ -16,6 +16,7 @@ bodiless 304.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import tempfile
@@ -31,8 +32,6 @@ log = logging.getLogger("aulalocal.web")
 # gets about 1,200 pages a second from 4 MB, 950 from 3 MB, 1,900 from 6 MB; the
 # site's memory differs by less than a MB between them (the file holds them).
 DEFAULT_BYTES = 4 * 1024 * 1024
-
-
 DICTIONARY_BYTES = 16 * 1024  # of the first pages kept: zlib's preset dictionary for the others
 
 
@@ -89,6 +88,7 @@ class PageCache:
         self._dictionary = b""  # made of the first pages kept; used once DICTIONARY_BYTES long
         self._file = None  # made at the first page kept
         self._end = 0  # where the next page goes in the file
+        self._unwritable = False  # the last page could not be written (said once in the log)
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -128,8 +128,11 @@ class PageCache:
             try:
                 offset = self._write(page.packed)
             except OSError as exc:  # a full disk: pages are made each time, as without a cache
-                log.warning("pages not kept: %s", exc)
+                if not self._unwritable:
+                    log.warning("pages not kept: %s", exc)
+                self._unwritable = True
                 return page
+            self._unwritable = False
             costly = int(cost_s >= self.COSTLY_S)
             self._parts[costly][key] = (offset, len(page.packed), page.etag, page.dictionary)
             self._bytes[costly] += size
@@ -169,7 +172,8 @@ class PageCache:
         elif self._end + len(packed) > 2 * self.max_bytes:
             self._compact()
         self._file.seek(self._end)
-        self._file.write(packed)
+        if self._file.write(packed) != len(packed):
+            raise OSError(errno.ENOSPC, "the disk is full")
         offset, self._end = self._end, self._end + len(packed)
         return offset
 

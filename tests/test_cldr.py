@@ -81,3 +81,14 @@ def test_the_build_writes_the_file_the_site_reads():
 
     data = pickle.loads(cldr.site_file().read_bytes())  # make mo wrote it
     assert data["tables"] == cldr.SITE_TABLES and set(data["locales"]) == {"es_PE", "qu_PE", "en"}
+
+
+def test_a_babel_whose_cache_is_made_otherwise_keeps_its_whole_data(tmp_path, monkeypatch):
+    from babel import localedata
+
+    from aulalocal import cldr
+
+    path = tmp_path / "cldr-site.pickle"
+    _write(path)
+    monkeypatch.delattr(localedata, "_cache_lock")
+    assert cldr.install(path) is False

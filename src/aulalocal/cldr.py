@@ -92,6 +92,8 @@ def install(path: Path | None = None) -> bool:
     from babel import localedata
 
     path = site_file() if path is None else path
+    if not (hasattr(localedata, "_cache") and hasattr(localedata, "_cache_lock")):
+        return False  # a babel whose cache is made otherwise: its whole data, as anywhere else
     try:
         data = pickle.loads(path.read_bytes())  # written by the build, like babel's own pickled data
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):

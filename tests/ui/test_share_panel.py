@@ -1,6 +1,7 @@
 """Share in class: off by default, on and off from the panel off the UI thread, what it shows, the window keeps responding.
 
-The site binds to 127.0.0.1 and is never announced here.
+The site binds to 127.0.0.1; it is announced only to a stand-in for
+zeroconf (``_FakeZeroconf``), which sends nothing.
 """
 
 from __future__ import annotations
@@ -142,6 +143,149 @@ clients = [threading.Thread(target=browse, args=(n,)) for n in range(40)]
 [c.join() for c in clients]
 print(len(served), len(failed))
 """
+
+
+class _FakeZeroconf:
+    """Stands in for zeroconf.Zeroconf in the window's process: records what it is asked; sends nothing.
+
+    ``taken``: instance names another laptop already has, renamed as
+    zeroconf does ("AulaLocal – PC1-2"); ``register_s``: how long
+    registering takes (zeroconf's probing: about a second).
+    """
+
+    made: list = []
+    taken: set = set()
+    register_s = 0.0
+
+    def __init__(self, addresses):
+        self.addresses = list(addresses)
+        self.calls = []
+        _FakeZeroconf.made.append(self)
+
+    def register_service(self, info, allow_name_change=False):
+        if info.name in self.taken and allow_name_change:
+            instance, _dot, kind = info.name.partition(".")
+            info.name = f"{instance}-2.{kind}"
+        time.sleep(self.register_s)
+        self.calls.append(("register", info.name, info.port))
+
+    def unregister_service(self, info):
+        self.calls.append(("unregister", info.name))
+
+    def close(self):
+        self.calls.append(("close",))
+
+
+@pytest.fixture
+def announced(window, monkeypatch):
+    """Sharing on loopback, announced by the window's process to ``_FakeZeroconf``."""
+    from aulalocal.web import announce
+
+    monkeypatch.setattr(announce, "laptop_name", lambda: "PC1")
+    monkeypatch.setattr(_FakeZeroconf, "made", [])
+    monkeypatch.setattr(_FakeZeroconf, "taken", set())
+    window.share_options = dict(LOOPBACK, announce=True, zeroconf=_FakeZeroconf)
+    window.peer_look = _quiet_look
+    return window
+
+
+def _quiet_look(folder, typed, seconds, exclude, cancel):
+    """The window's look for other laptops, browsing no network; remembers whom it leaves out."""
+    from aulalocal.peers.take import look
+
+    _quiet_look.excluded.append(list(exclude))
+    return look(folder, typed, seconds=0, cancel=cancel)
+
+
+_quiet_look.excluded = []
+
+
+def test_the_window_announces_the_site_and_its_process_does_not(announced, qtbot):
+    panel = _start(qtbot, announced)
+    controller = panel.controller
+    assert "--no-announce" in controller.process.args  # one zeroconf: the window's
+    assert controller.info["name"] == ""
+    [zc] = _FakeZeroconf.made
+    assert zc.addresses == ["127.0.0.1"]
+    assert zc.calls == [("register", "AulaLocal \u2013 PC1._http._tcp.local.", controller.port_used)]
+    assert controller.name == "AulaLocal \u2013 PC1"
+    assert panel.name.isVisible() and "“AulaLocal \u2013 PC1”" in panel.name.text()
+    assert fetch(controller.port_used, "/es/").status == 200
+    # The window's look for other laptops leaves this one out, by the name it announced.
+    qtbot.waitUntil(lambda: announced._peers is not None and not announced._peers.looking, timeout=10000)
+    assert _quiet_look.excluded[-1] == ["AulaLocal \u2013 PC1"]
+
+    qtbot.mouseClick(panel.switch, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not controller.sharing and not controller.busy, timeout=20000)
+    assert zc.calls[1:] == [("unregister", "AulaLocal \u2013 PC1._http._tcp.local."), ("close",)]  # the goodbye
+    assert controller.name == "" and not panel.name.isVisible()
+    assert not announced._peers.timer.isActive()
+
+
+def test_the_name_shown_is_the_one_the_network_gave(announced, qtbot):
+    _FakeZeroconf.taken.add("AulaLocal \u2013 PC1._http._tcp.local.")  # another laptop of the school is PC1 too
+    panel = _start(qtbot, announced)
+    assert panel.controller.name == "AulaLocal \u2013 PC1-2"
+    assert "“AulaLocal \u2013 PC1-2”" in panel.name.text()
+    qtbot.waitUntil(lambda: bool(_quiet_look.excluded) and _quiet_look.excluded[-1] == ["AulaLocal \u2013 PC1-2"],
+                    timeout=10000)
+
+
+def test_changed_addresses_are_announced_again(announced, qtbot):
+    panel = _start(qtbot, announced)
+    controller = panel.controller
+    first = _FakeZeroconf.made[0]
+    # The child reports the laptop on a second network (its hotspot turned on).
+    status = {"networks": [{"name": "", "address": "127.0.0.1"}, {"name": "hotspot", "address": "127.0.0.2"}],
+              "visitors": 0}
+    from aulalocal.ui.sharepanel import _snapshot
+
+    controller._status.emit(controller.process, _snapshot(status, controller.port_used))
+    qtbot.waitUntil(lambda: len(_FakeZeroconf.made) >= 2 and bool(_FakeZeroconf.made[1].calls), timeout=10000)
+    assert [c[0] for c in first.calls] == ["register", "unregister", "close"]  # goodbye first: never "PC1-2" of itself
+    again = _FakeZeroconf.made[1]
+    assert again.addresses == ["127.0.0.1", "127.0.0.2"]
+    assert again.calls == [("register", "AulaLocal \u2013 PC1._http._tcp.local.", controller.port_used)]
+    qtbot.waitUntil(lambda: not controller.busy and controller.name == "AulaLocal \u2013 PC1", timeout=5000)
+    # The same addresses again: not announced again (the child's own next line, back on
+    # loopback alone, may be).
+    controller._status.emit(controller.process, _snapshot(status, controller.port_used))
+    qtbot.wait(300)
+    assert [zc.addresses for zc in _FakeZeroconf.made].count(["127.0.0.1", "127.0.0.2"]) == 1
+
+
+def test_closing_the_window_says_goodbye(announced, qtbot, qapp):
+    panel = _start(qtbot, announced)
+    port = panel.controller.port_used
+    announced.close()
+    wait_for_workers(qapp)
+    [zc] = _FakeZeroconf.made
+    assert [c[0] for c in zc.calls] == ["register", "unregister", "close"]
+    with pytest.raises(OSError):
+        fetch(port, "/es/", timeout=2)
+
+
+def test_the_window_keeps_responding_while_the_name_is_registered(announced, qtbot, qapp, monkeypatch):
+    """Registering takes zeroconf about a second (its probes): never on the UI thread (no gap over 50 ms)."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    monkeypatch.setattr(_FakeZeroconf, "register_s", 1.0)
+    panel = announced.open_share_panel()
+    clock = QElapsedTimer()
+    ticks = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(clock.elapsed()))
+    clock.start()
+    timer.start()
+    panel.controller.start()
+    qtbot.waitUntil(lambda: panel.controller.sharing and not panel.controller.busy, timeout=20000)
+    panel.controller.stop()
+    qtbot.waitUntil(lambda: not panel.controller.sharing and not panel.controller.busy, timeout=20000)
+    timer.stop()
+    assert clock.elapsed() >= 1000  # the registration did take its second
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    assert max(gaps) <= 50, sorted(gaps)[-5:]
 
 
 def test_the_window_keeps_responding_while_the_class_browses(share_window, qtbot, qapp):

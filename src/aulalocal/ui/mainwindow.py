@@ -47,7 +47,7 @@ class MainWindow(QMainWindow):
         self._selecting_sidebar = False
         self.reading_mode = False
         self.share_panel = None
-        self.share_options: dict = {}  # the site's address, port, announce (tests: loopback)
+        self.share_options: dict = {}  # the site's address, port, announce, zeroconf (tests: loopback, a stand-in)
         self._peers = None  # ui.peerwatcher.PeerWatcher, made when first needed
         self.peer_look = None  # tests: a look that browses no network (peers.take.look's signature)
         self.setObjectName("mainWindow")
@@ -415,7 +415,7 @@ class MainWindow(QMainWindow):
         """While sharing and announced by name, look for other computers with updates now and then."""
         controller = self.share_panel.controller if self.share_panel is not None else None
         if controller is not None and controller.sharing and controller.announce:
-            self.peers.watch(exclude=[controller.info.get("name", "")])
+            self.peers.watch(exclude=[controller.name])  # this laptop's own site
         elif self._peers is not None:
             self._peers.stop()
 

@@ -2,8 +2,9 @@
 
 The site itself is ``aulalocal.web``, run as ``aulalocal serve --json`` in a
 process of its own (``web.process``); this file only starts and stops it off
-the UI thread (``worker.Op``), shows its address for every network the
-laptop is on, as large text and as a QR code, and how many devices opened it
+the UI thread (``worker.Op``), announces it by name from the window's
+process (``web.announce``), shows its address for every network the laptop
+is on, as large text and as a QR code, and how many devices opened it
 lately. Off until the teacher turns it on;
 the main window stops it when it closes.
 """
@@ -53,18 +54,34 @@ def _snapshot(status: dict, port: int) -> dict:
     """What the panel shows of a status line of the site's process, QR codes made (on a worker thread)."""
     from aulalocal.web.network import qr_matrix, url
 
-    rows = []
+    rows, addresses = [], []
     for network in status.get("networks") or []:
-        address = url(str(network.get("address")), port)
+        addresses.append(str(network.get("address")))
+        address = url(addresses[-1], port)
         rows.append((str(network.get("name") or ""), address, qr_matrix(address)))
-    return {"networks": rows, "visitors": int(status.get("visitors") or 0)}
+    return {"networks": rows, "addresses": addresses, "visitors": int(status.get("visitors") or 0)}
+
+
+def _announced(announcer, port: int, addresses: list[str]) -> str:
+    """On the controller's thread: (re-)announce the site on ``addresses``; the name devices see, "" when none."""
+    announcer.stop()  # a goodbye first: announced twice, the site would take its own name "(2)"
+    return announcer.instance if announcer.start(port, addresses) else ""
 
 
 class ShareController(QObject):
-    """Starts and stops the site's process (``web.process``) off the UI thread; ``changed`` after each step.
+    """Starts and stops the site's process (``web.process``) and its announcement off the UI thread; ``changed`` after each step.
 
     The site runs in a process of its own, so that a class browsing never
-    takes the interpreter from the window (``web.process`` says why).
+    takes the interpreter from the window (``web.process`` says why). The
+    window's process announces it by name (``web.announce``), not the
+    site's: it loads zeroconf anyway to look for other laptops
+    (``peerwatcher``), and one zeroconf is 6 MB less than two
+    (docs/benchmarks-web.md). It announces again when the laptop's
+    addresses change, and says goodbye when sharing stops.
+
+    Starting, announcing and stopping run one after another on a thread of
+    the controller's own, in the order asked: registering a name takes about
+    a second, and a goodbye must not overtake the announcement before it.
     """
 
     changed = Signal()
@@ -72,7 +89,7 @@ class ShareController(QObject):
     _ended = Signal(object)
 
     def __init__(self, state, parent: QObject | None = None, *, address: str | None = None,
-                 port: int | None = None, announce: bool = True) -> None:
+                 port: int | None = None, announce: bool = True, zeroconf=None) -> None:
         from aulalocal.web.network import ANY_ADDRESS
         from aulalocal.web.server import DEFAULT_PORT
 
@@ -81,11 +98,18 @@ class ShareController(QObject):
         self.address = ANY_ADDRESS if address is None else address
         self.port = DEFAULT_PORT if port is None else port
         self.announce = announce
+        self._zeroconf = zeroconf  # tests: a stand-in for zeroconf.Zeroconf (web.announce.Announcer's factory)
         self.process = None
+        self.announcer = None  # web.announce.Announcer while sharing with the announcement on
+        self.name = ""  # the name devices see ("AulaLocal – PC1", or "AulaLocal – PC1 (2)"); "" when not announced
+        self._announcing_on: list[str] = []  # the addresses last asked to be announced on
         self.info: dict = {}
-        self.snapshot: dict = {"networks": [], "visitors": 0}
+        self.snapshot: dict = {"networks": [], "addresses": [], "visitors": 0}
         self.error = ""
         self.busy = False
+        self._closing = False
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
         self._status.connect(self._refreshed)
         self._ended.connect(self._process_ended)
 
@@ -102,34 +126,58 @@ class ShareController(QObject):
             return
         self.busy, self.error = True, ""
         self.changed.emit()
+        announcer = self._new_announcer() if self.announce else None
 
         def run():
             from aulalocal.web.process import ServerProcess
 
-            process = ServerProcess(self.state.folder.path, self.address, self.port,
-                                    announce=self.announce, lang=self.state.lang)
+            # The window's process announces (below): the site's never does.
+            process = ServerProcess(self.state.folder.path, self.address, self.port, announce=False, lang=self.state.lang)
             info = process.start()
             try:
-                return process, info, _snapshot(info, info["port"])
+                snapshot = _snapshot(info, info["port"])
+                name = _announced(announcer, info["port"], snapshot["addresses"]) if announcer is not None else ""
+                return process, info, snapshot, announcer, name
             except Exception:
+                if announcer is not None:
+                    announcer.stop()
                 process.stop()
                 raise
 
-        self._op(run).success(self._started).failure(self._failed).run(QThreadPool.globalInstance())
+        self._op(run).success(self._started).failure(self._failed).run(self._pool)
 
     def stop(self) -> None:
-        process = self.process
+        process, announcer = self.process, self.announcer
         if self.busy or process is None:
             return
         self.busy = True
         self.changed.emit()
-        self._op(process.stop).success(self._stopped).failure(self._failed).run(QThreadPool.globalInstance())
+
+        def run():
+            if announcer is not None:
+                announcer.stop()  # the goodbye, while the site still answers
+            process.stop()
+
+        self._op(run).success(self._stopped).failure(self._failed).run(self._pool)
 
     def shutdown(self, timeout: float = 3.0) -> None:
         """At the app's end: stop now, waiting at most ``timeout`` (devices get a closed connection)."""
-        process, self.process = self.process, None
+        self._closing = True
+        self._pool.waitForDone(int(timeout * 1000))  # a start or an announcement under way
+        self._stop_now(timeout)
+
+    def _stop_now(self, timeout: float) -> None:
+        (process, self.process), (announcer, self.announcer) = (self.process, None), (self.announcer, None)
+        self.name = ""
+        if announcer is not None:
+            announcer.stop()
         if process is not None:
             process.stop(timeout)
+
+    def _new_announcer(self):
+        from aulalocal.web.announce import Announcer
+
+        return Announcer() if self._zeroconf is None else Announcer(factory=self._zeroconf)
 
     def _op(self, fn, *args) -> worker.Op:
         """Starting or stopping the site: nothing to report on the way, nothing to cancel."""
@@ -143,25 +191,40 @@ class ShareController(QObject):
         self._ended.emit(process)
 
     def _started(self, result) -> None:
-        self.process, self.info, self.snapshot = result
+        self.process, self.info, self.snapshot, self.announcer, self.name = result
+        self._announcing_on = list(self.snapshot["addresses"])
         self.busy = False
+        if self._closing:  # the app closed while the site was starting
+            self._stop_now(1.0)
+            return
         threading.Thread(target=self._read, args=(self.process,), name="aulalocal-share-status", daemon=True).start()
         self.changed.emit()
 
     def _stopped(self, _result) -> None:
-        self.process, self.busy, self.info = None, False, {}
-        self.snapshot = {"networks": [], "visitors": 0}
+        self.process, self.announcer, self.busy, self.info, self.name = None, None, False, {}, ""
+        self.snapshot = {"networks": [], "addresses": [], "visitors": 0}
         self.changed.emit()
 
     def _refreshed(self, process, snapshot: dict) -> None:
-        if process is self.process:
-            self.snapshot = snapshot
+        if process is not self.process:
+            return
+        self.snapshot = snapshot
+        if self.announcer is not None and not self.busy and snapshot["addresses"] != self._announcing_on:
+            # The laptop joined or left a network (its hotspot turned on, the Wi-Fi changed).
+            self._announcing_on = list(snapshot["addresses"])
+            announcer = self.announcer
+            self._op(_announced, announcer, self.info["port"], self._announcing_on).success(
+                lambda name: self._renamed(announcer, name)).failure(lambda _exc: self._renamed(announcer, "")).run(self._pool)
+        self.changed.emit()
+
+    def _renamed(self, announcer, name: str) -> None:
+        if announcer is self.announcer:
+            self.name = name
             self.changed.emit()
 
     def _process_ended(self, process) -> None:
         if process is self.process and not self.busy:  # not asked to: it failed
-            self.process.stop()
-            self._stopped(None)
+            self.stop()
             self.error = _("The classroom site stopped unexpectedly. Start it again.")
             self.changed.emit()
 
@@ -317,7 +380,7 @@ class SharePanel(QDialog):
             self.how.setText(_("How students open it: join the same Wi-Fi, then scan the code with the camera or type the address in the browser."))
         self.how.setVisible(on)
         self.networks.setVisible(on and bool(snapshot["networks"]))
-        name = c.info.get("name") or ""
+        name = c.name
         self.name.setText(_("Devices that find sites by name also see it as “{name}”.").format(name=name))
         self.name.setVisible(on and bool(name))
         from aulalocal.web.site import VISITOR_WINDOW_S

@@ -1,8 +1,9 @@
 """A classroom on loopback: 40 clients browsing the classroom site, beside kiwix-serve with the same client.
 
-The site runs as the app runs it: ``aulalocal serve --json`` in a process of
-its own (``aulalocal.web.process``), bound to 127.0.0.1 and announced there
-(mDNS on loopback: the app announces, and zeroconf is part of its memory).
+The site runs as the app runs it: ``aulalocal serve --json --no-announce`` in
+a process of its own (``aulalocal.web.process``), bound to 127.0.0.1; the
+window's process announces it (mDNS, here on loopback: zeroconf is part of
+the window's memory, counted in what the window gains by sharing).
 Each client (a thread of this process, one keep-alive connection each)
 opens pages for ``seconds``: the home page, a section page, a search (the
 queries of bench/queries.tsv) or a record, in es, qu or en. Two workloads,
@@ -24,7 +25,8 @@ Figures: requests per second, p50 and p95 page time, errors; the site's
 process memory (RSS and its private part, USS: what it adds to the laptop's
 memory, the shared libraries being the window's too), idle and at its peak
 under load, sampled every half second; and what the window's process gains
-by starting it (its pipe and a reader thread).
+by sharing: the child's pipes and reader thread, the announcement
+(zeroconf), and apart, its first look for other laptops.
 
     python -m bench --only web [--seconds 60] [--clients 40] [--data DIR]
 """
@@ -297,8 +299,13 @@ def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float 
     records = _records(data_dir)
     queries = load_queries()
     result: dict = {"clients": clients, "seconds": seconds, "think_s": THINK_S, "load_before": load_average()}
-    result["app_adds_mb"] = app_side_cost(data_dir)
-    site = ServerProcess(data_dir, "127.0.0.1", 0, announce=True)  # announced as in the app, on loopback only
+    app = app_side_cost(data_dir)
+    result["app_start_mb"], result["app_announce_mb"], result["app_look_mb"] = (
+        app["start_mb"], app["announce_mb"], app["look_mb"])
+    result["app_adds_mb"] = app["start_mb"] + app["announce_mb"]  # the look is the updates' (issue 17), said apart
+    result["app_adds_rss_mb"] = app["rss_mb"]  # the same, counted as RSS
+    result["site_announced"] = app["announced"]
+    site = ServerProcess(data_dir, "127.0.0.1", 0, announce=False)  # as the app starts it: the window announces
     info = site.start()
     try:
         pid = site._proc.pid
@@ -315,7 +322,6 @@ def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float 
         result["site_pages_file_mb"] = pages_file_mb(pid)
         result["listen"] = listen_cost(info["port"], records[:LISTENED])
         result["site_listen_rss_mb"], result["site_listen_uss_mb"] = memory_of(pid)
-        result["site_announced"] = bool(info.get("name"))
     finally:
         site.stop()
     if zim is not None:
@@ -329,28 +335,56 @@ def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float 
 
 
 _APP_SIDE = """
-import os, sys, time
+import json, os, sys, time
+from pathlib import Path
 from bench.stats import rss_of
+import aulalocal.cli, aulalocal.datafolder, aulalocal.ui.mainwindow, aulalocal.ui.sharepanel  # the window's, loaded anyway
 from aulalocal.web.process import ServerProcess
-import aulalocal.cli, aulalocal.datafolder  # what the window's process has loaded anyway
+
+def uss():
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{os.getpid()}/smaps_rollup").read_text().splitlines()[1:])
+    return sum(int(fields[k].split()[0]) for k in ("Private_Clean", "Private_Dirty")) * 1024 / 1e6
+
 before = rss_of(os.getpid())[0]
-site = ServerProcess(sys.argv[1], "127.0.0.1", 0, announce=False)
-site.start()
+site = ServerProcess(sys.argv[1], "127.0.0.1", 0, announce=False)  # as ui/sharepanel.py starts it
+info = site.start()
+time.sleep(0.5)
+started = rss_of(os.getpid())[0]
+private = uss()  # from here on: the site's process maps the interpreter too
+from aulalocal.web.announce import Announcer
+announcer = Announcer()  # on the site's addresses: 127.0.0.1 here
+announced = announcer.start(info["port"], [n["address"] for n in info["networks"]])
 time.sleep(1)
-after = rss_of(os.getpid())[0]
+announcing, announcing_rss = uss(), rss_of(os.getpid())[0]
+import aulalocal.peers.take
+from aulalocal.peers.discover import browse
+browse(1.0, interfaces=["127.0.0.1"], exclude=[announcer.instance])  # the window's first look for other laptops
+time.sleep(0.5)
+looked = uss()
+announcer.stop()
 site.stop()
-print(after - before)
+print(json.dumps({"announced": announced, "start_mb": started - before, "announce_mb": announcing - private,
+                  "look_mb": looked - announcing, "rss_mb": announcing_rss - before}))
 """
 
 
-def app_side_cost(data_dir: Path) -> float:
-    """MB the window's process gains by starting the site (the child's pipes), measured in a process of its own."""
+def app_side_cost(data_dir: Path) -> dict:
+    """MB the window's process gains by sharing as the app shares, measured in a process of its own.
+
+    Over the window's modules: the site's process started (its pipes, a
+    reader thread; RSS, since once it runs the interpreter's pages count as
+    shared in both), then its announcement by name on loopback
+    (``web.announce``: zeroconf, its event loop's thread) and one look for
+    other laptops (``peers.take``, ``peers.discover``), as the window does
+    while sharing with the announcement on (private memory, USS: the site's
+    process does not load zeroconf, so these pages are the window's alone).
+    """
     import subprocess
     import sys
 
     out = subprocess.run([sys.executable, "-c", _APP_SIDE, str(data_dir)], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parent.parent, timeout=120)
-    return float(out.stdout.split()[-1])
+    return json.loads(out.stdout.splitlines()[-1])
 
 
 def _line(name: str, workload: str, s: dict) -> str:
@@ -367,7 +401,9 @@ def summary(r: dict) -> list[str]:
             lines.append(_line(name, workload, s))
     lines.append(f"web site process: RSS idle {r['site_idle_rss_mb']:.1f} MB, peak {r['site_peak_rss_mb']:.1f} MB;"
                  f" USS (private) idle {r['site_idle_uss_mb']:.1f} MB, peak {r['site_peak_uss_mb']:.1f} MB;"
-                 f" the app's own process gained {r['app_adds_mb']:.1f} MB; kept pages' file {r['site_pages_file_mb']:.1f} MB")
+                 f" the app's own process gained {r['app_adds_mb']:.1f} MB (the child {r['app_start_mb']:.1f}, announcing"
+                 f" {r['app_announce_mb']:.1f}; then a look for other laptops {r['app_look_mb']:.1f} more);"
+                 f" kept pages' file {r['site_pages_file_mb']:.1f} MB")
     listened = r["listen"]
     lines.append(f"web listen: {len(listened['made_s'])} readings made in {min(listened['made_s']):.2f}-{max(listened['made_s']):.2f} s"
                  f" ({min(listened['kb']):.0f}-{max(listened['kb']):.0f} KB), again in {max(listened['again_ms']):.1f} ms at most;"
@@ -421,8 +457,8 @@ keep-alive connection each) opening pages for {r['seconds']:.0f} s per workload,
 of warm-up: home 1, section pages 3, searches 3 (bench/queries.tsv), records 5
 in 12, in es, qu and en, over the {records:,}-record catalog of
 `bench/generate.py` (2,000 of its records, 200 section pages, 200 queries).
-The site runs as the app runs it: `aulalocal serve --json` in its own process,
-announced by mDNS (on loopback here). kiwix-serve serves the ZIM of the same
+The site runs as the app runs it: `aulalocal serve --json --no-announce` in its
+own process; the window's process announces it by mDNS (on loopback here). kiwix-serve serves the ZIM of the same
 records (`bench/kiwix.py`) with the same clients: its welcome page for home
 and sections, `/search` for searches, the record's page.
 
@@ -459,7 +495,11 @@ Memory of the site's process, sampled every half second: RSS {r['site_idle_rss_m
 its start-up work), peak {r['site_peak_rss_mb']:.1f} MB; its private memory (USS: what it adds to the
 laptop, the Python library and the system's libraries being shared with the window's
 process) {r['site_idle_uss_mb']:.1f} MB idle, peak {r['site_peak_uss_mb']:.1f} MB. The window's own process gains
-{r['app_adds_mb']:.1f} MB by starting it. The kept pages are not in these figures: they are in the
+{r['app_adds_mb']:.1f} MB by sharing: {r['app_start_mb']:.1f} MB by starting the site's process (RSS), {r['app_announce_mb']:.1f} MB
+(private) by announcing it{'' if r['site_announced'] else ' (the announcement failed on this machine)'}: zeroconf, asyncio and ssl, loaded over the window's modules. Announced,
+the window also looks for other laptops' updates every minute (issue 17): its first look loads
+{r['app_look_mb']:.1f} MB more (the bundles' and signatures' code, an HTTP client), not counted here, since
+it is not the site's. The kept pages are not in these figures: they are in the
 site's temporary file ({r['site_pages_file_mb']:.1f} MB after the load), read back through the system's
 file cache, which the system empties first when it needs memory.
 
@@ -475,5 +515,5 @@ Targets (issue 16):
 - zero errors: {'met' if errors == 0 else '**missed**'} ({errors}).
 - serving adds at most 30 MB to the app's memory (the site's private peak and the
   window's gain): {'met' if added <= 30 else '**missed**'} ({added:.1f} MB; counted as RSS, shared libraries included:
-  {r['site_peak_rss_mb'] + r['app_adds_mb']:.1f} MB).
+  {r['site_peak_rss_mb'] + r['app_adds_rss_mb']:.1f} MB).
 """

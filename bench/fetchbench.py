@@ -60,7 +60,7 @@ def run(media_mb: int = 200, rounds: int = 3) -> dict:
         trust.add_key(folder.keys_dir, public)
         import_bundle(folder, bundle)
         folder.close()
-        server = ServerProcess(giver, "127.0.0.1", 0, announce=False)
+        server = ServerProcess(giver, "127.0.0.1", 0)
         info = server.start()
         address = Address("127.0.0.1", info["port"])
         offered = parse_index(get_small(address, INDEX_NAME, MAX_INDEX_BYTES), str(address))[0].bundle

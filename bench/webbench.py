@@ -305,7 +305,7 @@ def measure(data_dir: Path, zim: Path | None, clients: int = 40, seconds: float 
     result["app_adds_mb"] = app["start_mb"] + app["announce_mb"]  # the look is the updates' (issue 17), said apart
     result["app_adds_rss_mb"] = app["rss_mb"]  # the same, counted as RSS
     result["site_announced"] = app["announced"]
-    site = ServerProcess(data_dir, "127.0.0.1", 0, announce=False)  # as the app starts it: the window announces
+    site = ServerProcess(data_dir, "127.0.0.1", 0)  # as the app starts it (--no-announce): the window announces
     info = site.start()
     try:
         pid = site._proc.pid
@@ -346,7 +346,7 @@ def uss():
     return sum(int(fields[k].split()[0]) for k in ("Private_Clean", "Private_Dirty")) * 1024 / 1e6
 
 before = rss_of(os.getpid())[0]
-site = ServerProcess(sys.argv[1], "127.0.0.1", 0, announce=False)  # as ui/sharepanel.py starts it
+site = ServerProcess(sys.argv[1], "127.0.0.1", 0)  # as ui/sharepanel.py starts it (--no-announce)
 info = site.start()
 time.sleep(0.5)
 started = rss_of(os.getpid())[0]
@@ -457,9 +457,9 @@ keep-alive connection each) opening pages for {r['seconds']:.0f} s per workload,
 of warm-up: home 1, section pages 3, searches 3 (bench/queries.tsv), records 5
 in 12, in es, qu and en, over the {records:,}-record catalog of
 `bench/generate.py` (2,000 of its records, 200 section pages, 200 queries).
-The site runs as the app runs it: `aulalocal serve --json --no-announce` in its
-own process; the window's process announces it by mDNS (on loopback here). kiwix-serve serves the ZIM of the same
-records (`bench/kiwix.py`) with the same clients: its welcome page for home
+The site runs as the app runs it: `aulalocal serve --json --no-announce` in
+its own process, announced by mDNS from the window's process (on loopback
+here). kiwix-serve serves the ZIM of the same records (`bench/kiwix.py`) with the same clients: its welcome page for home
 and sections, `/search` for searches, the record's page.
 
 Two workloads, one after the other on each server:
@@ -496,10 +496,11 @@ its start-up work), peak {r['site_peak_rss_mb']:.1f} MB; its private memory (USS
 laptop, the Python library and the system's libraries being shared with the window's
 process) {r['site_idle_uss_mb']:.1f} MB idle, peak {r['site_peak_uss_mb']:.1f} MB. The window's own process gains
 {r['app_adds_mb']:.1f} MB by sharing: {r['app_start_mb']:.1f} MB by starting the site's process (RSS), {r['app_announce_mb']:.1f} MB
-(private) by announcing it{'' if r['site_announced'] else ' (the announcement failed on this machine)'}: zeroconf, asyncio and ssl, loaded over the window's modules. Announced,
-the window also looks for other laptops' updates every minute (issue 17): its first look loads
-{r['app_look_mb']:.1f} MB more (the bundles' and signatures' code, an HTTP client), not counted here, since
-it is not the site's. The kept pages are not in these figures: they are in the
+(private) by announcing it{'' if r['site_announced'] else ' (the announcement failed on this machine)'}: zeroconf, asyncio and ssl, over the
+window's modules. Announced, the window also looks for other laptops'
+updates every minute (issue 17): its first look loads {r['app_look_mb']:.1f} MB more (the
+bundles' and signatures' code, an HTTP client), not counted here: it is not
+the site's. The kept pages are not in these figures: they are in the
 site's temporary file ({r['site_pages_file_mb']:.1f} MB after the load), read back through the system's
 file cache, which the system empties first when it needs memory.
 

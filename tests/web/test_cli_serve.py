@@ -91,3 +91,42 @@ def test_a_port_out_of_range_is_a_usage_error(seeded_dir):
     proc = _serve(seeded_dir, "--port", "70000")
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 2 and err.startswith("error: ")
+
+
+ON_ITS_OWN = """
+import json, sys
+from aulalocal.web import announce, server
+calls = []
+
+class Recorder:  # stands in for zeroconf.Zeroconf: sends nothing
+    def __init__(self, addresses):
+        calls.append(["made", list(addresses)])
+
+    def register_service(self, info, allow_name_change=False):
+        calls.append(["register", info.port, allow_name_change])
+
+    def unregister_service(self, info):
+        calls.append(["unregister"])
+
+    def close(self):
+        calls.append(["close"])
+
+server.Announcer = lambda: announce.Announcer(factory=Recorder)
+from aulalocal.cli import main
+code = main(["--data-dir", sys.argv[1], "serve", "--json", "--address", "127.0.0.1", "--port", "0"])
+sys.stderr.write(json.dumps(calls))
+sys.exit(code)
+"""
+
+
+def test_serve_on_its_own_announces_the_site_itself(seeded_dir):
+    """Without the window (whose process announces the site it starts with --no-announce), ``aulalocal serve`` announces."""
+    import json
+
+    proc = subprocess.run([sys.executable, "-c", ON_ITS_OWN, str(seeded_dir)], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60, cwd=REPO, env=dict(os.environ, LANGUAGE="en"))
+    assert proc.returncode == 0, proc.stderr
+    first = json.loads(proc.stdout.splitlines()[0])  # stdin closed at once: it stops after this line
+    assert first["name"].startswith("AulaLocal \u2013 ")
+    calls = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert calls == [["made", ["127.0.0.1"]], ["register", first["port"], True], ["unregister"], ["close"]]

@@ -131,8 +131,8 @@ class ShareController(QObject):
         def run():
             from aulalocal.web.process import ServerProcess
 
-            # The window's process announces (below): the site's never does.
-            process = ServerProcess(self.state.folder.path, self.address, self.port, announce=False, lang=self.state.lang)
+            # Started with --no-announce: the window's process announces it (below).
+            process = ServerProcess(self.state.folder.path, self.address, self.port, lang=self.state.lang)
             info = process.start()
             try:
                 snapshot = _snapshot(info, info["port"])

@@ -5,10 +5,12 @@ browsing would take the interpreter from the window for tens of
 milliseconds at a time. In its own process the window never waits for it,
 and nothing a device sends can reach the window's memory.
 
-The child prints one JSON line when it serves (its port, addresses and
-name), then a line every few seconds (devices lately, addresses); it stops
-when its standard input closes, so it never outlives the app, even a killed
-one.
+The child prints one JSON line when it serves (its port and addresses),
+then a line every few seconds (devices lately, addresses); it stops when its
+standard input closes, so it never outlives the app, even a killed one. It
+is not announced by name (``--no-announce``): the window's process announces
+it (``ui/sharepanel.py``), since it loads zeroconf anyway to look for other
+laptops, and one zeroconf costs the laptop less than two.
 """
 
 from __future__ import annotations
@@ -49,12 +51,12 @@ def _drain(stream, kept: list[str], keep: int = 20) -> None:
 
 
 class ServerProcess:
-    """``aulalocal serve --json`` as a child process; ``info`` is its first line once it serves."""
+    """``aulalocal serve --json --no-announce`` as a child process; ``info`` is its first line once it serves."""
 
-    def __init__(self, data_dir: Path, address: str, port: int, *, announce: bool = True, lang: str = "es") -> None:
+    def __init__(self, data_dir: Path, address: str, port: int, *, lang: str = "es") -> None:
         self.args = [
-            "--data-dir", str(data_dir), "--lang", lang, "serve", "--json",
-            "--address", address, "--port", str(port), *([] if announce else ["--no-announce"]),
+            "--data-dir", str(data_dir), "--lang", lang, "serve", "--json", "--no-announce",
+            "--address", address, "--port", str(port),
         ]
         self.info: dict = {}
         self._proc: subprocess.Popen | None = None

@@ -74,44 +74,44 @@ def test_filters_say_what_they_are_cover_every_value_and_put_perus_regions_first
     assert in_peru.index("Áncash") < in_peru.index("Apurímac") < in_peru.index("Arequipa")
 
 
+def _each_language_and_size(window, qtbot, view: str):
+    """``view`` shown in Quechua and Spanish at each text size, laid out; (lang, size) each time, Normal after."""
+    from aulalocal.appearance import TEXT_SIZES
+
+    for lang in ("qu", "es"):
+        window.state.set_language(lang, save=False)
+        for size in TEXT_SIZES:
+            window.state.set_text_size(size)
+            assert window.show_view(view)
+            idle(qtbot, window)
+            yield lang, size
+    window.state.set_text_size("normal")
+
 
 def test_home_fits_its_width_at_every_text_size(window, qtbot, real_translations):
-    from aulalocal.appearance import TEXT_SIZES
+    for lang, size in _each_language_and_size(window, qtbot, "home"):
+        qtbot.wait(20)
+        home = window.home
+        assert home.widget().width() <= home.viewport().width(), (lang, size)
+        assert not home.horizontalScrollBar().isVisible(), (lang, size)
 
-    for lang in ("qu", "es"):
-        window.state.set_language(lang, save=False)
-        for size in TEXT_SIZES:
-            window.state.set_text_size(size)
-            assert window.show_view("home")
-            idle(qtbot, window)
-            qtbot.wait(20)
-            home = window.home
-            assert home.widget().width() <= home.viewport().width(), (lang, size)
-            assert not home.horizontalScrollBar().isVisible(), (lang, size)
-    window.state.set_text_size("normal")
+
 def test_the_filters_sit_above_their_list_and_nothing_jumps_when_clear_filters_shows(window, qtbot, real_translations):
-    from aulalocal.appearance import TEXT_SIZES
+    for lang, size in _each_language_and_size(window, qtbot, "programs"):
+        browse = window.browse
+        bar, clear = browse.filter_bar, browse.filter_bar.clear_button
+        # The record beside the list has the window's height: the filters are in the list's column.
+        assert browse.results_column.isAncestorOf(bar)
+        assert browse.detail.mapTo(browse, browse.detail.rect().topLeft()).y() == 0, (lang, size)
+        list_top = browse.list_view.mapTo(browse, browse.list_view.rect().topLeft())
+        detail_geometry = browse.detail.geometry()
+        assert not clear.isVisible()
+        bar.combos["setting"].setCurrentIndex(1)
+        qtbot.waitUntil(lambda: clear.isVisible())
+        idle(qtbot, window)
+        assert browse.list_view.mapTo(browse, browse.list_view.rect().topLeft()) == list_top, (lang, size)
+        assert browse.detail.geometry() == detail_geometry, (lang, size)
+        assert clear.geometry().right() <= browse.results_column.width(), (lang, size)
+        clear.click()
+        qtbot.waitUntil(lambda: not clear.isVisible())
 
-    for lang in ("qu", "es"):
-        window.state.set_language(lang, save=False)
-        for size in TEXT_SIZES:
-            window.state.set_text_size(size)
-            assert window.show_view("programs")
-            idle(qtbot, window)
-            browse = window.browse
-            bar, clear = browse.filter_bar, browse.filter_bar.clear_button
-            # The record beside the list has the window's height: the filters are in the list's column.
-            assert browse.results_column.isAncestorOf(bar)
-            assert browse.detail.mapTo(browse, browse.detail.rect().topLeft()).y() == 0, (lang, size)
-            list_top = browse.list_view.mapTo(browse, browse.list_view.rect().topLeft())
-            detail_geometry = browse.detail.geometry()
-            assert not clear.isVisible()
-            bar.combos["setting"].setCurrentIndex(1)
-            qtbot.waitUntil(lambda: clear.isVisible())
-            idle(qtbot, window)
-            assert browse.list_view.mapTo(browse, browse.list_view.rect().topLeft()) == list_top, (lang, size)
-            assert browse.detail.geometry() == detail_geometry, (lang, size)
-            assert clear.geometry().right() <= browse.results_column.width(), (lang, size)
-            clear.click()
-            qtbot.waitUntil(lambda: not clear.isVisible())
-    window.state.set_text_size("normal")

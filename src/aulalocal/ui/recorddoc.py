@@ -94,11 +94,11 @@ def write_record(
     for number, (heading, body, fallback) in enumerate(sections[1:]):
         if heading == links_heading and not with_links_section:
             continue
-        if number or summary_heading:
+        headed = number > 0 or summary_heading  # else the summary leads, right under the title
+        if headed:
             writer.heading(heading, fallback)
-            writer.paragraphs(body)
-        else:  # the summary leads, right under the title
-            writer.paragraphs(body)
+        writer.paragraphs(body)
+        if not headed:
             writer.marker(fallback)
         writer.section_ends.append(writer.cursor.position())
     if related:

@@ -90,10 +90,11 @@ def _channel_class():
             # the buffer go with bytes left, and when the request is done.
             if not super().writable():
                 return False
-            if self.requests and not self.outbuf_lock.acquire(False):
+            if not self.requests:
+                return True
+            if not self.outbuf_lock.acquire(False):
                 return False
-            if self.requests:
-                self.outbuf_lock.release()
+            self.outbuf_lock.release()
             return True
 
     return _Channel

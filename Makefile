@@ -12,7 +12,7 @@ FIRST_START := build/first-start/stamp.json
 MO_FILES := $(foreach l,$(LANGS),translations/$(l)/LC_MESSAGES/aulalocal.mo)
 # Qt's own file dialog in Latin American Spanish and Quechua (translations/qt/).
 QM_FILES := translations/qt/es.qm translations/qt/qu.qm
-CLDR_SITE := translations/cldr-site.pickle
+CLDR_TABLES := translations/cldr.pickle
 SYSTEM_PACKAGES := minisign xvfb xdotool libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 fonts-dejavu-core chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -70,11 +70,11 @@ i18n-update: $(INSTALLED)
 	  fi; \
 	done
 
-mo: $(MO_FILES) $(QM_FILES) $(CLDR_SITE)
+mo: $(MO_FILES) $(QM_FILES) $(CLDR_TABLES)
 
 # The CLDR tables the classroom site formats with, so that its process does
 # not load babel's whole data (aulalocal.cldr); remade when babel changes.
-$(CLDR_SITE): src/aulalocal/cldr.py $(INSTALLED)
+$(CLDR_TABLES): src/aulalocal/cldr.py $(INSTALLED)
 	$(BIN)/python -m aulalocal.cldr $@
 
 # Quechua texts (seeds and qu.po) rewritten with the glossary's spelling rules
@@ -142,4 +142,4 @@ icons: $(INSTALLED)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/render_icons.py
 
 clean:
-	rm -rf $(VENV) build dist translations/*/LC_MESSAGES/*.mo translations/qt/*.qm $(CLDR_SITE)
+	rm -rf $(VENV) build dist translations/*/LC_MESSAGES/*.mo translations/qt/*.qm $(CLDR_TABLES)

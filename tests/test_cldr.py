@@ -45,7 +45,7 @@ def _write(path, **kwargs) -> None:
 
 
 def test_dates_numbers_and_country_names_from_the_file_are_babels_without_its_whole_data(tmp_path):
-    path = tmp_path / "cldr-site.pickle"
+    path = tmp_path / "cldr.pickle"
     _write(path)
     whole, small = _formats(), _formats(path)
     assert small["used"] and small["installed"]
@@ -65,7 +65,7 @@ def test_a_table_the_file_lacks_loads_the_locale_whole_and_formats_right(tmp_pat
 
 
 def test_a_file_of_another_babel_version_or_a_damaged_one_is_not_used(tmp_path):
-    path = tmp_path / "cldr-site.pickle"
+    path = tmp_path / "cldr.pickle"
     _write(path)
     data = pickle.loads(path.read_bytes())
     path.write_bytes(pickle.dumps({**data, "babel": "0.1"}))
@@ -79,8 +79,8 @@ def test_a_file_of_another_babel_version_or_a_damaged_one_is_not_used(tmp_path):
 def test_the_build_writes_the_file_the_site_reads():
     from aulalocal import cldr
 
-    data = pickle.loads(cldr.site_file().read_bytes())  # make mo wrote it
-    assert data["tables"] == cldr.SITE_TABLES and set(data["locales"]) == {"es_PE", "qu_PE", "en"}
+    data = pickle.loads(cldr.tables_file().read_bytes())  # make mo wrote it
+    assert data["tables"] == cldr.TABLES and set(data["locales"]) == {"es_PE", "qu_PE", "en"}
 
 
 def test_a_babel_whose_cache_is_made_otherwise_keeps_its_whole_data(tmp_path, monkeypatch):
@@ -88,7 +88,7 @@ def test_a_babel_whose_cache_is_made_otherwise_keeps_its_whole_data(tmp_path, mo
 
     from aulalocal import cldr
 
-    path = tmp_path / "cldr-site.pickle"
+    path = tmp_path / "cldr.pickle"
     _write(path)
     monkeypatch.delattr(localedata, "_cache_lock")
     assert cldr.install(path) is False

@@ -20,25 +20,8 @@ LOOPBACK = {"address": "127.0.0.1", "port": 0, "announce": False}
 
 
 def _web_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "aulalocal-share-status"]
-
-
-def _share_processes() -> list[int]:
-    """Children of this process running the site."""
-    import os
-
-    found = []
-    for pid in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{pid}/stat") as fh:
-                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{pid}/cmdline", "rb") as fh:
-                args = fh.read().split(b"\0")
-        except (OSError, ValueError, IndexError):
-            continue
-        if ppid == os.getpid() and b"serve" in args:
-            found.append(int(pid))
-    return found
+    """The site's threads in the window's process: waitress' network thread (its workers are named waitress-N)."""
+    return [t for t in threading.enumerate() if t.name == "aulalocal-web"]
 
 
 @pytest.fixture
@@ -56,7 +39,7 @@ def _start(qtbot, window):
 
 def test_sharing_is_off_until_the_teacher_turns_it_on(window):
     assert window.share_panel is None
-    assert not _web_threads() and not _share_processes()
+    assert not _web_threads()
     assert "Share in class" in window.share_button.text()
 
 
@@ -115,11 +98,10 @@ def test_closing_the_window_stops_the_site(qtbot, qapp, state):
     qtbot.waitUntil(win.is_idle)
     panel = _start(qtbot, win)
     port = panel.controller.port_used
-    assert _share_processes()
+    assert _web_threads()
     close_window(qapp, win)
     with pytest.raises(OSError):
         fetch(port, "/es/", timeout=2)
-    assert not _share_processes()
     qtbot.waitUntil(lambda: not _web_threads(), timeout=5000)
 
 
@@ -200,11 +182,10 @@ def _quiet_look(folder, typed, seconds, exclude, cancel):
 _quiet_look.excluded = []
 
 
-def test_the_window_announces_the_site_and_its_process_does_not(announced, qtbot):
+def test_the_window_announces_the_site_once(announced, qtbot):
     panel = _start(qtbot, announced)
     controller = panel.controller
-    assert "--no-announce" in controller.process.args  # one zeroconf: the window's
-    assert controller.info["name"] == ""
+    assert controller.server.announcer is None  # announced once, by the controller
     [zc] = _FakeZeroconf.made
     assert zc.addresses == ["127.0.0.1"]
     assert zc.calls == [("register", "AulaLocal \u2013 PC1._http._tcp.local.", controller.port_used)]
@@ -231,25 +212,24 @@ def test_the_name_shown_is_the_one_the_network_gave(announced, qtbot):
                     timeout=10000)
 
 
-def test_changed_addresses_are_announced_again(announced, qtbot):
+def test_changed_addresses_are_announced_again(announced, qtbot, monkeypatch):
     panel = _start(qtbot, announced)
     controller = panel.controller
     first = _FakeZeroconf.made[0]
-    # The child reports the laptop on a second network (its hotspot turned on).
-    status = {"networks": [{"name": "", "address": "127.0.0.1"}, {"name": "hotspot", "address": "127.0.0.2"}],
-              "visitors": 0}
-    from aulalocal.ui.sharepanel import _snapshot
+    # The laptop joins a second network (its hotspot turned on).
+    from aulalocal.web.network import Network
 
-    controller._status.emit(controller.process, _snapshot(status, controller.port_used))
+    networks = [Network("", "127.0.0.1"), Network("hotspot", "127.0.0.2")]
+    monkeypatch.setattr(controller.server, "addresses", lambda: networks)
+    controller.refresh()
     qtbot.waitUntil(lambda: len(_FakeZeroconf.made) >= 2 and bool(_FakeZeroconf.made[1].calls), timeout=10000)
     assert [c[0] for c in first.calls] == ["register", "unregister", "close"]  # goodbye first: never "PC1-2" of itself
     again = _FakeZeroconf.made[1]
     assert again.addresses == ["127.0.0.1", "127.0.0.2"]
     assert again.calls == [("register", "AulaLocal \u2013 PC1._http._tcp.local.", controller.port_used)]
     qtbot.waitUntil(lambda: not controller.busy and controller.name == "AulaLocal \u2013 PC1", timeout=5000)
-    # The same addresses again: not announced again (the child's own next line, back on
-    # loopback alone, may be).
-    controller._status.emit(controller.process, _snapshot(status, controller.port_used))
+    # The same addresses again: not announced again.
+    controller.refresh()
     qtbot.wait(300)
     assert [zc.addresses for zc in _FakeZeroconf.made].count(["127.0.0.1", "127.0.0.2"]) == 1
 
@@ -324,3 +304,17 @@ def test_the_window_keeps_responding_while_the_class_browses(share_window, qtbot
     served, failed = map(int, clients.stdout.read().split())
     assert failed == 0 and served > 200
     assert max(gaps[1:]) <= 50, sorted(gaps)[-5:]
+
+
+def test_a_site_that_stops_by_itself_is_said_in_one_line(share_window, qtbot):
+    from waitress import wasyncore
+
+    panel = _start(qtbot, share_window)
+    controller = panel.controller
+    waitress_server = controller.server._server
+    waitress_server.trigger.pull_trigger(lambda: wasyncore.close_all(waitress_server._map))  # its loop ends
+    qtbot.waitUntil(lambda: not controller.server.running, timeout=5000)
+    controller.refresh()  # the panel's next look, every few seconds
+    qtbot.waitUntil(lambda: not controller.sharing and not controller.busy, timeout=10000)
+    assert panel.status.text() == "The classroom site stopped unexpectedly. Start it again."
+    assert panel.switch.text() == "Start sharing" and panel.switch.isEnabled()

@@ -122,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help=_("port to serve on (default 8080); when it is busy, the next free one; 0: any free port"))
     serve.add_argument("--address", default="0.0.0.0", help=_("network address to serve on (default: every network of this laptop)"))
     serve.add_argument("--no-announce", action="store_true", help=_("do not announce the site by name on the network (mDNS)"))
-    serve.add_argument("--json", action="store_true", help=_("for the app: JSON lines on standard output; stops when standard input closes"))
+    serve.add_argument("--json", action="store_true", help=_("for scripts: JSON lines on standard output; stops when standard input closes"))
 
     i18n_cmd = sub.add_parser("i18n", help=_("translations"))
     cov = commands(i18n_cmd, "i18n_command").add_parser("coverage", help=_("how much each language covers; fails under the thresholds"))

@@ -10,6 +10,8 @@ from aulalocal.errors import N_, UsageError
 from aulalocal.i18n import gettext as _
 from aulalocal.safetext import fill, to_json
 
+STATUS_INTERVAL_S = 3.0  # --json: how often a status line (devices lately, addresses) is written
+
 
 def cmd_serve(args) -> int:
     import signal
@@ -63,10 +65,8 @@ def _serve_text(server, port: int, stop) -> None:
 
 
 def _serve_json(server, port: int, stop) -> None:
-    """For the app (``web.process``): a line when serving, then one every few seconds; stop when stdin closes."""
+    """For scripts (the package's smoke test, benchmarks): a line when serving, then one every few seconds; stop when stdin closes."""
     import threading
-
-    from aulalocal.web.process import STATUS_INTERVAL_S
 
     def status() -> dict:
         networks = [{"name": n.name, "address": n.address} for n in server.addresses()]

@@ -120,6 +120,9 @@ def run_app(args) -> int:
     from PySide6.QtWidgets import QApplication
 
     qInstallMessageHandler(_qt_messages)
+    from aulalocal import cldr
+
+    cldr.install()  # dates, numbers, country names from the app's few CLDR tables, not babel's whole data
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "aulalocal"])
     app.setApplicationName("AulaLocal")

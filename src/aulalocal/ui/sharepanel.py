@@ -1,9 +1,8 @@
 """Share in class: the panel that turns the classroom web site on and off and says how students open it.
 
-The site itself is ``aulalocal.web``, run as ``aulalocal serve --json`` in a
-process of its own (``web.process``); this file only starts and stops it off
-the UI thread (``worker.Op``), announces it by name from the window's
-process (``web.announce``), shows its address for every network the laptop
+The site itself is ``aulalocal.web``, served by waitress' threads in the
+window's process; this file only starts and stops it off the UI thread
+(``worker.Op``), announces it by name (``web.announce``), shows its address for every network the laptop
 is on, as large text and as a QR code, and how many devices opened it
 lately. Off until the teacher turns it on;
 the main window stops it when it closes.
@@ -11,9 +10,7 @@ the main window stops it when it closes.
 
 from __future__ import annotations
 
-import threading
-
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -50,16 +47,19 @@ def qr_pixmap(matrix: list[list[bool]], size: int = QR_PIXELS) -> QPixmap:
     return QPixmap.fromImage(image.scaled(count * scale, count * scale, Qt.IgnoreAspectRatio, Qt.FastTransformation))
 
 
-def _snapshot(status: dict, port: int) -> dict:
-    """What the panel shows of a status line of the site's process, QR codes made (on a worker thread)."""
+STATUS_INTERVAL_MS = 3000  # how often the panel asks the site for its devices and the laptop's networks
+
+
+def _snapshot(server) -> dict:
+    """What the panel shows of the site: its networks with QR codes made, devices lately (on a worker thread)."""
     from aulalocal.web.network import qr_matrix, url
 
     rows, addresses = [], []
-    for network in status.get("networks") or []:
-        addresses.append(str(network.get("address")))
-        address = url(addresses[-1], port)
-        rows.append((str(network.get("name") or ""), address, qr_matrix(address)))
-    return {"networks": rows, "addresses": addresses, "visitors": int(status.get("visitors") or 0)}
+    for network in server.addresses():
+        addresses.append(network.address)
+        address = url(network.address, server.port)
+        rows.append((network.name, address, qr_matrix(address)))
+    return {"networks": rows, "addresses": addresses, "visitors": server.app.visitors.count()}
 
 
 def _announced(announcer, port: int, addresses: list[str]) -> str:
@@ -69,15 +69,18 @@ def _announced(announcer, port: int, addresses: list[str]) -> str:
 
 
 class ShareController(QObject):
-    """Starts and stops the site's process (``web.process``) and its announcement off the UI thread; ``changed`` after each step.
+    """Starts and stops the site (``web.server``) and its announcement off the UI thread; ``changed`` after each step.
 
-    The site runs in a process of its own, so that a class browsing never
-    takes the interpreter from the window (``web.process`` says why). The
-    window's process announces it by name (``web.announce``), not the
-    site's: it loads zeroconf anyway to look for other laptops
-    (``peerwatcher``), and one zeroconf is 6 MB less than two
-    (docs/benchmarks-web.md). It announces again when the laptop's
-    addresses change, and says goodbye when sharing stops.
+    The site is served from the window's process, by waitress' threads: it
+    shares the interpreter, the catalog code and the translations the window
+    has loaded already, so sharing adds what the site alone needs
+    (docs/benchmarks-web.md). A page takes a few milliseconds of Python,
+    and the window waits for Python's lock at most a switch interval or a
+    few: measured with a class browsing flat out, the window's event loop
+    never stops for 50 ms (tests and the benchmark). The site reads the
+    catalog through read-only connections of its own, one a request thread.
+    It is announced by name (``web.announce``) and announced again when the
+    laptop's addresses change, and says goodbye when sharing stops.
 
     Starting, announcing and stopping run one after another on a thread of
     the controller's own, in the order asked: registering a name takes about
@@ -85,8 +88,6 @@ class ShareController(QObject):
     """
 
     changed = Signal()
-    _status = Signal(object, object)  # (process, snapshot), from the thread reading the process
-    _ended = Signal(object)
 
     def __init__(self, state, parent: QObject | None = None, *, address: str | None = None,
                  port: int | None = None, announce: bool = True, zeroconf=None) -> None:
@@ -99,80 +100,101 @@ class ShareController(QObject):
         self.port = DEFAULT_PORT if port is None else port
         self.announce = announce
         self._zeroconf = zeroconf  # tests: a stand-in for zeroconf.Zeroconf (web.announce.Announcer's factory)
-        self.process = None
+        self.server = None  # web.server.ClassroomServer while sharing
         self.announcer = None  # web.announce.Announcer while sharing with the announcement on
         self.name = ""  # the name devices see ("AulaLocal – PC1", or "AulaLocal – PC1 (2)"); "" when not announced
         self._announcing_on: list[str] = []  # the addresses last asked to be announced on
-        self.info: dict = {}
         self.snapshot: dict = {"networks": [], "addresses": [], "visitors": 0}
         self.error = ""
         self.busy = False
         self._closing = False
+        self._asking = False  # a snapshot is being made
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._status.connect(self._refreshed)
-        self._ended.connect(self._process_ended)
+        self._timer = QTimer(self)
+        self._timer.setInterval(STATUS_INTERVAL_MS)
+        self._timer.timeout.connect(self.refresh)
 
     @property
     def sharing(self) -> bool:
-        return self.process is not None
+        return self.server is not None
 
     @property
     def port_used(self) -> int | None:
-        return self.info.get("port") if self.process is not None else None
+        return self.server.port if self.server is not None else None
+
+    @property
+    def fell_back(self) -> bool:
+        """The port asked for was busy, and the site took another."""
+        return self.server is not None and self.server.fell_back
 
     def start(self) -> None:
-        if self.busy or self.process is not None:
+        if self.busy or self.server is not None:
             return
         self.busy, self.error = True, ""
         self.changed.emit()
         announcer = self._new_announcer() if self.announce else None
+        folder, lang = self.state.folder.path, self.state.lang
 
         def run():
-            from aulalocal.web.process import ServerProcess
+            from aulalocal.web.server import serve_folder
 
-            # Started with --no-announce: the window's process announces it (below).
-            process = ServerProcess(self.state.folder.path, self.address, self.port, lang=self.state.lang)
-            info = process.start()
+            server = serve_folder(folder, self.address, self.port, announce=False, default_lang=lang)
             try:
-                snapshot = _snapshot(info, info["port"])
-                name = _announced(announcer, info["port"], snapshot["addresses"]) if announcer is not None else ""
-                return process, info, snapshot, announcer, name
+                snapshot = _snapshot(server)
+                name = _announced(announcer, server.port, snapshot["addresses"]) if announcer is not None else ""
+                return server, snapshot, announcer, name
             except Exception:
                 if announcer is not None:
                     announcer.stop()
-                process.stop()
+                server.stop()
                 raise
 
         self._op(run).success(self._started).failure(self._failed).run(self._pool)
 
     def stop(self) -> None:
-        process, announcer = self.process, self.announcer
-        if self.busy or process is None:
+        server, announcer = self.server, self.announcer
+        if self.busy or server is None:
             return
         self.busy = True
+        self._timer.stop()
         self.changed.emit()
 
         def run():
             if announcer is not None:
                 announcer.stop()  # the goodbye, while the site still answers
-            process.stop()
+            server.stop()
 
         self._op(run).success(self._stopped).failure(self._failed).run(self._pool)
 
     def shutdown(self, timeout: float = 3.0) -> None:
         """At the app's end: stop now, waiting at most ``timeout`` (devices get a closed connection)."""
         self._closing = True
+        self._timer.stop()
         self._pool.waitForDone(int(timeout * 1000))  # a start or an announcement under way
         self._stop_now(timeout)
 
+    def refresh(self) -> None:
+        """Ask the site again for its devices lately and the laptop's networks (every few seconds while sharing)."""
+        server = self.server
+        if server is None or self.busy or self._asking:
+            return
+        if not server.running:  # not asked to: it failed
+            self.stop()
+            self.error = _("The classroom site stopped unexpectedly. Start it again.")
+            self.changed.emit()
+            return
+        self._asking = True
+        self._op(_snapshot, server).success(lambda snapshot: self._refreshed(server, snapshot)).failure(
+            lambda _exc: self._refreshed(server, None)).run(self._pool)
+
     def _stop_now(self, timeout: float) -> None:
-        (process, self.process), (announcer, self.announcer) = (self.process, None), (self.announcer, None)
+        (server, self.server), (announcer, self.announcer) = (self.server, None), (self.announcer, None)
         self.name = ""
         if announcer is not None:
             announcer.stop()
-        if process is not None:
-            process.stop(timeout)
+        if server is not None:
+            server.stop(timeout)
 
     def _new_announcer(self):
         from aulalocal.web.announce import Announcer
@@ -183,37 +205,31 @@ class ShareController(QObject):
         """Starting or stopping the site: nothing to report on the way, nothing to cancel."""
         return worker.Op(lambda progress, cancel: fn(*args), owner=self, state=self.state)
 
-    def _read(self, process) -> None:
-        """On a thread of its own: the process's status lines, until it ends."""
-        port = process.info["port"]
-        for status in process.statuses():
-            self._status.emit(process, _snapshot(status, port))
-        self._ended.emit(process)
-
     def _started(self, result) -> None:
-        self.process, self.info, self.snapshot, self.announcer, self.name = result
+        self.server, self.snapshot, self.announcer, self.name = result
         self._announcing_on = list(self.snapshot["addresses"])
         self.busy = False
         if self._closing:  # the app closed while the site was starting
             self._stop_now(1.0)
             return
-        threading.Thread(target=self._read, args=(self.process,), name="aulalocal-share-status", daemon=True).start()
+        self._timer.start()
         self.changed.emit()
 
     def _stopped(self, _result) -> None:
-        self.process, self.announcer, self.busy, self.info, self.name = None, None, False, {}, ""
+        self.server, self.announcer, self.busy, self.name = None, None, False, ""
         self.snapshot = {"networks": [], "addresses": [], "visitors": 0}
         self.changed.emit()
 
-    def _refreshed(self, process, snapshot: dict) -> None:
-        if process is not self.process:
+    def _refreshed(self, server, snapshot: dict | None) -> None:
+        self._asking = False
+        if server is not self.server or snapshot is None:
             return
         self.snapshot = snapshot
         if self.announcer is not None and not self.busy and snapshot["addresses"] != self._announcing_on:
             # The laptop joined or left a network (its hotspot turned on, the Wi-Fi changed).
             self._announcing_on = list(snapshot["addresses"])
             announcer = self.announcer
-            self._op(_announced, announcer, self.info["port"], self._announcing_on).success(
+            self._op(_announced, announcer, server.port, self._announcing_on).success(
                 lambda name: self._renamed(announcer, name)).failure(lambda _exc: self._renamed(announcer, "")).run(self._pool)
         self.changed.emit()
 
@@ -222,14 +238,9 @@ class ShareController(QObject):
             self.name = name
             self.changed.emit()
 
-    def _process_ended(self, process) -> None:
-        if process is self.process and not self.busy:  # not asked to: it failed
-            self.stop()
-            self.error = _("The classroom site stopped unexpectedly. Start it again.")
-            self.changed.emit()
-
     def _failed(self, exc) -> None:
         self.busy = False
+        self._asking = False
         self.error = worker.error_text(exc)
         self.changed.emit()
 
@@ -368,7 +379,7 @@ class SharePanel(QDialog):
             status = c.error
         elif c.sharing:
             status = _("The catalog is shared on this laptop's network.")
-            if c.info.get("fell_back"):
+            if c.fell_back:
                 status += " " + _("Port {port} was busy, so it uses port {used}.").format(port=c.port, used=c.port_used)
         else:
             status = _("Sharing is off. Nothing leaves this laptop.")

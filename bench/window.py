@@ -165,3 +165,89 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
+
+
+class SharingWindow:
+    """This module run in a child process (the benchmark's side): ``info`` is its first line, ``ask`` a command.
+
+    ``with SharingWindow(data_dir) as window: ...``; ``close`` ends it and
+    returns its last gaps.
+    """
+
+    def __init__(self, data_dir: Path, timeout_s: float = 180.0) -> None:
+        self.data_dir = Path(data_dir)
+        self.timeout_s = timeout_s
+        self.info: dict = {}
+        self._proc = None
+
+    def __enter__(self) -> "SharingWindow":
+        import subprocess
+        import tempfile
+
+        from bench.stats import program_env
+
+        self._errors = tempfile.TemporaryFile()
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.window", str(self.data_dir)], cwd=Path(__file__).resolve().parent.parent,
+            env=program_env({"QT_QPA_PLATFORM": "offscreen"}), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=self._errors, text=True,
+        )
+        try:
+            self.info = self._answer()
+        except BaseException:
+            self._end()
+            raise
+        return self
+
+    @property
+    def pid(self) -> int:
+        return self.info["pid"]
+
+    @property
+    def port(self) -> int:
+        return self.info["port"]
+
+    def ask(self, command: str) -> dict:
+        self._proc.stdin.write(command + "\n")
+        self._proc.stdin.flush()
+        return self._answer()
+
+    def close(self) -> dict:
+        """Standard input closed: the last gaps, then the window stops sharing and ends."""
+        self._proc.stdin.close()
+        try:
+            return self._answer()
+        finally:
+            self._end()
+
+    def __exit__(self, *_exc) -> None:
+        if self._proc is not None:
+            self._end()
+
+    def _answer(self) -> dict:
+        timer = threading.Timer(self.timeout_s, self._proc.kill)  # a window that hangs does not hang the benchmark
+        timer.start()
+        try:
+            line = self._proc.stdout.readline()
+        finally:
+            timer.cancel()
+        if not line:
+            self._proc.wait(10)
+            self._errors.seek(0)
+            raise RuntimeError(f"the window ended ({self._proc.returncode}): "
+                               + self._errors.read().decode("utf-8", "replace")[-2000:])
+        return json.loads(line)
+
+    def _end(self) -> None:
+        import subprocess
+
+        proc, self._proc = self._proc, None
+        if not proc.stdin.closed:
+            proc.stdin.close()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+        proc.stdout.close()
+        self._errors.close()

@@ -450,7 +450,7 @@ largest gap between two of its ticks: {', '.join(f"{w} workload {gaps[w]:.0f} ms
 Largest page of each kind (AulaLocal, before media; the limit is 30 KB): {', '.join(f'{kind} {kb} KB' for kind, kb in a['closed']['largest_kb'].items())}.
 
 Memory of the window's process, sampled every half second, over what it
-held before sharing (its events run 2 s after it opened: USS, its private
+held before sharing (shown, after 2 s of its events: USS, its private
 memory, {r['window_baseline_uss_mb']:.1f} MB; RSS {r['window_baseline_rss_mb']:.1f} MB): sharing adds {r['added_idle_mb']:.1f} MB of USS idle
 (3 s after the site started, its start-up questions asked) and {r['added_peak_mb']:.1f} MB at the
 peak under load; as RSS, {r['added_idle_rss_mb']:.1f} and {r['added_peak_rss_mb']:.1f} MB. That is the site, waitress and its

@@ -98,14 +98,17 @@ def main(argv: list[str]) -> int:
     if not controller.sharing:
         print(f"error: sharing did not start: {controller.error or 'timed out'}", file=sys.stderr)
         return 1
-    announced = controller.snapshot["addresses"]
-    if announced != [LOOPBACK]:  # the announcer binds to these (web.announce): never beyond loopback here
-        print(f"error: the site would be announced on {announced}, not only on {LOOPBACK}", file=sys.stderr)
+    # What the announcer announced, and binds its zeroconf to (web.announce): never beyond loopback here.
+    announcer = getattr(controller, "announcer", None)
+    service = getattr(announcer, "info", None)
+    announced = service.parsed_addresses() if service is not None else []
+    if any(address != LOOPBACK for address in announced):
+        print(f"error: the site was announced on {announced}, not only on {LOOPBACK}", file=sys.stderr)
         controller.shutdown()
         return 1
     run_events(SHARING_SETTLE_S)
     idle = memory_of(os.getpid())
-    _say(pid=os.getpid(), port=controller.port_used, name=controller.name, announced_on=announced,
+    _say(pid=os.getpid(), port=controller.port_used, name=announcer.instance if announced else "", announced_on=announced,
          baseline_rss_mb=baseline[0], baseline_uss_mb=baseline[1], idle_rss_mb=idle[0], idle_uss_mb=idle[1])
 
     gaps = {"largest": 0, "over": 0, "ticks": 0, "last": time.perf_counter()}

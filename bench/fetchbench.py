@@ -1,8 +1,9 @@
 """Updates laptop to laptop: the media-heavy bundle fetched from a peer on loopback, beside curl; the whole take beside the fetch alone.
 
-The giving laptop is a data folder that applied the bundle, served as the
-app serves it (``aulalocal serve --json``, a process of its own, on
-127.0.0.1). Then, in turn, for every round:
+The giving laptop is a data folder that applied the bundle, served by the
+site's own code (``aulalocal serve --json --no-announce``, a process of its
+own, on 127.0.0.1: the same site and WSGI server the window runs on its
+threads when it shares, without the window beside it). Then, in turn, for every round:
 
 - ``curl -o FILE`` of the bundle from that server (the reference);
 - the fetch alone: ``peers.client.download`` of the same file (what
@@ -17,6 +18,7 @@ The machine may be shared: the load average is written beside the figures.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -47,7 +49,6 @@ def run(media_mb: int = 200, rounds: int = 3) -> dict:
     from aulalocal.peers.client import Address, download
     from aulalocal.peers.index import INDEX_NAME, MAX_INDEX_BYTES, parse_index
     from aulalocal.peers.client import get_small
-    from aulalocal.web.process import ServerProcess
 
     work = Path(tempfile.mkdtemp(prefix="aulalocal-bench-fetch-"))
     server = None
@@ -60,9 +61,8 @@ def run(media_mb: int = 200, rounds: int = 3) -> dict:
         trust.add_key(folder.keys_dir, public)
         import_bundle(folder, bundle)
         folder.close()
-        server = ServerProcess(giver, "127.0.0.1", 0)
-        info = server.start()
-        address = Address("127.0.0.1", info["port"])
+        server = _serve(giver)
+        address = Address("127.0.0.1", json.loads(server.stdout.readline())["port"])  # its first line: it serves
         offered = parse_index(get_small(address, INDEX_NAME, MAX_INDEX_BYTES), str(address))[0].bundle
         url = f"{address.url}{offered.name}"
         result: dict = {"bundle_mb": round(offered.size / 1e6, 1), "load_before": load_average(), "curl": [], "fetch": [],
@@ -97,8 +97,17 @@ def run(media_mb: int = 200, rounds: int = 3) -> dict:
         return result
     finally:
         if server is not None:
-            server.stop()
+            server.stdin.close()  # aulalocal serve --json stops when its standard input closes
+            server.wait(30)
+            server.stdout.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _serve(data: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "aulalocal", "--data-dir", str(data), "serve", "--json", "--no-announce",
+         "--address", "127.0.0.1", "--port", "0"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    )
 
 
 def share_of_curl(r: dict) -> float | None:
@@ -142,7 +151,9 @@ Load average (1, 5, 15 min) before: {r['load_before']}, after: {r['load_after']}
 
 A {mb} MB media-heavy bundle (`bench/apply_memory.py`'s: 200 records, media
 files that do not compress), applied on a giving laptop and served as the
-app serves it (`aulalocal serve`, its own process) on 127.0.0.1.
+site's own code (`aulalocal serve --json --no-announce`, a process of its
+own, the site and WSGI server the window runs on its threads when it shares)
+on 127.0.0.1.
 
 | | seconds | MB/s |
 |---|---|---|

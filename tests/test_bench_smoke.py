@@ -29,7 +29,7 @@ def test_bench_smoke_runs_and_prints_the_figures(tmp_path):
         "fetch 8.4 MB, whole take",
         "web aulalocal closed: ",  # the classroom site under 4 clients, never pausing
         "web aulalocal classroom: ",  # and reading each page a while
-        "web site process: RSS",
+        "web window sharing: USS",  # the real window, sharing on loopback
         "kept pages' file ",  # in a temporary file, not in the site's memory
         "target ",
     ):

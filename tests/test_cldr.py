@@ -9,11 +9,12 @@ import sys
 
 from tests.conftest import REPO
 
-# Every month's date in words, numbers large and small, every country name,
+# Every month's date in words, numbers large and small, every country name, durations (the window's
+# "3 days ago"),
 # in each locale; and whether babel loaded any locale, or its global tables, whole.
 _FORMATS = r"""
 import json, sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from babel import core, localedata
 from babel.dates import format_date
@@ -28,6 +29,7 @@ for lang in i18n.LANGUAGES:
     out[lang] += [i18n.format_number(n, lang) for n in (0, 7, 1234, 50000, 1234567.25, -3.5)]
     out[lang] += sorted(locale.territories.items())
     out[lang].append(i18n.format_date(date(2026, 11, 24), lang))
+    out[lang] += [i18n.format_duration(timedelta(**{unit: n}), lang) for unit in ('minutes', 'hours', 'days') for n in (1, 3)]
 print(json.dumps({"used": used, "installed": cldr.installed(), "global": core._global_data is not None,
                   "loaded": sorted(localedata._cache), "out": out}))
 """

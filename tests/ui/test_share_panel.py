@@ -19,11 +19,6 @@ from tests.web.conftest import fetch
 LOOPBACK = {"address": "127.0.0.1", "port": 0, "announce": False}
 
 
-def _web_threads() -> list[threading.Thread]:
-    """The site's threads in the window's process: waitress' network thread (its workers are named waitress-N)."""
-    return [t for t in threading.enumerate() if t.name == "aulalocal-web"]
-
-
 @pytest.fixture
 def share_window(window):
     window.share_options = dict(LOOPBACK)
@@ -37,10 +32,18 @@ def _start(qtbot, window):
     return panel
 
 
-def test_sharing_is_off_until_the_teacher_turns_it_on(window):
+def test_sharing_is_off_until_the_teacher_turns_it_on(qtbot, qapp, state):
+    from aulalocal.ui.mainwindow import MainWindow
+
+    before = set(threading.enumerate())  # other tests' sites may still be ending
+    window = MainWindow(state, watch_drives=False)
+    window.show()
+    qtbot.waitUntil(window.is_idle)
+    started = [t.name for t in set(threading.enumerate()) - before]
+    assert not [name for name in started if name.startswith(("aulalocal-web", "waitress"))], started
     assert window.share_panel is None
-    assert not _web_threads()
     assert "Share in class" in window.share_button.text()
+    close_window(qapp, window)
 
 
 def test_the_panel_starts_and_stops_the_site(share_window, qtbot):
@@ -98,11 +101,12 @@ def test_closing_the_window_stops_the_site(qtbot, qapp, state):
     qtbot.waitUntil(win.is_idle)
     panel = _start(qtbot, win)
     port = panel.controller.port_used
-    assert _web_threads()
+    served_by = panel.controller.server._thread  # waitress' network thread, in the window's process
+    assert served_by.is_alive()
     close_window(qapp, win)
     with pytest.raises(OSError):
         fetch(port, "/es/", timeout=2)
-    qtbot.waitUntil(lambda: not _web_threads(), timeout=5000)
+    qtbot.waitUntil(lambda: not served_by.is_alive(), timeout=5000)
 
 
 CLASS = """

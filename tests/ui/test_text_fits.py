@@ -281,14 +281,22 @@ def test_every_dialog_fits(walk, seeded, tmp_path):
     controller = ShareController(state, win)
     panel = SharePanel(state, win, controller)
     walk.dialog(panel, "share in class: off")
-    controller.process = object()  # sharing, as the site's process says (none is started)
-    controller.info = {"port": 8080, "name": "aulalocal-docente"}
-    controller.snapshot = _snapshot({"networks": [{"name": "Wi-Fi de la escuela", "address": "192.168.100.200"}],
-                                     "visitors": 3}, 8080)
+    from aulalocal.web.network import Network
+
+    class _Site:  # sharing, as a site on the school's Wi-Fi says (none is started)
+        port, fell_back, running = 8080, False, True
+        app = type("App", (), {"visitors": type("Visitors", (), {"count": staticmethod(lambda: 3)})})
+
+        def addresses(self):
+            return [Network("Wi-Fi de la escuela", "192.168.100.200")]
+
+    controller.server = _Site()
+    controller.name = "AulaLocal \u2013 aulalocal-docente"
+    controller.snapshot = _snapshot(controller.server)
     controller.changed.emit()
     panel.adjustSize()
     walk.check(panel, "share in class: on")
-    controller.process = None
+    controller.server = None
     panel.close()
     walk.verdict()
 

@@ -72,8 +72,8 @@ i18n-update: $(INSTALLED)
 
 mo: $(MO_FILES) $(QM_FILES) $(CLDR_TABLES)
 
-# The CLDR tables the classroom site formats with, so that its process does
-# not load babel's whole data (aulalocal.cldr); remade when babel changes.
+# The CLDR tables the window and the classroom site format with, so that
+# babel's whole data is not loaded (aulalocal.cldr); remade when babel changes.
 $(CLDR_TABLES): src/aulalocal/cldr.py $(INSTALLED)
 	$(BIN)/python -m aulalocal.cldr $@
 

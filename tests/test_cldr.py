@@ -9,9 +9,8 @@ import sys
 
 from tests.conftest import REPO
 
-# Every month's date in words, numbers large and small, every country name, durations (the window's
-# "3 days ago"),
-# in each locale; and whether babel loaded any locale, or its global tables, whole.
+# Every month's date in words, numbers large and small, every country name,
+# durations (the window's "3 days ago") in each locale; and whether babel loaded any locale, or its global tables, whole.
 _FORMATS = r"""
 import json, sys
 from datetime import date, timedelta

@@ -240,7 +240,6 @@ class ShareController(QObject):
 
     def _failed(self, exc) -> None:
         self.busy = False
-        self._asking = False
         self.error = worker.error_text(exc)
         self.changed.emit()
 

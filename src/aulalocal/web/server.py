@@ -211,8 +211,9 @@ def fewer_malloc_arenas() -> None:
 
     Each arena keeps the memory its thread freed; the site's threads take
     turns on Python's lock, so sharing two costs them nothing and saves the
-    process about 4 MB under load (measured). Called before the threads
-    start; elsewhere than glibc, nothing.
+    process about 4 MB under load (measured). Called before the site's
+    threads start (in the window's process, Qt's threads may have arenas of
+    their own already: those stay); elsewhere than glibc, nothing.
     """
     if not sys.platform.startswith("linux"):
         return

@@ -10,6 +10,8 @@ the main window stops it when it closes.
 
 from __future__ import annotations
 
+import gc
+
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -191,6 +193,7 @@ class ShareController(QObject):
     def _stop_now(self, timeout: float) -> None:
         (server, self.server), (announcer, self.announcer) = (self.server, None), (self.announcer, None)
         self.name = ""
+        gc.unfreeze()
         if announcer is not None:
             announcer.stop()
         if server is not None:
@@ -212,10 +215,18 @@ class ShareController(QObject):
         if self._closing:  # the app closed while the site was starting
             self._stop_now(1.0)
             return
+        # Python's full collections look at every object of the process, and
+        # the window's are many: one takes 100-200 ms holding Python's lock,
+        # and the site's threads, making pages, set one off now and then. The
+        # objects alive now (the window's, the site's own) are left out of
+        # them until sharing stops; what becomes garbage is freed as always,
+        # but a cycle among them waits for the stop to be collected.
+        gc.freeze()
         self._timer.start()
         self.changed.emit()
 
     def _stopped(self, _result) -> None:
+        gc.unfreeze()
         self.server, self.announcer, self.busy, self.name = None, None, False, ""
         self.snapshot = {"networks": [], "addresses": [], "visitors": 0}
         self.changed.emit()

@@ -83,6 +83,26 @@ def test_what_the_first_screen_does_not_need_waits_for_its_first_paint(qtbot, qa
         close_window(qapp, win)
 
 
+def test_the_window_lets_go_of_the_module_sources_read_while_it_started(qtbot, qapp, state):
+    # PySide6 reads every module imported after it through linecache, which
+    # keeps them all (5 MB of lines); the window lets them go once started.
+    import linecache
+
+    import aulalocal.ui.browse
+    from aulalocal.ui.mainwindow import MainWindow
+    from tests.ui.conftest import close_window
+
+    source = aulalocal.ui.browse.__file__
+    win = MainWindow(state, watch_drives=False)
+    try:
+        assert linecache.getlines(source) and source in linecache.cache
+        win.show()
+        qtbot.waitUntil(win.is_idle)
+        assert source not in linecache.cache
+    finally:
+        close_window(qapp, win)
+
+
 def test_the_first_screen_loads_only_what_it_shows(seeded_dir):
     # Start-up time (issue 6), in a fresh process: until the first paint, no
     # result models or catalog search (10 ms of imports), and PySide6 has not

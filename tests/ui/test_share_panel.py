@@ -347,3 +347,17 @@ def test_pythons_full_collections_while_sharing_leave_the_windows_objects_alone(
     qtbot.waitUntil(lambda: not panel.controller.sharing and not panel.controller.busy, timeout=20000)
     assert gc.get_freeze_count() == 0  # collected again as always
     del many
+
+
+def test_sharing_lets_go_of_the_module_sources_read_for_pyside6(share_window, qtbot):
+    """PySide6 reads every module imported after it (the site's: waitress, Jinja2, zeroconf) through linecache, which keeps them."""
+    import linecache
+
+    import waitress
+
+    source = waitress.__file__
+    assert linecache.getlines(source) and source in linecache.cache
+    panel = _start(qtbot, share_window)
+    assert source not in linecache.cache
+    panel.controller.stop()
+    qtbot.waitUntil(lambda: not panel.controller.sharing and not panel.controller.busy, timeout=20000)

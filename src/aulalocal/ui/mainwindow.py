@@ -29,6 +29,7 @@ from aulalocal.i18n import gettext as _
 from aulalocal.ui import keys, theme
 from aulalocal.ui.drivebanner import DriveBanner
 from aulalocal.ui.home import HomeView
+from aulalocal.ui.memory import forget_module_sources
 from aulalocal.ui.menus import WindowMenus
 from aulalocal.ui.roles import ValueRole
 from aulalocal.ui.sections import BY_KEY, SECTIONS, section_for_kind
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
             self.watcher.bundlesFound.connect(self.banner.show_drive)
             self.watcher.driveRemoved.connect(self.banner.drive_removed)
             self.watcher.start()
+        forget_module_sources()
         self._settled = True
 
     @property

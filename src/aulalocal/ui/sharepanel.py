@@ -29,6 +29,7 @@ from aulalocal.i18n import gettext as _
 from aulalocal.i18n import ngettext
 from aulalocal.ui import worker
 from aulalocal.ui.home import plain_label
+from aulalocal.ui.memory import forget_module_sources
 from aulalocal.ui.theme import scaled_font
 
 QR_PIXELS = 200
@@ -221,6 +222,7 @@ class ShareController(QObject):
         # objects alive now (the window's, the site's own) are left out of
         # them until sharing stops; what becomes garbage is freed as always,
         # but a cycle among them waits for the stop to be collected.
+        forget_module_sources()
         gc.freeze()
         self._timer.start()
         self.changed.emit()

@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aulalocal.ui.roles import ValueRole
 from tests.ui.conftest import idle
 
 
@@ -129,4 +130,28 @@ def test_dialogs_have_a_visible_edge_in_high_contrast(window, qtbot):
         assert ratio(QColor(image.pixel(x, y)), inside) >= 4.5, (x, y)
     assert not low_contrast(dialog)
     dialog.close()
+    window.state.set_high_contrast(False)
+
+
+@pytest.mark.parametrize("high_contrast", [True, False])
+def test_a_selected_sections_icon_stands_out_from_the_selection(window, qtbot, high_contrast):
+    """Qt tints a selected row's icon with the selection's colour: the yellow warning sign vanished on high contrast's yellow."""
+    window.state.set_high_contrast(high_contrast)
+    for key in ("safety", "programs", "favorites"):
+        window.go_to(key)
+        idle(qtbot, window)
+        sidebar = window.sidebar
+        index = sidebar.selectionModel().currentIndex()
+        assert index.data(ValueRole) == key
+        row = sidebar.visualRect(index)
+        icon = sidebar.iconSize()
+        # the icon's square, at the row's left, centred on its height
+        area = QRect(row.left(), row.center().y() - icon.height() // 2, icon.width() + 8, icon.height())
+        image = sidebar.viewport().grab().toImage()
+        selection = QColor(sidebar.palette().color(QPalette.Highlight))
+        strong = sum(
+            ratio(QColor(image.pixel(x, y)), selection) >= 3.0
+            for y in range(area.top(), area.bottom() + 1) for x in range(area.left(), area.right() + 1)
+        )
+        assert strong >= icon.width() * icon.height() // 8, (key, strong)
     window.state.set_high_contrast(False)

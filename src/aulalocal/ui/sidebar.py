@@ -42,7 +42,10 @@ class SectionModel(QAbstractListModel):
         if name not in self._icons:
             from PySide6.QtWidgets import QApplication, QStyle
 
-            self._icons[name] = QApplication.style().standardIcon(getattr(QStyle.StandardPixmap, name))
+            from aulalocal.ui.theme import outlined_when_selected
+
+            standard = QApplication.style().standardIcon(getattr(QStyle.StandardPixmap, name))
+            self._icons[name] = outlined_when_selected(standard)
         return self._icons[name]
 
     def row_of(self, key: str) -> int:

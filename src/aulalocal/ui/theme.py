@@ -7,7 +7,8 @@ all high contrast needs; it never sets a font size, so the application font
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QIcon, QPalette
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from aulalocal import paths
@@ -103,6 +104,38 @@ def set_window_icon(app: QApplication) -> None:
         if path.is_file():
             icon.addFile(str(path))
     app.setWindowIcon(icon)
+
+
+def outlined_when_selected(icon: QIcon) -> QIcon:
+    """``icon`` as it is, and in a selected row drawn over a dark outline of its own shape, untinted.
+
+    Qt tints a selected row's icon with the selection's color: on high
+    contrast's yellow selection, the yellow warning sign of Digital safety
+    vanished.
+    """
+    out = QIcon()
+    for size in icon.availableSizes():
+        pixmap = icon.pixmap(size)
+        shape = QPixmap(pixmap.size())
+        shape.fill(Qt.transparent)
+        painter = QPainter(shape)
+        painter.drawPixmap(0, 0, pixmap)
+        painter.setCompositionMode(QPainter.CompositionMode_SourceIn)
+        painter.fillRect(shape.rect(), QColor("#000000"))
+        painter.end()
+        outlined = QPixmap(pixmap.size())
+        outlined.fill(Qt.transparent)
+        painter = QPainter(outlined)
+        width = max(1, size.width() // 16)
+        for dx in (-width, 0, width):
+            for dy in (-width, 0, width):
+                if dx or dy:
+                    painter.drawPixmap(QPoint(dx, dy), shape)
+        painter.drawPixmap(0, 0, pixmap)
+        painter.end()
+        out.addPixmap(pixmap, QIcon.Normal)
+        out.addPixmap(outlined, QIcon.Selected)
+    return out
 
 
 def scaled_font(base: QFont, factor: float, bold: bool = False) -> QFont:

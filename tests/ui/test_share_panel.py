@@ -361,3 +361,38 @@ def test_sharing_lets_go_of_the_module_sources_read_for_pyside6(share_window, qt
     assert source not in linecache.cache
     panel.controller.stop()
     qtbot.waitUntil(lambda: not panel.controller.sharing and not panel.controller.busy, timeout=20000)
+
+
+@pytest.mark.parametrize("lang", ["es", "qu"])
+def test_at_the_largest_text_the_count_of_devices_shows_without_scrolling(qtbot, qapp, window, real_translations, lang):
+    """What the teacher looks at while the class connects: the status and how many devices came, above the fold."""
+    from aulalocal.ui.sharepanel import ShareController, SharePanel, _snapshot
+    from aulalocal.web.network import Network
+
+    class _Site:  # sharing on the school's Wi-Fi, as a started site says (none is started)
+        port, fell_back, running = 8080, False, True
+        app = type("App", (), {"visitors": type("Visitors", (), {"count": staticmethod(lambda: 3)})})
+
+        def addresses(self):
+            return [Network("Wi-Fi de la escuela", "192.168.100.200")]
+
+    window.state.set_language(lang, save=False)
+    window.state.set_text_size("xlarge")
+    controller = ShareController(window.state, window)
+    panel = SharePanel(window.state, window, controller)
+    qtbot.addWidget(panel)
+    controller.server = _Site()
+    controller.name = "AulaLocal \u2013 aulalocal-docente"
+    controller.snapshot = _snapshot(controller.server)
+    controller.changed.emit()
+    panel.resize(1000, 460)  # what 1024x600 leaves it at this size (docs/screenshots)
+    panel.show()
+    qtbot.waitExposed(panel)
+    qapp.processEvents()
+    viewport = panel.words.viewport()
+    assert panel.words.verticalScrollBar().value() == 0
+    for label in (panel.status, panel.visitors):
+        bottom = label.mapTo(viewport, label.rect().bottomLeft()).y()
+        assert label.isVisible() and bottom <= viewport.height(), (label.text(), bottom, viewport.height())
+    controller.server = None
+    panel.close()

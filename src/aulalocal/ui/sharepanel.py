@@ -321,14 +321,16 @@ class SharePanel(QDialog):
         self.switch.setObjectName("primary")
         self.switch.clicked.connect(self._toggle)
         layout.addWidget(self.switch, 0, Qt.AlignLeft)
+        # What the teacher watches while the class connects comes first: at
+        # the largest text, the words below it scroll.
         self.status = plain_label()
         layout.addWidget(self.status)
+        self.visitors = plain_label()
+        layout.addWidget(self.visitors)
         self.how = plain_label()
         layout.addWidget(self.how)
         self.name = plain_label()
-        self.visitors = plain_label()
         layout.addWidget(self.name)
-        layout.addWidget(self.visitors)
         layout.addStretch(1)
         self.model = NetworkModel(self)
         self.networks = QListView()

@@ -155,3 +155,36 @@ def test_a_selected_sections_icon_stands_out_from_the_selection(window, qtbot, h
         )
         assert strong >= icon.width() * icon.height() // 8, (key, strong)
     window.state.set_high_contrast(False)
+
+
+def test_an_icon_that_lists_no_sizes_still_gets_its_outline(qapp):
+    """An icon theme's scalable icon lists no sizes: the sidebar's still has one, outlined when selected."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QIcon, QIconEngine, QPainter, QPixmap
+
+    from aulalocal.ui.theme import outlined_when_selected
+
+    class Scalable(QIconEngine):
+        def paint(self, painter: QPainter, rect, _mode, _state) -> None:
+            painter.fillRect(rect.adjusted(3, 3, -3, -3), QColor("#ffd400"))
+
+        def pixmap(self, size, mode, state):
+            pixmap = QPixmap(size)
+            pixmap.fill(Qt.transparent)
+            painter = QPainter(pixmap)
+            self.paint(painter, pixmap.rect(), mode, state)
+            painter.end()
+            return pixmap
+
+        def clone(self):
+            return Scalable()
+
+    engine = Scalable()
+    scalable = QIcon(engine)
+    assert scalable.availableSizes() == []
+    icon = outlined_when_selected(scalable)
+    selected = icon.pixmap(16, 16, QIcon.Selected).toImage()
+    assert QColor(selected.pixel(8, 8)) == QColor("#ffd400")  # the icon itself, untinted
+    outline = QColor.fromRgba(selected.pixel(2, 8))
+    assert outline.alpha() == 255 and outline.lightness() == 0  # its outline
+    assert QColor.fromRgba(icon.pixmap(16, 16).toImage().pixel(2, 8)).alpha() == 0  # not when unselected

@@ -7,7 +7,7 @@ all high contrast needs; it never sets a font size, so the application font
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
@@ -114,7 +114,9 @@ def outlined_when_selected(icon: QIcon) -> QIcon:
     vanished.
     """
     out = QIcon()
-    for size in icon.availableSizes():
+    # A sidebar's sizes (16 px, 32 on a dense screen); an icon theme's may be scalable, with no sizes listed.
+    sizes = [size for size in icon.availableSizes() if size.width() <= 64] or [QSize(16, 16), QSize(32, 32)]
+    for size in sizes:
         pixmap = icon.pixmap(size)
         shape = QPixmap(pixmap.size())
         shape.fill(Qt.transparent)

@@ -68,12 +68,13 @@ def main(argv: list[str]) -> int:
     from PySide6.QtCore import QObject, QTimer, Signal
     from PySide6.QtWidgets import QApplication
 
-    from aulalocal import i18n
+    from aulalocal import cldr, i18n
     from aulalocal.startup import open_data_folder
     from aulalocal.ui.appstate import AppState
     from aulalocal.ui.mainwindow import MainWindow
     from aulalocal.ui.sharepanel import ShareController
 
+    cldr.install()  # as the app's start does (ui.app.run_app): its few CLDR tables, not babel's whole data
     app = QApplication([sys.argv[0]])
     folder = open_data_folder(Path(argv[0]))
     i18n.set_language("es")

@@ -93,10 +93,12 @@ def test_the_window_lets_go_of_the_module_sources_read_while_it_started(qtbot, q
     from tests.ui.conftest import close_window
 
     source = aulalocal.ui.browse.__file__
-    win = MainWindow(state, watch_drives=False)
+    assert linecache.getlines(source) and source in linecache.cache
+    win = MainWindow(state, watch_drives=False)  # what its modules' imports left, before its widgets are made
     try:
+        assert source not in linecache.cache
         assert linecache.getlines(source) and source in linecache.cache
-        win.show()
+        win.show()  # what the first paint's work imports
         qtbot.waitUntil(win.is_idle)
         assert source not in linecache.cache
     finally:

@@ -98,3 +98,25 @@ def asked(monkeypatch):
 
     monkeypatch.setattr(QFileDialog, "exec", exec_)
     return seen, answer
+
+
+class _StandInSite:
+    """A site sharing on the school's Wi-Fi, as a started one answers the panel (none is started)."""
+
+    port, fell_back, running = 8080, False, True
+    app = type("App", (), {"visitors": type("Visitors", (), {"count": staticmethod(lambda: 3)})})
+
+    def addresses(self):
+        from aulalocal.web.network import Network
+
+        return [Network("Wi-Fi de la escuela", "192.168.100.200")]
+
+
+def show_sharing(controller) -> None:
+    """``controller`` (a ``ShareController``) says it shares, announced by name, as its panel then shows."""
+    from aulalocal.ui.sharepanel import _snapshot
+
+    controller.server = _StandInSite()
+    controller.name = "AulaLocal \u2013 aulalocal-docente"
+    controller.snapshot = _snapshot(controller.server)
+    controller.changed.emit()

@@ -13,7 +13,7 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui.conftest import close_window, wait_for_workers
+from tests.ui.conftest import close_window, show_sharing, wait_for_workers
 from tests.web.conftest import fetch
 
 LOOPBACK = {"address": "127.0.0.1", "port": 0, "announce": False}
@@ -366,25 +366,14 @@ def test_sharing_lets_go_of_the_module_sources_read_for_pyside6(share_window, qt
 @pytest.mark.parametrize("lang", ["es", "qu"])
 def test_at_the_largest_text_the_count_of_devices_shows_without_scrolling(qtbot, qapp, window, real_translations, lang):
     """What the teacher looks at while the class connects: the status and how many devices came, above the fold."""
-    from aulalocal.ui.sharepanel import ShareController, SharePanel, _snapshot
-    from aulalocal.web.network import Network
-
-    class _Site:  # sharing on the school's Wi-Fi, as a started site says (none is started)
-        port, fell_back, running = 8080, False, True
-        app = type("App", (), {"visitors": type("Visitors", (), {"count": staticmethod(lambda: 3)})})
-
-        def addresses(self):
-            return [Network("Wi-Fi de la escuela", "192.168.100.200")]
+    from aulalocal.ui.sharepanel import ShareController, SharePanel
 
     window.state.set_language(lang, save=False)
     window.state.set_text_size("xlarge")
     controller = ShareController(window.state, window)
     panel = SharePanel(window.state, window, controller)
     qtbot.addWidget(panel)
-    controller.server = _Site()
-    controller.name = "AulaLocal \u2013 aulalocal-docente"
-    controller.snapshot = _snapshot(controller.server)
-    controller.changed.emit()
+    show_sharing(controller)
     panel.resize(1000, 460)  # what 1024x600 leaves it at this size (docs/screenshots)
     panel.show()
     qtbot.waitExposed(panel)

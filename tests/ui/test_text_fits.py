@@ -20,7 +20,7 @@ from aulalocal.catalog import userdata
 from aulalocal.ui import listen
 from aulalocal.ui.sections import CATALOG_SECTIONS
 from tests.ui.clipping import clipped
-from tests.ui.conftest import idle
+from tests.ui.conftest import idle, show_sharing
 
 LANGS = ("es", "qu")
 SIZES = tuple(TEXT_SIZES)
@@ -195,7 +195,7 @@ def test_every_dialog_fits(walk, seeded, tmp_path):
     from aulalocal.ui.exportdialog import ExportDialog
     from aulalocal.ui.peerdialog import PeerDialog
     from aulalocal.ui.peerwatcher import PeerWatcher
-    from aulalocal.ui.sharepanel import SharePanel, ShareController, _snapshot
+    from aulalocal.ui.sharepanel import SharePanel, ShareController
     from aulalocal.ui.updatedialog import UpdateDialog
 
     win, state = walk.window, walk.window.state
@@ -281,19 +281,7 @@ def test_every_dialog_fits(walk, seeded, tmp_path):
     controller = ShareController(state, win)
     panel = SharePanel(state, win, controller)
     walk.dialog(panel, "share in class: off")
-    from aulalocal.web.network import Network
-
-    class _Site:  # sharing, as a site on the school's Wi-Fi says (none is started)
-        port, fell_back, running = 8080, False, True
-        app = type("App", (), {"visitors": type("Visitors", (), {"count": staticmethod(lambda: 3)})})
-
-        def addresses(self):
-            return [Network("Wi-Fi de la escuela", "192.168.100.200")]
-
-    controller.server = _Site()
-    controller.name = "AulaLocal \u2013 aulalocal-docente"
-    controller.snapshot = _snapshot(controller.server)
-    controller.changed.emit()
+    show_sharing(controller)
     panel.adjustSize()
     walk.check(panel, "share in class: on")
     controller.server = None

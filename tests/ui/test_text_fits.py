@@ -143,6 +143,11 @@ def test_every_view_of_the_window_fits(walk, seeded, monkeypatch):
     monkeypatch.setattr(listen, "open_output", lambda reading: _SilentOutput())
     detail.listen.listen()
     walk.qtbot.waitUntil(lambda: detail.listen.controls.isVisible())
+    # "Preparing…" becomes "Sentence 1 of 9" when the first sentence is made
+    # (on a worker): looked at once it has, and its row laid out again.
+    from aulalocal.i18n import gettext as _
+
+    walk.qtbot.waitUntil(lambda: detail.listen.status.text() not in ("", _("Preparing…")))
     walk.settle()
     walk.check(win, "listening to a record")
     detail.listen.stop()

@@ -2,9 +2,9 @@
 
 The site itself is ``aulalocal.web``, served by waitress' threads in the
 window's process; this file only starts and stops it off the UI thread
-(``worker.Op``), announces it by name (``web.announce``), shows its address for every network the laptop
-is on, as large text and as a QR code, and how many devices opened it
-lately. Off until the teacher turns it on;
+(``worker.Op``), announces it by name (``web.announce``), shows its address
+for every network the laptop is on, as large text and as a QR code, and how
+many devices opened it lately. Off until the teacher turns it on;
 the main window stops it when it closes.
 """
 
@@ -79,8 +79,9 @@ class ShareController(QObject):
     has loaded already, so sharing adds what the site alone needs
     (docs/benchmarks-web.md). A page takes a few milliseconds of Python,
     and the window waits for Python's lock at most a switch interval or a
-    few: measured with a class browsing flat out, the window's event loop
-    never stops for 50 ms (tests and the benchmark). The site reads the
+    few: measured with a class browsing flat out, the window's events wait
+    under 50 ms in the tests, at most 25 ms in the benchmark's last run
+    (once, in an earlier run, 59 ms: docs/benchmarks-web.md). The site reads the
     catalog through read-only connections of its own, one a request thread.
     It is announced by name (``web.announce``) and announced again when the
     laptop's addresses change, and says goodbye when sharing stops.
